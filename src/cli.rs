@@ -1,0 +1,444 @@
+//! The command line: how HR automates the monthly import, and how tests and
+//! benchmarks drive the core. Errors go to stderr, one per line.
+
+use crate::extract::{ImportProfile, Kind, ReadOptions, read_extract};
+use crate::month::Month;
+use crate::workspace::{self, Workspace};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `println!` that ends quietly when the reader has gone (`keel history | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+/// Print a table to stdout in the chosen format.
+fn emit(df: &polars::prelude::DataFrame, format: crate::table_out::Format) -> Result<(), String> {
+    let stdout = std::io::stdout();
+    match crate::table_out::write(df, format, &mut stdout.lock()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => Ok(()),
+        Err(e) if e.downcast_ref::<csv::Error>().is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)) => Ok(()),
+        Err(e) => Err(format!("cannot write the output: {e}")),
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "keel",
+    version,
+    about = "Workforce-stability planner for children's social care.\n\nWith no command, opens the desktop app."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct WorkspaceArg {
+    /// Workspace folder [default: $KEEL_WORKSPACE, else the platform data folder]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+}
+
+impl WorkspaceArg {
+    pub fn root(&self) -> PathBuf {
+        self.workspace
+            .clone()
+            .unwrap_or_else(workspace::default_root)
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate extract files and store them (all or nothing)
+    Import(ImportArgs),
+    /// List every import: when, file, hash, kind, months, rows, warnings
+    History,
+    /// Take back the last import command (its data stays on disk)
+    Undo,
+    /// Write the fictional sample council's extracts
+    Sample(SampleArgs),
+    /// Print every metric by month and group
+    Metrics(MetricsArgs),
+    /// The data-quality report: what the metrics had to work around, by month
+    Check,
+    /// Show the settings, or change them with --set NAME=VALUE
+    Settings(SettingsArgs),
+    /// DfE benchmark data: import the indicators or neighbours file, compare a council
+    #[command(subcommand)]
+    Benchmark(BenchmarkCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct SettingsArgs {
+    /// NAME=VALUE, e.g. caseload_limit_standard=20 or targets.agency_rate_pct=15
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchmarkCommand {
+    /// Import a DfE workforce indicators CSV or a statistical neighbours CSV
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// A council's published series beside its region, England and its neighbours' median
+    Show {
+        /// Council name, new code (E0…) or old code (e.g. 302)
+        #[arg(long, value_name = "NAME_OR_CODE")]
+        la: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: crate::table_out::Format,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct MetricsArgs {
+    /// Only this kind of group [default: all three]
+    #[arg(long, value_enum)]
+    pub group_by: Option<crate::metrics::GroupKind>,
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: Option<Month>,
+    #[arg(long, value_name = "YYYY-MM")]
+    pub to: Option<Month>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: crate::table_out::Format,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// workforce, leavers, establishment, supervision or caseload [default: detected from the headers]
+    #[arg(long)]
+    pub kind: Option<Kind>,
+    /// The month of a snapshot file without a snapshot date column (YYYY-MM)
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<Month>,
+    /// Replace months already held (the old import is kept for undo)
+    #[arg(long)]
+    pub replace: bool,
+    /// Import profile (JSON or TOML) mapping headers and employment types
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Worksheet of an Excel file [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 180)]
+    pub workers: usize,
+    #[arg(long, default_value_t = 36)]
+    pub months: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.ws.root();
+    let result = match cli.command {
+        None => crate::app::run(root),
+        Some(Command::Import(a)) => import(&root, a),
+        Some(Command::History) => history(&root),
+        Some(Command::Undo) => undo(&root),
+        Some(Command::Sample(a)) => sample(a),
+        Some(Command::Metrics(a)) => metrics(&root, a),
+        Some(Command::Check) => check(&root),
+        Some(Command::Settings(a)) => settings(&root, a),
+        Some(Command::Benchmark(c)) => benchmark(&root, c),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            for line in message.lines() {
+                eprintln!("{line}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), String> {
+    let profile = a.profile.as_deref().map(ImportProfile::load).transpose()?;
+    let mut ws = Workspace::open_or_create(root).map_err(|e| e.to_string())?;
+    let opts = ReadOptions {
+        kind: a.kind,
+        month: a.month,
+        sheet: a.sheet.as_deref(),
+        profile: profile.as_ref(),
+        standard_hours: ws.settings().standard_hours,
+        ..Default::default()
+    };
+    let mut extracts = Vec::new();
+    let mut errors = Vec::new();
+    for f in &a.files {
+        match read_extract(f, &opts) {
+            Ok(e) => extracts.push(e),
+            Err(rejected) => errors.extend(rejected.errors.iter().map(|e| e.to_string())),
+        }
+    }
+    if !errors.is_empty() {
+        errors.push(format!(
+            "{} error(s): nothing was stored. Correct the file{} and import again.",
+            errors.len(),
+            if a.files.len() > 1 { "s" } else { "" }
+        ));
+        return Err(errors.join("\n"));
+    }
+    let stored = ws.import(extracts, a.replace).map_err(|e| e.to_string())?;
+    for (r, warnings) in stored.records.iter().zip(&stored.warnings) {
+        say!(
+            "stored import #{}: {} ({}{}), {} rows of {} read, {} warning(s)",
+            r.id,
+            r.file,
+            r.kind,
+            month_span(&r.months),
+            r.rows,
+            r.rows_read,
+            r.warnings
+        );
+        for rep in &r.replaced {
+            say!(
+                "  replaces {} from import #{} (kept; `keel undo` restores it)",
+                rep.month,
+                rep.import
+            );
+        }
+        for w in warnings {
+            say!("  {w}");
+        }
+    }
+    Ok(())
+}
+
+fn month_span(months: &[Month]) -> String {
+    match (months.first(), months.last()) {
+        (Some(a), Some(b)) if a == b => format!(", {a}"),
+        (Some(a), Some(b)) => format!(", {a} to {b}, {} months", months.len()),
+        _ => String::new(),
+    }
+}
+
+fn history(root: &std::path::Path) -> Result<(), String> {
+    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
+    let m = ws.manifest();
+    if m.imports.is_empty() {
+        say!("no imports yet in {}", root.display());
+        return Ok(());
+    }
+    say!(
+        "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<7}  {:<12}  file",
+        "id",
+        "imported",
+        "kind",
+        "months",
+        "rows",
+        "warnings",
+        "status",
+        "hash"
+    );
+    for r in &m.imports {
+        let months = match (r.months.first(), r.months.last()) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}..{b}"),
+            _ => "-".into(),
+        };
+        let status = match r.status {
+            workspace::Status::Active => "active",
+            workspace::Status::Undone => "undone",
+        };
+        say!(
+            "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<7}  {:<12}  {}",
+            r.id,
+            r.imported_at
+                .with_timezone(&chrono::Local)
+                .format("%d/%m/%Y %H:%M"),
+            r.kind.name(),
+            months,
+            r.rows,
+            r.warnings,
+            status,
+            &r.file_hash[..12.min(r.file_hash.len())],
+            r.file
+        );
+    }
+    Ok(())
+}
+
+fn undo(root: &std::path::Path) -> Result<(), String> {
+    let mut ws = Workspace::open(root).map_err(|e| e.to_string())?;
+    let undone = ws.undo().map_err(|e| e.to_string())?;
+    for r in &undone {
+        say!(
+            "undid import #{}: {} ({}{})",
+            r.id,
+            r.file,
+            r.kind,
+            month_span(&r.months)
+        );
+        for m in &r.months {
+            if let Some(o) = ws
+                .manifest()
+                .owner(r.kind, *m)
+                .filter(|_| r.kind.is_monthly())
+            {
+                say!("  {m} now comes from import #{} ({})", o.id, o.file);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sample(a: SampleArgs) -> Result<(), String> {
+    let opts = crate::sample::SampleOptions {
+        workers: a.workers,
+        months: a.months,
+        seed: a.seed,
+        single_csv: a.workers > 1000,
+    };
+    let summary = crate::sample::generate(&opts, &a.out)
+        .map_err(|e| format!("{}: {e:#}", a.out.display()))?;
+    say!(
+        "wrote {} files to {}: {} workforce rows over {} months",
+        summary.files.len(),
+        a.out.display(),
+        summary.workforce_rows,
+        summary.months.len()
+    );
+    Ok(())
+}
+
+fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), String> {
+    use crate::metrics::GroupKind;
+    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
+    let Some(inputs) = crate::metrics::Inputs::from_workspace(&ws).map_err(|e| e.to_string())?
+    else {
+        return Err(format!(
+            "{} holds no workforce snapshot yet: import one with `keel import`",
+            root.display()
+        ));
+    };
+    let all = crate::metrics::compute(&inputs, ws.settings().limits())
+        .map_err(|e| format!("cannot compute the metrics: {e}"))?;
+    let kinds = match a.group_by {
+        Some(k) => vec![k],
+        None => vec![GroupKind::All, GroupKind::Service, GroupKind::Team],
+    };
+    let df = crate::metrics::select(&all, &kinds, a.from, a.to).map_err(|e| e.to_string())?;
+    emit(&df, a.format)
+}
+
+fn check(root: &std::path::Path) -> Result<(), String> {
+    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
+    let Some(inputs) = crate::metrics::Inputs::from_workspace(&ws).map_err(|e| e.to_string())?
+    else {
+        return Err(format!(
+            "{} holds no workforce snapshot yet: import one with `keel import`",
+            root.display()
+        ));
+    };
+    let stored: Vec<(Vec<Month>, String)> = ws
+        .manifest()
+        .active()
+        .flat_map(|r| {
+            ws.warnings_of(r)
+                .into_iter()
+                .map(move |w| (r.months.clone(), w.reason))
+        })
+        .collect();
+    let findings = crate::metrics::quality::report(&inputs, ws.settings().limits(), &stored)
+        .map_err(|e| e.to_string())?;
+    if findings.is_empty() {
+        say!("no data-quality findings");
+    }
+    for f in findings {
+        let month = f.month.map(|m| m.to_string()).unwrap_or_else(|| "-".into());
+        say!("{month}  {:<26} {:>5}  {}", f.check, f.count, f.detail);
+    }
+    Ok(())
+}
+
+fn settings(root: &std::path::Path, a: SettingsArgs) -> Result<(), String> {
+    let mut ws = Workspace::open_or_create(root).map_err(|e| e.to_string())?;
+    if !a.set.is_empty() {
+        let mut s = ws.settings().clone();
+        for assignment in &a.set {
+            s.set(assignment)?;
+        }
+        ws.save_settings(s).map_err(|e| e.to_string())?;
+    }
+    let s = ws.settings();
+    say!("standard_hours = {}", s.standard_hours);
+    say!("pseudonymise = {}", s.pseudonymise);
+    say!("caseload_limit_nqsw = {}", s.caseload_limit_nqsw);
+    say!("caseload_limit_standard = {}", s.caseload_limit_standard);
+    for (name, t) in &s.targets {
+        let better = match t.better {
+            crate::settings::Better::Lower => "lower",
+            crate::settings::Better::Higher => "higher",
+        };
+        say!(
+            "targets.{name} = {} ({better} is better; {})",
+            t.value,
+            t.source
+        );
+    }
+    Ok(())
+}
+
+fn benchmark(root: &std::path::Path, c: BenchmarkCommand) -> Result<(), String> {
+    use crate::benchmark::{self, SourceKind};
+    match c {
+        BenchmarkCommand::Import { file } => {
+            let mut source = benchmark::read_source(&file)?;
+            let mut ws = Workspace::open_or_create(root).map_err(|e| e.to_string())?;
+            let r = ws
+                .import_benchmark(&mut source, &file)
+                .map_err(|e| e.to_string())?;
+            say!(
+                "stored benchmark #{}: {} ({}), {} rows read, {} warning(s)",
+                r.id,
+                r.file,
+                r.kind.name(),
+                r.rows_read,
+                r.warnings
+            );
+            for w in &source.warnings {
+                say!("  warning: {w}");
+            }
+            Ok(())
+        }
+        BenchmarkCommand::Show { la, format } => {
+            let ws = Workspace::open(root).map_err(|e| e.to_string())?;
+            let Some(ind) = ws
+                .load_benchmark(SourceKind::Indicators)
+                .map_err(|e| e.to_string())?
+            else {
+                return Err("no DfE indicators imported yet: run `keel benchmark import FILE` with the DfE workforce indicators CSV".into());
+            };
+            let sn = ws
+                .load_benchmark(SourceKind::Neighbours)
+                .map_err(|e| e.to_string())?;
+            let council = benchmark::find_council(&ind, &la)?;
+            let df = benchmark::compare(&ind, sn.as_ref(), &council).map_err(|e| e.to_string())?;
+            emit(&df, format)
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! Reading HR extracts: CSV or Excel in, a validated canonical table out.
+//!
+//! An extract either comes out whole, with its warnings, or is rejected
+//! with every error found; nothing here touches the workspace.
+
+pub mod fields;
+pub mod parse;
+pub mod plan;
+pub mod profile;
+pub mod reader;
+pub mod values;
+
+pub use fields::{Field, Kind};
+pub use plan::ColumnUse;
+pub use profile::ImportProfile;
+pub use values::EmploymentType;
+
+use crate::month::Month;
+use chrono::NaiveDate;
+use parse::{Column, Parsed};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a file, named precisely enough to fix it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Issue {
+    pub severity: Severity,
+    pub file: String,
+    /// Row as numbered in the file (header = row 1).
+    pub row: Option<usize>,
+    /// The column's header as written in the file.
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: {}", self.file)?;
+        if let Some(r) = self.row {
+            write!(f, ", row {r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", column '{c}'")?;
+        }
+        if let Some(v) = &self.value {
+            if !v.is_empty() {
+                write!(f, ", value '{v}'")?;
+            }
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// What the caller knows about a file beyond its contents.
+#[derive(Clone, Debug)]
+pub struct ReadOptions<'a> {
+    pub kind: Option<Kind>,
+    pub month: Option<Month>,
+    pub sheet: Option<&'a str>,
+    pub profile: Option<&'a ImportProfile>,
+    /// Weekly hours of one FTE, for files that give contracted hours.
+    pub standard_hours: f64,
+    /// "Today", for future-date warnings (a parameter so tests are stable).
+    pub today: NaiveDate,
+}
+
+impl Default for ReadOptions<'_> {
+    fn default() -> Self {
+        ReadOptions {
+            kind: None,
+            month: None,
+            sheet: None,
+            profile: None,
+            standard_hours: 37.0,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// A file that passed validation, in canonical form.
+#[derive(Clone, Debug)]
+pub struct Extract {
+    pub path: PathBuf,
+    pub file_name: String,
+    /// BLAKE3 of the file's bytes, to recognise the same file imported twice.
+    pub file_hash: String,
+    pub kind: Kind,
+    pub columns: Vec<(String, ColumnUse)>,
+    /// Canonical rows: `row` (file row number), the kind's fields, and
+    /// `month` (see [`Month`]) where the kind has a date that places it.
+    pub data: DataFrame,
+    pub months: Vec<Month>,
+    pub rows_read: usize,
+    pub warnings: Vec<Issue>,
+}
+
+/// A file that failed validation: nothing from it may be stored.
+#[derive(Clone, Debug)]
+pub struct Rejected {
+    pub file_name: String,
+    pub errors: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} error(s), nothing stored",
+            self.file_name,
+            self.errors.len()
+        )
+    }
+}
+
+pub fn file_hash(path: &Path) -> std::io::Result<String> {
+    let mut h = blake3::Hasher::new();
+    h.update_mmap_rayon(path)?;
+    Ok(h.finalize().to_hex().to_string())
+}
+
+pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let reject = |reason: String, row: Option<usize>| Rejected {
+        file_name: file_name.clone(),
+        errors: vec![Issue {
+            severity: Severity::Error,
+            file: file_name.clone(),
+            row,
+            column: None,
+            value: None,
+            reason,
+        }],
+        warnings: vec![],
+    };
+    let is_header = |row: &[String]| plan::looks_like_header(row, opts.profile);
+    let (table, hash) = rayon::join(
+        || reader::read_table(path, opts.sheet, &is_header),
+        || file_hash(path),
+    );
+    let table = table.map_err(|e| match e {
+        reader::ReadError::Row { row, reason } => reject(reason, Some(row)),
+        other => reject(other.to_string(), None),
+    })?;
+    let file_hash = hash.map_err(|e| reject(format!("cannot read the file: {e}"), None))?;
+
+    let (plan, mut issues) = plan::plan(
+        &file_name,
+        &table.headers,
+        opts.kind,
+        opts.month,
+        opts.profile,
+    );
+    let Some(plan) = plan else {
+        return Err(split(file_name, issues).unwrap_err());
+    };
+    let cx = parse::Context {
+        file: &file_name,
+        plan: &plan,
+        profile: opts.profile,
+        standard_hours: opts.standard_hours,
+        today: opts.today,
+    };
+    let mut parsed = parse::parse_table(&table, &cx);
+    issues.append(&mut parsed.issues);
+    let rows_read = parsed.len();
+    if rows_read == 0 {
+        issues.push(Issue {
+            severity: Severity::Error,
+            file: file_name.clone(),
+            row: None,
+            column: None,
+            value: None,
+            reason: "the file has a header row but no data rows".into(),
+        });
+    }
+    drop_exact_duplicates(&table, &mut parsed, &file_name, &mut issues);
+    if plan.kind == Kind::Workforce {
+        check_snapshots(&parsed, &file_name, &plan, &mut issues);
+        check_two_posts(&parsed, &file_name, &mut issues);
+    }
+    let warnings = split(file_name.clone(), issues)?;
+    let (data, months) = to_frame(parsed, plan.kind, plan.col(Field::ChildRef).is_some())
+        .map_err(|e| reject(format!("internal error building the table: {e}"), None))?;
+    Ok(Extract {
+        path: path.to_path_buf(),
+        file_name,
+        file_hash,
+        kind: plan.kind,
+        columns: plan
+            .headers
+            .iter()
+            .cloned()
+            .zip(plan.uses.iter().cloned())
+            .collect(),
+        data,
+        months,
+        rows_read,
+        warnings,
+    })
+}
+
+/// Errors reject the file; otherwise the warnings come back.
+fn split(file_name: String, issues: Vec<Issue>) -> Result<Vec<Issue>, Rejected> {
+    let (errors, warnings): (Vec<_>, Vec<_>) = issues
+        .into_iter()
+        .partition(|i| i.severity == Severity::Error);
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        let mut errors = errors;
+        errors.sort_by_key(|e| e.row.unwrap_or(0));
+        Err(Rejected {
+            file_name,
+            errors,
+            warnings,
+        })
+    }
+}
+
+fn issue(
+    file: &str,
+    severity: Severity,
+    row: Option<usize>,
+    column: Option<&str>,
+    value: Option<String>,
+    reason: String,
+) -> Issue {
+    Issue {
+        severity,
+        file: file.to_string(),
+        row,
+        column: column.map(str::to_string),
+        value,
+        reason,
+    }
+}
+
+/// An exact duplicate row is dropped, with a warning naming both rows.
+fn drop_exact_duplicates(
+    table: &reader::Table,
+    parsed: &mut Parsed,
+    file: &str,
+    issues: &mut Vec<Issue>,
+) {
+    let mut first_seen: polars::prelude::PlHashMap<u64, Vec<usize>> = Default::default();
+    let mut keep = vec![true; parsed.len()];
+    for (k, &i) in parsed.index.iter().enumerate() {
+        let slot = first_seen.entry(table.row_hash(i)).or_default();
+        if let Some(&orig) = slot.iter().find(|&&j| table.same_row(parsed.index[j], i)) {
+            keep[k] = false;
+            issues.push(issue(
+                file,
+                Severity::Warning,
+                Some(parsed.rows[k] as usize),
+                None,
+                None,
+                format!("exact duplicate of row {}: dropped", parsed.rows[orig]),
+            ));
+        } else {
+            slot.push(k);
+        }
+    }
+    if keep.iter().any(|k| !k) {
+        parsed.retain(&keep);
+    }
+}
+
+/// One snapshot per calendar month: every row of a month shares its date.
+fn check_snapshots(parsed: &Parsed, file: &str, plan: &plan::Plan, issues: &mut Vec<Issue>) {
+    let mut by_month: BTreeMap<Month, BTreeMap<NaiveDate, usize>> = BTreeMap::new();
+    for (k, d) in parsed.dates(Field::SnapshotDate).iter().enumerate() {
+        if let Some(d) = d {
+            by_month
+                .entry(Month::of(*d))
+                .or_default()
+                .entry(*d)
+                .or_insert(parsed.rows[k] as usize);
+        }
+    }
+    for (m, dates) in by_month {
+        if dates.len() > 1 {
+            let list: Vec<String> = dates
+                .iter()
+                .map(|(d, r)| format!("{d} (first on row {r})"))
+                .collect();
+            issues.push(issue(
+                file,
+                Severity::Error,
+                dates.values().nth(1).copied(),
+                Some(&plan.header_of(Field::SnapshotDate)),
+                None,
+                format!(
+                    "{m} has more than one snapshot date: {}; Keel holds one snapshot per month",
+                    list.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+/// A worker in two teams on one snapshot is kept (both posts count for
+/// FTE, the person once for headcount) but worth a look.
+fn check_two_posts(parsed: &Parsed, file: &str, issues: &mut Vec<Issue>) {
+    let ids = parsed.text(Field::WorkerId);
+    let teams = parsed.text(Field::Team);
+    let dates = parsed.dates(Field::SnapshotDate);
+    let mut posts: polars::prelude::PlHashMap<(&str, NaiveDate), Vec<usize>> = Default::default();
+    for k in 0..parsed.len() {
+        if let (Some(id), Some(d)) = (&ids[k], dates[k]) {
+            posts.entry((id.as_ref(), d)).or_default().push(k);
+        }
+    }
+    let mut found: Vec<(usize, String)> = posts
+        .into_iter()
+        .filter(|(_, ks)| ks.len() > 1)
+        .map(|((_, d), ks)| {
+            let names: BTreeSet<&str> = ks.iter().filter_map(|&k| teams[k].as_deref()).collect();
+            let rows: Vec<String> = ks.iter().map(|&k| parsed.rows[k].to_string()).collect();
+            let what = if names.len() > 1 {
+                format!("in {} teams ({})", names.len(), names.into_iter().collect::<Vec<_>>().join(", "))
+            } else {
+                "in two posts in the same team".to_string()
+            };
+            // The identifier is left out: warnings are stored, identifiers are not.
+            (
+                parsed.rows[ks[1]] as usize,
+                format!("one worker is {what} on the {d} snapshot (rows {}): kept; both posts count for FTE, the person once for headcount", rows.join(", ")),
+            )
+        })
+        .collect();
+    found.sort();
+    for (row, reason) in found {
+        issues.push(issue(
+            file,
+            Severity::Warning,
+            Some(row),
+            None,
+            None,
+            reason,
+        ));
+    }
+}
+
+/// The days-since-1970 of a date, polars' physical form of `Date`.
+fn epoch_days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid")).num_days() as i32
+}
+
+fn to_frame(parsed: Parsed, kind: Kind, per_child: bool) -> PolarsResult<(DataFrame, Vec<Month>)> {
+    let month_source = match kind {
+        Kind::Workforce | Kind::Caseload => Some(Field::SnapshotDate),
+        Kind::Leavers => Some(Field::LeaveDate),
+        Kind::Supervision => Some(Field::SupervisionDate),
+        Kind::Establishment => None,
+    };
+    let month: Vec<Option<i32>> = match month_source {
+        Some(f) => parsed
+            .dates(f)
+            .iter()
+            .map(|d| d.map(|d| Month::of(d).0))
+            .collect(),
+        None => vec![None; parsed.len()],
+    };
+    let months: Vec<Month> = month
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(Month)
+        .collect();
+    let mut cols: Vec<polars::prelude::Column> = Vec::with_capacity(parsed.fields.len() + 2);
+    cols.push(Series::new("row".into(), parsed.rows.as_slice()).into());
+    for (f, c) in parsed.fields.iter().zip(parsed.columns) {
+        let name: PlSmallStr = f.name().into();
+        let s = match c {
+            Column::Text(v) => Series::new(name, v),
+            Column::Number(v) => Series::new(name, v),
+            Column::Bool(v) => Series::new(name, v),
+            Column::Date(v) => {
+                let days: Vec<Option<i32>> = v.into_iter().map(|d| d.map(epoch_days)).collect();
+                Series::new(name, days).cast(&DataType::Date)?
+            }
+            Column::Employment(v) => {
+                let names: Vec<Option<&str>> =
+                    v.into_iter().map(|t| t.map(EmploymentType::name)).collect();
+                Series::new(name, names)
+            }
+        };
+        cols.push(s.into());
+    }
+    cols.push(Series::new("month".into(), month).into());
+    let mut df = DataFrame::new_infer_height(cols)?;
+    if kind == Kind::Caseload && per_child {
+        // One row per allocated child becomes a count per worker; the child
+        // references themselves are never stored.
+        df = df
+            .lazy()
+            .group_by([col("worker_id"), col("snapshot_date"), col("month")])
+            .agg([
+                len().cast(DataType::Float64).alias("caseload"),
+                col("row").min(),
+            ])
+            .select([
+                col("row"),
+                col("worker_id"),
+                col("snapshot_date"),
+                col("caseload"),
+                col("month"),
+            ])
+            .sort(["row"], Default::default())
+            .collect()?;
+    }
+    Ok((df, months))
+}

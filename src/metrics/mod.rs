@@ -1,0 +1,287 @@
+//! The contract's metrics (sections 2–3), computed with polars for every
+//! month held and every group: the whole service, each service area, each
+//! team. One function, [`compute`], serves the app, the command line and
+//! the reports.
+//!
+//! The shape of the query: each in-post row is counted once per group it
+//! belongs to (all / its service / its team), then aggregated by
+//! (group_kind, group, month). Leaves, stability and establishment are
+//! built the same way and joined on those keys.
+
+mod frames;
+pub mod quality;
+
+pub use frames::Inputs;
+
+use crate::month::Month;
+use polars::prelude::*;
+
+/// The metric columns, in the contract's order, after `month`,
+/// `group_kind` and `group`.
+pub const METRICS: &[&str] = &[
+    "employed_fte",
+    "employed_headcount",
+    "agency_fte",
+    "agency_headcount",
+    "agency_rate_pct",
+    "establishment_fte",
+    "vacancy_fte",
+    "vacancy_rate_pct",
+    "leavers_fte",
+    "leavers_headcount",
+    "starters_fte",
+    "starters_headcount",
+    "leavers_fte_12m",
+    "turnover_rate_12m_pct",
+    "stability_index_pct",
+    "nqsw_headcount",
+    "nqsw_share_pct",
+    "early_career_share_pct",
+    "case_holders_fte",
+    "cases",
+    "caseload_per_fte",
+    "over_limit_headcount",
+    "supervision_compliance_pct",
+    "agency_cost",
+];
+
+/// Caseload limits used by `over_limit_headcount`.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub nqsw: f64,
+    pub standard: f64,
+}
+
+/// Which group kinds to return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum GroupKind {
+    All,
+    Service,
+    Team,
+}
+
+impl GroupKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupKind::All => "all",
+            GroupKind::Service => "service",
+            GroupKind::Team => "team",
+        }
+    }
+}
+
+/// Rows counted once per group they belong to.
+fn by_group(lf: LazyFrame) -> PolarsResult<LazyFrame> {
+    concat(
+        [
+            lf.clone()
+                .with_columns([lit("all").alias("group_kind"), lit("all").alias("group")]),
+            lf.clone().with_columns([
+                lit("service").alias("group_kind"),
+                col("service").alias("group"),
+            ]),
+            lf.with_columns([lit("team").alias("group_kind"), col("team").alias("group")]),
+        ],
+        UnionArgs::default(),
+    )
+    .map(|l| l.filter(col("group").is_not_null()))
+}
+
+/// `num / den`, or null when the denominator is zero or unknown.
+pub(crate) fn ratio(num: Expr, den: Expr) -> Expr {
+    when(den.clone().neq(lit(0.0)))
+        .then(num.cast(DataType::Float64) / den.cast(DataType::Float64))
+        .otherwise(lit(NULL))
+}
+
+pub(crate) fn pct(num: Expr, den: Expr) -> Expr {
+    ratio(num, den) * lit(100.0)
+}
+
+fn keys() -> [Expr; 3] {
+    [col("group_kind"), col("group"), col("month")]
+}
+
+fn left(a: LazyFrame, b: LazyFrame) -> LazyFrame {
+    a.join(b, keys(), keys(), JoinArgs::new(JoinType::Left))
+}
+
+/// All metrics for every month held and every group.
+pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
+    let p = frames::prepare(inputs, limits)?;
+    let in_post = by_group(p.in_post.clone())?;
+    let employed = col("employed");
+    let agency = col("employed").not();
+    let wid = || col("wid");
+    let headcount = |pred: Expr| wid().filter(pred).n_unique().cast(DataType::Float64);
+
+    let stock = in_post.group_by(keys()).agg([
+        col("fte")
+            .filter(employed.clone())
+            .sum()
+            .alias("employed_fte"),
+        headcount(employed.clone()).alias("employed_headcount"),
+        col("fte").filter(agency.clone()).sum().alias("agency_fte"),
+        headcount(agency.clone()).alias("agency_headcount"),
+        headcount(employed.clone().and(col("nqsw"))).alias("nqsw_headcount"),
+        headcount(employed.clone().and(col("early"))).alias("early_headcount"),
+        col("fte")
+            .filter(col("starter"))
+            .sum()
+            .alias("starters_fte"),
+        headcount(col("starter")).alias("starters_headcount"),
+        col("fte")
+            .filter(col("holder"))
+            .sum()
+            .alias("case_holders_fte"),
+        col("caseload").filter(col("holder")).sum().alias("cases"),
+        headcount(col("over")).alias("over_limit_headcount"),
+        headcount(col("holder")).alias("holders"),
+        headcount(col("holder").and(col("supervised"))).alias("supervised"),
+        col("cost").filter(agency.clone()).sum().alias("cost_sum"),
+        agency
+            .clone()
+            .and(col("day_rate").is_not_null())
+            .sum()
+            .alias("rated"),
+        agency.clone().sum().alias("agency_rows"),
+    ]);
+
+    let leaves = by_group(p.leaves.clone())?.group_by(keys()).agg([
+        col("fte").sum().alias("leavers_fte"),
+        col("wid")
+            .n_unique()
+            .cast(DataType::Float64)
+            .alias("leavers_headcount"),
+    ]);
+    // Twelve shifted copies summed: months m−11 … m.
+    let window = concat(
+        (0..12)
+            .map(|k| {
+                leaves.clone().select([
+                    col("group_kind"),
+                    col("group"),
+                    (col("month") + lit(k)).alias("month"),
+                    col("leavers_fte"),
+                ])
+            })
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?
+    .group_by(keys())
+    .agg([col("leavers_fte").sum().alias("leavers_12m_sum")]);
+
+    let stability = frames::stability(&p)?;
+    let establishment = frames::establishment(&p, stock.clone())?;
+
+    let all_keys = concat(
+        [
+            stock.clone().select(keys()),
+            leaves.clone().select(keys()),
+            establishment.clone().select(keys()),
+        ],
+        UnionArgs::default(),
+    )?
+    .unique(None, UniqueKeepStrategy::Any)
+    .join(
+        p.months.clone(),
+        [col("month")],
+        [col("month")],
+        JoinArgs::new(JoinType::Inner),
+    );
+
+    let zero = |name: &str| col(name).fill_null(lit(0.0)).alias(name);
+    let df = left(
+        left(left(left(left(all_keys, stock), leaves), window), stability),
+        establishment,
+    )
+    .with_columns([
+        zero("employed_fte"),
+        zero("employed_headcount"),
+        zero("agency_fte"),
+        zero("agency_headcount"),
+        zero("nqsw_headcount"),
+        zero("early_headcount"),
+        zero("starters_fte"),
+        zero("starters_headcount"),
+        zero("case_holders_fte"),
+        zero("cases"),
+        zero("over_limit_headcount"),
+        zero("holders"),
+        zero("supervised"),
+        zero("leavers_fte"),
+        zero("leavers_headcount"),
+        col("agency_rows").fill_null(lit(0)),
+        col("rated").fill_null(lit(0)),
+    ])
+    .with_columns([
+        pct(col("agency_fte"), col("agency_fte") + col("employed_fte")).alias("agency_rate_pct"),
+        pct(col("vacancy_fte"), col("vacancy_fte") + col("employed_fte")).alias("vacancy_rate_pct"),
+        when(col("window_complete"))
+            .then(col("leavers_12m_sum").fill_null(lit(0.0)))
+            .otherwise(lit(NULL))
+            .alias("leavers_fte_12m"),
+        pct(col("nqsw_headcount"), col("employed_headcount")).alias("nqsw_share_pct"),
+        pct(col("early_headcount"), col("employed_headcount")).alias("early_career_share_pct"),
+        ratio(col("cases"), col("case_holders_fte")).alias("caseload_per_fte"),
+        pct(col("supervised"), col("holders")).alias("supervision_compliance_pct"),
+        when(col("agency_rows").eq(lit(0)))
+            .then(lit(0.0))
+            .when(col("rated").eq(lit(0)))
+            .then(lit(NULL))
+            .otherwise(col("cost_sum"))
+            .alias("agency_cost"),
+        when(col("prev12_held"))
+            .then(pct(col("stayed").fill_null(lit(0.0)), col("base")))
+            .otherwise(lit(NULL))
+            .alias("stability_index_pct"),
+    ])
+    .with_columns([pct(col("leavers_fte_12m"), col("employed_fte")).alias("turnover_rate_12m_pct")])
+    .with_column(
+        when(col("group_kind").eq(lit("all")))
+            .then(lit(0))
+            .when(col("group_kind").eq(lit("service")))
+            .then(lit(1))
+            .otherwise(lit(2))
+            .alias("kind_order"),
+    )
+    .sort(
+        ["month", "kind_order", "group"],
+        SortMultipleOptions::default(),
+    )
+    .select(
+        [col("month"), col("group_kind"), col("group")]
+            .into_iter()
+            .chain(METRICS.iter().map(|m| col(*m)))
+            .collect::<Vec<_>>(),
+    )
+    .collect()?;
+    let months: StringChunked = df
+        .column("month")?
+        .i32()?
+        .iter()
+        .map(|m| m.map(|m| Month(m).to_string()))
+        .collect();
+    let mut df = df;
+    df.replace("month", months.with_name("month".into()).into_column())?;
+    Ok(df)
+}
+
+/// Restrict a metrics table to some group kinds and a month range.
+pub fn select(
+    df: &DataFrame,
+    kinds: &[GroupKind],
+    from: Option<Month>,
+    to: Option<Month>,
+) -> PolarsResult<DataFrame> {
+    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    let mut pred =
+        col("group_kind").is_in(lit(Series::new("k".into(), names)).implode(false), false);
+    if let Some(f) = from {
+        pred = pred.and(col("month").gt_eq(lit(f.to_string())));
+    }
+    if let Some(t) = to {
+        pred = pred.and(col("month").lt_eq(lit(t.to_string())));
+    }
+    df.clone().lazy().filter(pred).collect()
+}

@@ -1,0 +1,146 @@
+//! The data-quality report: per month, the things the metrics had to
+//! work around, so nobody quotes a number without knowing its footing.
+
+use super::Limits;
+use super::frames::{Inputs, prepare};
+use crate::month::Month;
+use polars::prelude::*;
+
+/// One finding: (month or "all", check, count, what it means).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Finding {
+    pub month: Option<Month>,
+    pub check: &'static str,
+    pub count: u64,
+    pub detail: String,
+}
+
+fn per_month(lf: LazyFrame, check: &'static str, detail: &str) -> PolarsResult<Vec<Finding>> {
+    let df = lf
+        .group_by([col("month")])
+        .agg([len().alias("n")])
+        .sort(["month"], Default::default())
+        .collect()?;
+    let months = df.column("month")?.i32()?.clone();
+    let n = df.column("n")?.cast(&DataType::UInt64)?;
+    let n = n.u64()?;
+    Ok(months
+        .iter()
+        .zip(n.iter())
+        .filter_map(|(m, n)| {
+            Some(Finding {
+                month: Some(Month(m?)),
+                check,
+                count: n?,
+                detail: detail.to_string(),
+            })
+        })
+        .filter(|f| f.count > 0)
+        .collect())
+}
+
+pub fn report(
+    inputs: &Inputs,
+    limits: Limits,
+    stored_warnings: &[(Vec<Month>, String)],
+) -> PolarsResult<Vec<Finding>> {
+    let p = prepare(inputs, limits)?;
+    let mut out = Vec::new();
+    out.extend(per_month(
+        p.leaves.clone().filter(col("inferred")),
+        "inferred_leavers",
+        "workers in post last month, on no snapshot row this month, with no leave recorded: counted as leavers; import a leavers report to confirm",
+    )?);
+    out.extend(per_month(
+        p.in_post
+            .clone()
+            .group_by([col("month"), col("wid")])
+            .agg([len().alias("posts")])
+            .filter(col("posts").gt(lit(1))),
+        "two_posts",
+        "workers with more than one post on the snapshot: both count for FTE, the person once for headcount",
+    )?);
+    out.extend(per_month(
+        p.in_post
+            .clone()
+            .filter(col("employed").and(col("qual").is_null()).and(col("asye").is_null()))
+            .select([col("month"), col("wid")])
+            .unique(None, UniqueKeepStrategy::Any),
+        "no_qualification_date",
+        "employed workers with neither a qualification date nor an ASYE flag: they cannot count as newly qualified or early career",
+    )?);
+    out.extend(per_month(
+        p.in_post
+            .clone()
+            .filter(col("holder").and(col("latest_sup").is_null()))
+            .select([col("month"), col("wid")])
+            .unique(None, UniqueKeepStrategy::Any),
+        "no_supervision_on_record",
+        "case holders with no supervision on record: counted as not supervised within their interval",
+    )?);
+    if p.establishment.is_some() {
+        let with_est = super::frames::establishment_teams(&p)?;
+        out.extend(per_month(
+            p.in_post
+                .clone()
+                .filter(col("employed"))
+                .select([col("month"), col("team")])
+                .unique(None, UniqueKeepStrategy::Any)
+                .join(with_est, [col("team"), col("month")], [col("team"), col("month")], JoinArgs::new(JoinType::Anti)),
+            "establishment_missing",
+            "teams with staff but no establishment in force: left out of establishment and vacancies",
+        )?);
+    } else {
+        out.push(Finding {
+            month: None,
+            check: "establishment_missing",
+            count: 0,
+            detail: "no establishment file imported: establishment and vacancy measures are empty"
+                .into(),
+        });
+    }
+    let held: Vec<i32> = p
+        .months
+        .clone()
+        .select([col("month")])
+        .collect()?
+        .column("month")?
+        .i32()?
+        .iter()
+        .flatten()
+        .collect();
+    if let (Some(first), Some(last)) = (held.first(), held.last()) {
+        for m in *first..=*last {
+            if !held.contains(&m) {
+                out.push(Finding {
+                    month: Some(Month(m)),
+                    check: "month_missing",
+                    count: 1,
+                    detail: "no workforce snapshot for this month: turnover and stability that need it are empty".into(),
+                });
+            }
+        }
+    }
+    for (months, reason) in stored_warnings {
+        if reason.contains("exact duplicate") {
+            out.push(Finding {
+                month: (months.len() == 1).then(|| months[0]),
+                check: "duplicates_dropped",
+                count: 1,
+                detail: reason.clone(),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.month, a.check).cmp(&(b.month, b.check)));
+    // Duplicates are reported one per row; fold them into one line per month.
+    out.dedup_by(|b, a| {
+        if a.check == "duplicates_dropped" && a.check == b.check && a.month == b.month {
+            a.count += b.count;
+            a.detail = "exact duplicate rows dropped at import".into();
+            true
+        } else {
+            false
+        }
+    });
+    Ok(out)
+}

@@ -1,0 +1,160 @@
+//! Workspace settings, stored as `settings.json`. Every field has a default,
+//! so a settings file from an older Keel still loads. The defaults, and
+//! where each comes from, are listed in the README.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Lower,
+    Higher,
+}
+
+/// A target for one metric, with where it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub value: f64,
+    pub better: Better,
+    #[serde(default)]
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Weekly hours of one full-time post, to turn contracted hours into FTE.
+    pub standard_hours: f64,
+    /// Replace worker identifiers with a keyed hash on import.
+    pub pseudonymise: bool,
+    /// Cases above which a newly qualified social worker counts as over their limit.
+    pub caseload_limit_nqsw: f64,
+    /// Cases above which any other case holder counts as over their limit.
+    pub caseload_limit_standard: f64,
+    /// Targets by metric name.
+    pub targets: BTreeMap<String, Target>,
+}
+
+fn target(value: f64, better: Better, source: &str) -> Target {
+    Target {
+        value,
+        better,
+        source: source.to_string(),
+    }
+}
+
+pub fn default_targets() -> BTreeMap<String, Target> {
+    use Better::*;
+    let england = "England 2025, DfE children's social work workforce statistics";
+    [
+        ("turnover_rate_12m_pct", target(11.8, Lower, england)),
+        ("agency_rate_pct", target(13.0, Lower, england)),
+        ("vacancy_rate_pct", target(14.2, Lower, england)),
+        ("caseload_per_fte", target(15.2, Lower, england)),
+        (
+            "stability_index_pct",
+            target(85.0, Higher, "local default: the DfE publishes no stability index; 85% keeps most of a team together over a year"),
+        ),
+        (
+            "nqsw_share_pct",
+            target(15.0, Lower, "local default: no national figure; about one worker in seven in their ASYE year keeps supervision capacity for them"),
+        ),
+        (
+            "early_career_share_pct",
+            target(30.0, Lower, "local default: no national figure; workers in their first two years qualified kept under a third"),
+        ),
+        (
+            "supervision_compliance_pct",
+            target(95.0, Higher, "employer standards (LGA Standards for employers of social workers): regular supervision for every case holder"),
+        ),
+        ("over_limit_headcount", target(0.0, Lower, "nobody above their caseload limit")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            standard_hours: 37.0,
+            pseudonymise: true,
+            caseload_limit_nqsw: 12.0,
+            caseload_limit_standard: 18.0,
+            targets: default_targets(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn limits(&self) -> crate::metrics::Limits {
+        crate::metrics::Limits {
+            nqsw: self.caseload_limit_nqsw,
+            standard: self.caseload_limit_standard,
+        }
+    }
+
+    /// Apply `name=value`, where name is a field (`standard_hours`) or a
+    /// target (`targets.agency_rate_pct` or `targets.agency_rate_pct.better`).
+    pub fn set(&mut self, assignment: &str) -> Result<(), String> {
+        let (name, value) = assignment.split_once('=').ok_or_else(|| {
+            format!("'{assignment}': write NAME=VALUE, for example caseload_limit_standard=20")
+        })?;
+        let (name, value) = (name.trim(), value.trim());
+        let mut json = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        let parsed: serde_json::Value = serde_json::from_str(value)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        let mut path: Vec<&str> = name.split('.').collect();
+        if path.len() == 2 && path[0] == "targets" {
+            path.push("value");
+        }
+        let slot = path
+            .iter()
+            .try_fold(&mut json, |node, key| node.get_mut(*key))
+            .ok_or_else(|| {
+                format!(
+                    "'{name}' is not a setting; settings are standard_hours, pseudonymise, caseload_limit_nqsw, caseload_limit_standard and targets.METRIC (or targets.METRIC.better = lower|higher)"
+                )
+            })?;
+        *slot = parsed;
+        let next: Settings =
+            serde_json::from_value(json).map_err(|e| format!("'{assignment}': {e}"))?;
+        next.check()?;
+        *self = next;
+        Ok(())
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        if !(self.standard_hours > 0.0 && self.standard_hours <= 60.0) {
+            return Err("standard_hours must be above 0 and at most 60".into());
+        }
+        if self.caseload_limit_nqsw < 0.0 || self.caseload_limit_standard < 0.0 {
+            return Err("caseload limits cannot be negative".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_fields_and_targets() {
+        let mut s = Settings::default();
+        s.set("caseload_limit_standard=20").unwrap();
+        assert_eq!(s.caseload_limit_standard, 20.0);
+        s.set("targets.agency_rate_pct=15").unwrap();
+        assert_eq!(s.targets["agency_rate_pct"].value, 15.0);
+        s.set("targets.agency_rate_pct.better=higher").unwrap();
+        assert_eq!(s.targets["agency_rate_pct"].better, Better::Higher);
+        assert!(s.set("colour=blue").is_err());
+        assert!(s.set("standard_hours=lots").is_err());
+        assert!(s.set("standard_hours=0").is_err());
+        assert_eq!(
+            s.caseload_limit_standard, 20.0,
+            "a failed set changes nothing"
+        );
+    }
+}

@@ -1,0 +1,469 @@
+//! The on-disk store: a folder holding the manifest, one Parquet file per
+//! import (pseudonymised canonical rows), settings and the pseudonymisation
+//! key. Every write is atomic and happens under the single-writer lock.
+
+pub mod atomic;
+pub mod inferred;
+pub mod lock;
+pub mod manifest;
+pub mod pseudo;
+
+use crate::extract::{Extract, Issue, Kind};
+use crate::month::Month;
+use crate::settings::Settings;
+pub use manifest::{ImportRecord, Manifest, Status};
+use polars::prelude::*;
+use polars_io::prelude::{ParquetReader, ParquetWriter, SerReader};
+use std::path::{Path, PathBuf};
+
+pub const MANIFEST: &str = "keel.json";
+pub const SETTINGS: &str = "settings.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Locked(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{path}: {message}")]
+    Damaged { path: PathBuf, message: String },
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Nothing(String),
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Io(format!("{}: {e}", path.display()))
+}
+
+impl From<PolarsError> for Error {
+    fn from(e: PolarsError) -> Error {
+        Error::Io(format!("data error: {e}"))
+    }
+}
+
+pub struct Workspace {
+    root: PathBuf,
+    manifest: Manifest,
+    settings: Settings,
+}
+
+/// The default workspace: `$KEEL_WORKSPACE`, else the platform's data folder.
+pub fn default_root() -> PathBuf {
+    if let Some(p) = std::env::var_os("KEEL_WORKSPACE").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    directories::ProjectDirs::from("uk", "Keel", "Keel")
+        .map(|d| d.data_dir().join("workspace"))
+        .unwrap_or_else(|| PathBuf::from("keel-workspace"))
+}
+
+/// What one import command stored.
+#[derive(Debug)]
+pub struct Stored {
+    pub records: Vec<ImportRecord>,
+    /// Warnings per import, including those found against the workspace.
+    pub warnings: Vec<Vec<Issue>>,
+}
+
+impl Workspace {
+    pub fn exists(root: &Path) -> bool {
+        root.join(MANIFEST).is_file()
+    }
+
+    /// Open a workspace, creating an empty one if the folder holds none.
+    pub fn open_or_create(root: &Path) -> Result<Workspace, Error> {
+        if !Workspace::exists(root) {
+            std::fs::create_dir_all(root.join("imports")).map_err(|e| io_err(root, e))?;
+            let _lock = lock::acquire(root).map_err(Error::Locked)?;
+            if !Workspace::exists(root) {
+                pseudo::Key::load_or_create(root).map_err(|e| io_err(root, e))?;
+                write_json(&root.join(SETTINGS), &Settings::default())?;
+                write_json(
+                    &root.join(MANIFEST),
+                    &Manifest {
+                        format: manifest::FORMAT,
+                        ..Default::default()
+                    },
+                )?;
+            }
+        }
+        Workspace::open(root)
+    }
+
+    pub fn open(root: &Path) -> Result<Workspace, Error> {
+        let manifest = read_manifest(root)?;
+        let settings = read_settings(root)?;
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            manifest,
+            settings,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Take the write lock and re-read the manifest under it, so decisions
+    /// are made on what is on disk now, not on what was there at open.
+    fn begin_write(&mut self) -> Result<lock::WriteLock, Error> {
+        let guard = lock::acquire(&self.root).map_err(Error::Locked)?;
+        self.manifest = read_manifest(&self.root)?;
+        self.settings = read_settings(&self.root)?;
+        self.sweep_leftovers();
+        Ok(guard)
+    }
+
+    /// Files a killed writer may have left: temporary files, and data files
+    /// the manifest never came to reference. Only called under the lock.
+    fn sweep_leftovers(&self) {
+        let referenced: std::collections::HashSet<String> = self
+            .manifest
+            .imports
+            .iter()
+            .flat_map(|r| [r.data_file(), r.warnings_file()])
+            .chain(self.manifest.benchmarks.iter().map(|b| b.data_file()))
+            .collect();
+        for sub in ["", "imports", "benchmarks"] {
+            let dir = self.root.join(sub);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let rel = format!("{sub}/{name}");
+                let orphan = !sub.is_empty() && !referenced.contains(&rel);
+                if name.starts_with(atomic::TEMP_PREFIX) || orphan {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+
+    pub fn save_settings(&mut self, settings: Settings) -> Result<(), Error> {
+        let _guard = self.begin_write()?;
+        write_json(&self.root.join(SETTINGS), &settings)?;
+        self.settings = settings;
+        Ok(())
+    }
+
+    /// Store validated extracts as one batch: all of them or none.
+    pub fn import(&mut self, extracts: Vec<Extract>, replace: bool) -> Result<Stored, Error> {
+        let _guard = self.begin_write()?;
+        self.check_conflicts(&extracts, replace)?;
+        let key = pseudo::Key::load_or_create(&self.root).map_err(|e| io_err(&self.root, e))?;
+        let pseudonymise = self.settings.pseudonymise;
+        let mut frames = Vec::with_capacity(extracts.len());
+        for e in &extracts {
+            let mut df = e.data.clone();
+            if pseudonymise
+                && df
+                    .get_column_names()
+                    .iter()
+                    .any(|c| c.as_str() == "worker_id")
+            {
+                key.pseudonymise_column(&mut df, "worker_id")?;
+            }
+            frames.push(df);
+        }
+        let mut warnings: Vec<Vec<Issue>> = extracts.iter().map(|e| e.warnings.clone()).collect();
+        let found = inferred::inferred_leavers(self, &extracts, &frames)?;
+        for (i, w) in found {
+            warnings[i].extend(w);
+        }
+
+        let batch = self.manifest.next_batch();
+        let mut id = self.manifest.next_id();
+        let now = chrono::Utc::now();
+        let mut records = Vec::new();
+        for ((e, df), w) in extracts.iter().zip(frames.iter_mut()).zip(&warnings) {
+            let replaced = if e.kind.is_monthly() {
+                e.months
+                    .iter()
+                    .filter_map(|m| {
+                        self.manifest.owner(e.kind, *m).map(|r| manifest::Replaced {
+                            month: *m,
+                            import: r.id,
+                        })
+                    })
+                    .collect()
+            } else {
+                vec![]
+            };
+            let record = ImportRecord {
+                id,
+                batch,
+                imported_at: now,
+                file: e.file_name.clone(),
+                file_hash: e.file_hash.clone(),
+                kind: e.kind,
+                sheet: None,
+                months: e.months.clone(),
+                rows_read: e.rows_read,
+                rows: df.height(),
+                warnings: w.len(),
+                pseudonymised: pseudonymise,
+                status: Status::Active,
+                replaced,
+            };
+            let path = self.root.join(record.data_file());
+            atomic::write_with(&path, |f| {
+                ParquetWriter::new(f)
+                    .finish(df)
+                    .map(|_| ())
+                    .map_err(std::io::Error::other)
+            })
+            .map_err(|e| io_err(&path, e))?;
+            write_json(&self.root.join(record.warnings_file()), w)?;
+            records.push(record);
+            id += 1;
+        }
+        let mut next = self.manifest.clone();
+        next.imports.extend(records.iter().cloned());
+        // The commit point: until this rename the workspace is unchanged.
+        write_json(&self.root.join(MANIFEST), &next)?;
+        self.manifest = next;
+        Ok(Stored { records, warnings })
+    }
+
+    /// Record which import came from which sheet (kept apart from `import`
+    /// so extracts stay independent of how the command line names sheets).
+    pub fn check_conflicts(&self, extracts: &[Extract], replace: bool) -> Result<(), Error> {
+        let mut problems = Vec::new();
+        let mut in_batch: Vec<(Kind, Month, &str)> = Vec::new();
+        for e in extracts {
+            if e.kind.is_monthly() {
+                for m in &e.months {
+                    if let Some((_, _, other)) =
+                        in_batch.iter().find(|(k, mm, _)| *k == e.kind && mm == m)
+                    {
+                        problems.push(format!(
+                            "{} and {other} both hold the {} snapshot for {m}: import one of them",
+                            e.file_name, e.kind
+                        ));
+                    }
+                    in_batch.push((e.kind, *m, &e.file_name));
+                    if let (Some(r), false) = (self.manifest.owner(e.kind, *m), replace) {
+                        problems.push(format!(
+                            "{}: the {} snapshot for {m} is already held (import #{} of {} on {}); pass --replace to replace it (the old import is kept and `keel undo` restores it)",
+                            e.file_name,
+                            e.kind,
+                            r.id,
+                            r.file,
+                            r.imported_at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M")
+                        ));
+                    }
+                }
+            } else if let Some(r) = self
+                .manifest
+                .active()
+                .find(|r| r.kind == e.kind && r.file_hash == e.file_hash)
+            {
+                if !replace {
+                    problems.push(format!(
+                        "{}: this file was already imported (import #{} of {}); nothing stored",
+                        e.file_name, r.id, r.file
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Conflict(problems.join("\n")))
+        }
+    }
+
+    /// Take back the last import command (all files of its batch).
+    pub fn undo(&mut self) -> Result<Vec<ImportRecord>, Error> {
+        let _guard = self.begin_write()?;
+        let Some(batch) = self.manifest.active().map(|r| r.batch).max() else {
+            return Err(Error::Nothing("there is no import to undo".into()));
+        };
+        let mut next = self.manifest.clone();
+        let mut undone = Vec::new();
+        for r in next
+            .imports
+            .iter_mut()
+            .filter(|r| r.batch == batch && r.is_active())
+        {
+            r.status = Status::Undone;
+            undone.push(r.clone());
+        }
+        write_json(&self.root.join(MANIFEST), &next)?;
+        self.manifest = next;
+        Ok(undone)
+    }
+
+    /// Store a DfE benchmark file (indicators or statistical neighbours).
+    pub fn import_benchmark(
+        &mut self,
+        source: &mut crate::benchmark::Source,
+        file: &Path,
+    ) -> Result<manifest::BenchmarkRecord, Error> {
+        let _guard = self.begin_write()?;
+        let file_hash = crate::extract::file_hash(file).map_err(|e| io_err(file, e))?;
+        let id = self
+            .manifest
+            .benchmarks
+            .iter()
+            .map(|b| b.id)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let record = manifest::BenchmarkRecord {
+            id,
+            imported_at: chrono::Utc::now(),
+            file: file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            file_hash,
+            kind: source.kind,
+            rows_read: source.rows_read,
+            warnings: source.warnings.len(),
+        };
+        std::fs::create_dir_all(self.root.join("benchmarks")).map_err(|e| io_err(&self.root, e))?;
+        let path = self.root.join(record.data_file());
+        atomic::write_with(&path, |f| {
+            ParquetWriter::new(f)
+                .finish(&mut source.data)
+                .map(|_| ())
+                .map_err(std::io::Error::other)
+        })
+        .map_err(|e| io_err(&path, e))?;
+        let mut next = self.manifest.clone();
+        next.benchmarks.push(record.clone());
+        write_json(&self.root.join(MANIFEST), &next)?;
+        self.manifest = next;
+        Ok(record)
+    }
+
+    /// The benchmark data of a kind in use (the latest imported).
+    pub fn load_benchmark(
+        &self,
+        kind: crate::benchmark::SourceKind,
+    ) -> Result<Option<DataFrame>, Error> {
+        let Some(r) = self
+            .manifest
+            .benchmarks
+            .iter()
+            .filter(|b| b.kind == kind)
+            .max_by_key(|b| b.id)
+        else {
+            return Ok(None);
+        };
+        let path = self.root.join(r.data_file());
+        let f = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
+        ParquetReader::new(f)
+            .finish()
+            .map(Some)
+            .map_err(|e| Error::Damaged {
+                path,
+                message: format!("cannot read the benchmark data: {e}"),
+            })
+    }
+
+    pub fn warnings_of(&self, record: &ImportRecord) -> Vec<Issue> {
+        std::fs::read(self.root.join(record.warnings_file()))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn read_import(&self, record: &ImportRecord) -> Result<DataFrame, Error> {
+        let path = self.root.join(record.data_file());
+        let f = std::fs::File::open(&path).map_err(|e| Error::Damaged {
+            path: path.clone(),
+            message: format!("the data of import #{} cannot be opened: {e}", record.id),
+        })?;
+        ParquetReader::new(f).finish().map_err(|e| Error::Damaged {
+            path,
+            message: format!("the data of import #{} cannot be read: {e}", record.id),
+        })
+    }
+
+    /// Every row of a kind that counts now, with an `import` column. For
+    /// monthly kinds only each month's owning snapshot is included.
+    pub fn load(&self, kind: Kind) -> Result<Option<DataFrame>, Error> {
+        let mut frames = Vec::new();
+        for r in self.manifest.active().filter(|r| r.kind == kind) {
+            let mut lf = self.read_import(r)?.lazy();
+            if kind.is_monthly() {
+                let owned: Vec<i32> = r
+                    .months
+                    .iter()
+                    .filter(|m| self.manifest.owner(kind, **m).map(|o| o.id) == Some(r.id))
+                    .map(|m| m.0)
+                    .collect();
+                if owned.is_empty() {
+                    continue;
+                }
+                lf = lf.filter(col("month").is_in(
+                    lit(Series::new("owned".into(), owned)).implode(false),
+                    false,
+                ));
+            }
+            frames.push(lf.with_column(lit(r.id).alias("import")));
+        }
+        if frames.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(concat(frames, UnionArgs::default())?.collect()?))
+    }
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Error> {
+    let bytes = serde_json::to_vec_pretty(value).map_err(|e| io_err(path, e))?;
+    atomic::write_bytes(path, &bytes).map_err(|e| io_err(path, e))
+}
+
+fn read_manifest(root: &Path) -> Result<Manifest, Error> {
+    let path = root.join(MANIFEST);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::Io(format!(
+                "{} is not a Keel workspace (no {MANIFEST})",
+                root.display()
+            ))
+        } else {
+            io_err(&path, e)
+        }
+    })?;
+    let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
+        path: path.clone(),
+        message: format!("the manifest cannot be read: {e}"),
+    })?;
+    if m.format > manifest::FORMAT {
+        return Err(Error::Damaged {
+            path,
+            message: format!(
+                "written by a newer Keel (format {}); update Keel to open it",
+                m.format
+            ),
+        });
+    }
+    Ok(m)
+}
+
+fn read_settings(root: &Path) -> Result<Settings, Error> {
+    let path = root.join(SETTINGS);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
+            path,
+            message: format!("the settings cannot be read: {e}"),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+        Err(e) => Err(io_err(&path, e)),
+    }
+}

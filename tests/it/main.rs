@@ -1,0 +1,14 @@
+//! Keel's integration tests: one binary (polars makes each test binary
+//! large, so they share one), one module per area.
+
+mod support;
+
+mod crash;
+mod dfe_benchmarks;
+mod extract_errors;
+mod extract_values;
+mod headers;
+mod metrics_fixtures;
+mod robustness;
+mod sample_roundtrip;
+mod workspace_store;
