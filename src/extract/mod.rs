@@ -200,6 +200,8 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
     let warnings = split(file_name.clone(), issues)?;
     let (data, months) = to_frame(parsed, plan.kind, plan.col(Field::ChildRef).is_some())
         .map_err(|e| reject(format!("internal error building the table: {e}"), None))?;
+    // The raw rows are no longer needed: free them before the caller stores the frame.
+    drop(table);
     Ok(Extract {
         path: path.to_path_buf(),
         file_name,
@@ -261,11 +263,25 @@ fn drop_exact_duplicates(
     file: &str,
     issues: &mut Vec<Issue>,
 ) {
-    let mut first_seen: polars::prelude::PlHashMap<u64, Vec<usize>> = Default::default();
+    // The first row seen per hash; rows whose hash collides with a different
+    // row (vanishingly rare) go to a short list searched in full.
+    let mut first_seen: polars::prelude::PlHashMap<u64, usize> = Default::default();
+    let mut collided: Vec<usize> = Vec::new();
     let mut keep = vec![true; parsed.len()];
     for (k, &i) in parsed.index.iter().enumerate() {
-        let slot = first_seen.entry(table.row_hash(i)).or_default();
-        if let Some(&orig) = slot.iter().find(|&&j| table.same_row(parsed.index[j], i)) {
+        let h = table.row_hash(i);
+        let original = match first_seen.get(&h) {
+            None => {
+                first_seen.insert(h, k);
+                None
+            }
+            Some(&j) if table.same_row(parsed.index[j], i) => Some(j),
+            Some(_) => collided
+                .iter()
+                .copied()
+                .find(|&j| table.same_row(parsed.index[j], i)),
+        };
+        if let Some(orig) = original {
             keep[k] = false;
             issues.push(issue(
                 file,
@@ -275,8 +291,8 @@ fn drop_exact_duplicates(
                 None,
                 format!("exact duplicate of row {}: dropped", parsed.rows[orig]),
             ));
-        } else {
-            slot.push(k);
+        } else if first_seen.get(&h) != Some(&k) {
+            collided.push(k);
         }
     }
     if keep.iter().any(|k| !k) {
@@ -323,15 +339,23 @@ fn check_two_posts(parsed: &Parsed, file: &str, issues: &mut Vec<Issue>) {
     let ids = parsed.text(Field::WorkerId);
     let teams = parsed.text(Field::Team);
     let dates = parsed.dates(Field::SnapshotDate);
-    let mut posts: polars::prelude::PlHashMap<(&str, NaiveDate), Vec<usize>> = Default::default();
+    // Count first, then gather rows only for the few workers with two posts.
+    let mut count: polars::prelude::PlHashMap<(&str, NaiveDate), u32> = Default::default();
     for k in 0..parsed.len() {
         if let (Some(id), Some(d)) = (&ids[k], dates[k]) {
-            posts.entry((id.as_ref(), d)).or_default().push(k);
+            *count.entry((id.as_ref(), d)).or_default() += 1;
+        }
+    }
+    let mut posts: BTreeMap<(&str, NaiveDate), Vec<usize>> = BTreeMap::new();
+    for k in 0..parsed.len() {
+        if let (Some(id), Some(d)) = (&ids[k], dates[k]) {
+            if count.get(&(id.as_ref(), d)).is_some_and(|n| *n > 1) {
+                posts.entry((id.as_ref(), d)).or_default().push(k);
+            }
         }
     }
     let mut found: Vec<(usize, String)> = posts
         .into_iter()
-        .filter(|(_, ks)| ks.len() > 1)
         .map(|((_, d), ks)| {
             let names: BTreeSet<&str> = ks.iter().filter_map(|&k| teams[k].as_deref()).collect();
             let rows: Vec<String> = ks.iter().map(|&k| parsed.rows[k].to_string()).collect();

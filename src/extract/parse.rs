@@ -167,6 +167,7 @@ pub fn parse_table<'t>(table: &'t Table, cx: &Context) -> Parsed<'t> {
 
 struct Memo<'t> {
     dates: PlHashMap<&'t str, Result<Option<NaiveDate>, String>>,
+    types: PlHashMap<&'t str, Option<EmploymentType>>,
 }
 
 fn parse_range<'t>(table: &'t Table, cx: &Context, range: std::ops::Range<usize>) -> Parsed<'t> {
@@ -185,6 +186,7 @@ fn parse_range<'t>(table: &'t Table, cx: &Context, range: std::ops::Range<usize>
     };
     let mut memo = Memo {
         dates: PlHashMap::default(),
+        types: PlHashMap::default(),
     };
     for i in range {
         if table.is_blank(i) {
@@ -303,18 +305,23 @@ fn parse_field<'t>(
             }
         },
         Column::Employment(v) => {
-            let text = cell.display();
-            if text.trim().is_empty() {
+            if cell.is_empty() {
                 v.push(None);
                 return;
             }
-            match cx
-                .profile
-                .and_then(|p| p.employment_type(&text))
-                .or_else(|| values::employment_type_from_text(&text))
-            {
+            let lookup = |text: &str| {
+                cx.profile
+                    .and_then(|p| p.employment_type(text))
+                    .or_else(|| values::employment_type_from_text(text))
+            };
+            let found = match cell {
+                Cell::Text(s) => *memo.types.entry(s).or_insert_with(|| lookup(s)),
+                other => lookup(&other.display()),
+            };
+            match found {
                 Some(t) => v.push(Some(t)),
                 None => {
+                    let text = cell.display();
                     fail(
                         issues,
                         format!(

@@ -119,12 +119,19 @@ pub fn parse_bool(cell: Cell) -> Result<Option<bool>, String> {
         Cell::Bool(b) => Ok(Some(b)),
         Cell::Number(n) if n == 1.0 => Ok(Some(true)),
         Cell::Number(n) if n == 0.0 => Ok(Some(false)),
-        Cell::Text(s) => match s.trim().to_lowercase().as_str() {
-            "" => Ok(None),
-            "y" | "yes" | "true" | "1" => Ok(Some(true)),
-            "n" | "no" | "false" | "0" => Ok(Some(false)),
-            _ => Err("not a yes/no value: use Y/N, Yes/No, True/False or 1/0".into()),
-        },
+        Cell::Text(s) => {
+            let t = s.trim();
+            let is = |words: [&str; 4]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
+            if t.is_empty() {
+                Ok(None)
+            } else if is(["y", "yes", "true", "1"]) {
+                Ok(Some(true))
+            } else if is(["n", "no", "false", "0"]) {
+                Ok(Some(false))
+            } else {
+                Err("not a yes/no value: use Y/N, Yes/No, True/False or 1/0".into())
+            }
+        }
         other => Err(format!(
             "not a yes/no value ({}): use Y/N, Yes/No, True/False or 1/0",
             kind_of(&other)
@@ -172,7 +179,11 @@ pub fn parse_number_text(s: &str) -> Result<Option<f64>, String> {
     {
         return Err(bad());
     }
-    let digits = if t.contains(',') {
+    if !t.contains(',') {
+        let v: f64 = t.parse().map_err(|_| bad())?;
+        return Ok(Some(if negative { -v } else { v }));
+    }
+    let digits = {
         // Commas are thousands separators only in groups of three: "1,5"
         // (a European decimal) must not silently become 15.
         let int_part = t.split('.').next().unwrap_or("");
@@ -186,8 +197,6 @@ pub fn parse_number_text(s: &str) -> Result<Option<f64>, String> {
             ));
         }
         t.replace(',', "")
-    } else {
-        t.to_string()
     };
     let v: f64 = digits.parse().map_err(|_| bad())?;
     Ok(Some(if negative { -v } else { v }))

@@ -2,7 +2,7 @@
 //! flags, leave events (recorded and inferred), the month calendar, team
 //! stability pairs and the establishment in force.
 
-use super::{Limits, by_group, keys};
+use super::{Limits, by_group_month, per_group};
 use crate::month::Month;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -518,28 +518,28 @@ fn leave_events(
 /// Team stability pairs: per group and month, how many of the workers in
 /// post 12 months earlier (`base`) are still in post in the group (`stayed`).
 pub(super) fn stability(p: &Prepared) -> PolarsResult<LazyFrame> {
-    let eg = by_group(p.in_post.clone().filter(col("employed")).select([
+    let employed = p.in_post.clone().filter(col("employed")).select([
         col("wid"),
         col("month"),
         col("team"),
         col("service"),
-    ]))?
-    .select([col("group_kind"), col("group"), col("month"), col("wid")])
-    .unique(None, UniqueKeepStrategy::Any);
-    let earlier = eg
-        .clone()
-        .with_column((col("month") + lit(12)).alias("month"));
-    let base = earlier
-        .clone()
-        .group_by(keys())
-        .agg([len().cast(DataType::Float64).alias("base")]);
-    let mut k: Vec<Expr> = keys().to_vec();
-    k.push(col("wid"));
-    let stayed = earlier
-        .join(eg, k.clone(), k, JoinArgs::new(JoinType::Inner))
-        .group_by(keys())
-        .agg([len().cast(DataType::Float64).alias("stayed")]);
-    Ok(base.join(stayed, keys(), keys(), JoinArgs::new(JoinType::Left)))
+    ]);
+    per_group(&employed, |g| {
+        let k = || [col("group"), col("month")];
+        let now = g
+            .select([col("group"), col("month"), col("wid")])
+            .unique(None, UniqueKeepStrategy::Any);
+        let earlier = now
+            .clone()
+            .with_column((col("month") + lit(12)).alias("month"));
+        let base =
+            by_group_month(earlier.clone()).agg([len().cast(DataType::Float64).alias("base")]);
+        let kw = [col("group"), col("month"), col("wid")];
+        let stayed =
+            by_group_month(earlier.join(now, kw.clone(), kw, JoinArgs::new(JoinType::Inner)))
+                .agg([len().cast(DataType::Float64).alias("stayed")]);
+        base.join(stayed, k(), k(), JoinArgs::new(JoinType::Left))
+    })
 }
 
 /// (team, month) pairs with an establishment in force.
@@ -625,8 +625,10 @@ pub(super) fn establishment(p: &Prepared, stock: LazyFrame) -> PolarsResult<Lazy
                 .otherwise(lit(0.0))
                 .alias("vac"),
         );
-    Ok(by_group(rows)?.group_by(keys()).agg([
-        col("est").sum().alias("establishment_fte"),
-        col("vac").sum().alias("vacancy_fte"),
-    ]))
+    per_group(&rows, |g| {
+        by_group_month(g).agg([
+            col("est").sum().alias("establishment_fte"),
+            col("vac").sum().alias("vacancy_fte"),
+        ])
+    })
 }

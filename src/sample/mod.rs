@@ -190,7 +190,9 @@ fn council_readme(outcome: &Outcome, files: &[PathBuf]) -> String {
          in five employed social workers leave in a year, a quarter of the workforce is\n\
          agency staff and a fifth of employed staff are newly qualified (ASYE). Things\n\
          improve, relapse badly in the middle of the series, then recover to turnover\n\
-         near 12-13%, agency use near 15% and fewer newly qualified staff.\n\
+         near 12-13%, agency use near 15% and fewer newly qualified staff. Newly\n\
+         qualified workers mostly start in September, so their share peaks in the\n\
+         autumn and dips each summer as a cohort passes a year since qualifying.\n\
          \n\
          ## Files\n\
          \n\

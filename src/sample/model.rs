@@ -41,14 +41,14 @@ const SILENT_RESIDUE: u64 = 17;
 
 /// The default council: (team, service index, posts for 180 workers).
 const NAMED_TEAMS: [(&str, usize, u32); 8] = [
-    ("MASH", 0, 20),
-    ("Assessment East", 0, 24),
-    ("Assessment West", 0, 24),
-    ("CIN/CP North", 1, 28),
-    ("CIN/CP South", 1, 28),
-    ("Court Team", 1, 18),
-    ("Children in Care", 2, 26),
-    ("Care Leavers", 2, 16),
+    ("MASH", 0, 19),
+    ("Assessment East", 0, 23),
+    ("Assessment West", 0, 23),
+    ("CIN/CP North", 1, 27),
+    ("CIN/CP South", 1, 27),
+    ("Court Team", 1, 17),
+    ("Children in Care", 2, 25),
+    ("Care Leavers", 2, 15),
 ];
 const NAMED_SERVICES: [&str; 3] = [
     "Front Door",
@@ -484,7 +484,10 @@ impl Sim {
         } else {
             let tenure = self.tenure_days.sample(&mut self.rng).clamp(30.0, 12_000.0);
             let start = next_working_day(add_days(date, -(tenure as i64))).min(date);
-            (start, self.qualified_before(role, date).min(start))
+            // Long-serving staff may have qualified while in post, but never on the
+            // day they started.
+            let before_start = add_days(start, -self.rng.random_range(30..1_500));
+            (start, self.qualified_before(role, date).min(before_start))
         };
         let hire = Hire {
             team,
@@ -873,7 +876,7 @@ impl Sim {
             self.random_working_day(month_start, date)
         };
         let qualified = if nqsw {
-            add_days(month_start, -self.rng.random_range(20..110))
+            add_days(month_start, -self.rng.random_range(25..75))
         } else {
             self.qualified_before(role, date)
         };
@@ -1188,7 +1191,7 @@ fn named_org(workers: usize) -> Org {
 fn generic_org(rng: &mut ChaCha8Rng, workers: usize) -> Org {
     let team_count = (workers as f64 / 22.0).round().max(1.0) as usize;
     let service_count = (team_count as f64 / 3.0).round().max(1.0) as usize;
-    let mean_posts = workers as f64 * 1.02 / team_count as f64;
+    let mean_posts = workers as f64 * 0.95 / team_count as f64;
     let teams = (0..team_count)
         .map(|index| Team {
             name: format!("Team {:04}", index + 1),

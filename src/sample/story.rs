@@ -11,10 +11,10 @@ pub(crate) struct Pressure(pub f64);
 /// Improvement is uneven on purpose: early progress, a relapse, then a steady recovery.
 const KNOTS: [(f64, f64); 6] = [
     (0.0, 1.0),
-    (0.25, 0.82),
-    (0.42, 0.95),
-    (0.55, 1.12),
-    (0.72, 0.55),
+    (0.22, 0.85),
+    (0.4, 1.0),
+    (0.52, 1.3),
+    (0.7, 0.6),
     (1.0, 0.0),
 ];
 
@@ -39,17 +39,17 @@ impl Story {
 impl Pressure {
     /// Annual FTE turnover the leaver hazard aims at (DfE definition).
     pub(crate) fn turnover(self) -> f64 {
-        (12.0 + 8.5 * self.0) / 100.0
+        (9.5 + 11.5 * self.0) / 100.0
     }
 
     /// Agency share of filled posts the recruitment controller aims at.
     pub(crate) fn agency_share(self) -> f64 {
-        (13.5 + 12.5 * self.0) / 100.0
+        (16.0 + 12.0 * self.0) / 100.0
     }
 
     /// Size of the yearly ASYE intake as a share of the employed workforce.
     pub(crate) fn nqsw_intake(self) -> f64 {
-        (14.0 + 8.0 * self.0) / 100.0
+        (14.5 + 8.5 * self.0) / 100.0
     }
 
     /// Extra cases per worker when the service is stretched.

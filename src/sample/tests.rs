@@ -32,6 +32,8 @@ struct Figures {
     months: Vec<MonthFigures>,
     /// (worker, leave date) → FTE, from leave dates on snapshot rows.
     recorded_leaves: BTreeMap<(String, NaiveDate), f64>,
+    last_team: HashMap<String, usize>,
+    team_moves: usize,
 }
 
 impl Sink for Figures {
@@ -46,6 +48,9 @@ impl Sink for Figures {
     fn row(&mut self, _org: &Org, worker: &Worker, date: NaiveDate) -> Result<()> {
         let month = self.months.last_mut().context("row before month")?;
         month.present.insert(worker.id.clone());
+        if let Some(team) = self.last_team.insert(worker.id.clone(), worker.team) {
+            self.team_moves += usize::from(team != worker.team);
+        }
         let leave = worker.recorded_leave();
         let agency = worker.employment.is_agency();
         if let (Some((leave_date, _)), false) = (leave, agency) {
@@ -89,13 +94,16 @@ impl MonthFigures {
     }
 }
 
+/// (worker, leave date, FTE) from the leavers report.
+type ReportedLeave = (String, NaiveDate, f64);
+
 fn month_key(date: NaiveDate) -> i32 {
     date.year() * 12 + date.month0() as i32
 }
 
 /// Leaves by month index: recorded on snapshots or in the leavers report, plus
 /// inferred leavers, as section 3 of the contract counts them.
-fn leaves_by_month(figures: &Figures, report: &[(String, NaiveDate, f64)]) -> Vec<f64> {
+fn leaves_by_month(figures: &Figures, report: &[ReportedLeave]) -> Vec<f64> {
     let first = figures.months.first().map_or(0, |m| month_key(m.date));
     let mut leaves = figures.recorded_leaves.clone();
     for (id, date, fte) in report {
@@ -143,7 +151,7 @@ fn default_config() -> Config {
     }
 }
 
-fn simulated_default() -> Result<(Figures, Vec<(String, NaiveDate, f64)>)> {
+fn simulated_default() -> Result<(Figures, Vec<ReportedLeave>)> {
     let mut figures = Figures::default();
     let outcome = simulate(&default_config(), &mut figures)?;
     let report = outcome
@@ -252,6 +260,11 @@ fn turnover_nqsw_and_caseloads_follow_the_story() -> Result<()> {
         );
     }
     assert!(figures.months.iter().any(|m| m.over_25 > 0));
+    assert!(
+        (2..=12).contains(&figures.team_moves),
+        "{} team moves",
+        figures.team_moves
+    );
     Ok(())
 }
 

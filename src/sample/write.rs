@@ -643,7 +643,7 @@ fn push_hundredths(buf: &mut String, hundredths: u32, min_decimals: usize) {
     let fraction = hundredths % 100;
     let decimals = if fraction == 0 {
         0
-    } else if fraction % 10 == 0 {
+    } else if fraction.is_multiple_of(10) {
         1
     } else {
         2

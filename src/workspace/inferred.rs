@@ -9,16 +9,18 @@ use crate::month::Month;
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-struct Post {
-    id: String,
-    team: String,
+/// Strings borrow from the frames, which outlive the check: a million-row
+/// import should not copy a million identifiers to look for a few leavers.
+struct Post<'a> {
+    id: &'a str,
+    team: &'a str,
     fte: f64,
     employed_in_post: bool,
 }
 
-struct Snapshot {
+struct Snapshot<'a> {
     date: chrono::NaiveDate,
-    posts: Vec<Post>,
+    posts: Vec<Post<'a>>,
 }
 
 fn days_to_date(days: i32) -> chrono::NaiveDate {
@@ -27,15 +29,15 @@ fn days_to_date(days: i32) -> chrono::NaiveDate {
 }
 
 /// Snapshots by month from a workforce frame, plus every leave month per worker.
-fn collect(
-    df: &DataFrame,
-    snapshots: &mut BTreeMap<Month, Snapshot>,
-    leaves: &mut HashMap<String, Vec<Month>>,
+fn collect<'a>(
+    df: &'a DataFrame,
+    snapshots: &mut BTreeMap<Month, Snapshot<'a>>,
+    leaves: &mut HashMap<&'a str, Vec<Month>>,
 ) -> PolarsResult<()> {
-    let ids = df.column("worker_id")?.str()?.clone();
-    let teams = df.column("team")?.str()?.clone();
-    let types = df.column("employment_type")?.str()?.clone();
-    let fte = df.column("fte")?.f64()?.clone();
+    let ids = df.column("worker_id")?.str()?;
+    let teams = df.column("team")?.str()?;
+    let types = df.column("employment_type")?.str()?;
+    let fte = df.column("fte")?.f64()?;
     let snap = df.column("snapshot_date")?.cast(&DataType::Int32)?;
     let snap = snap.i32()?;
     let leave = df.column("leave_date")?.cast(&DataType::Int32)?;
@@ -47,7 +49,7 @@ fn collect(
         let date = days_to_date(day);
         let leave_date = leave.get(i).map(days_to_date);
         if let Some(l) = leave_date {
-            leaves.entry(id.to_string()).or_default().push(Month::of(l));
+            leaves.entry(id).or_default().push(Month::of(l));
         }
         let s = snapshots
             .entry(Month::of(date))
@@ -56,8 +58,8 @@ fn collect(
                 posts: vec![],
             });
         s.posts.push(Post {
-            id: id.to_string(),
-            team: teams.get(i).unwrap_or("").to_string(),
+            id,
+            team: teams.get(i).unwrap_or(""),
             fte: fte.get(i).unwrap_or(0.0),
             employed_in_post: types.get(i) != Some("agency") && leave_date.is_none_or(|l| l > date),
         });
@@ -65,14 +67,17 @@ fn collect(
     Ok(())
 }
 
-fn collect_leavers(df: &DataFrame, leaves: &mut HashMap<String, Vec<Month>>) -> PolarsResult<()> {
-    let ids = df.column("worker_id")?.str()?.clone();
+fn collect_leavers<'a>(
+    df: &'a DataFrame,
+    leaves: &mut HashMap<&'a str, Vec<Month>>,
+) -> PolarsResult<()> {
+    let ids = df.column("worker_id")?.str()?;
     let leave = df.column("leave_date")?.cast(&DataType::Int32)?;
     let leave = leave.i32()?;
     for (id, d) in ids.iter().zip(leave.iter()) {
         if let (Some(id), Some(d)) = (id, d) {
             leaves
-                .entry(id.to_string())
+                .entry(id)
                 .or_default()
                 .push(Month::of(days_to_date(d)));
         }
@@ -100,14 +105,16 @@ pub fn inferred_leavers(
         .iter()
         .flat_map(|&i| extracts[i].months.iter().copied())
         .collect();
-    if let Some(held) = ws.load(Kind::Workforce)? {
-        collect(&held, &mut snapshots, &mut leaves)?;
+    let held = ws.load(Kind::Workforce)?;
+    if let Some(held) = &held {
+        collect(held, &mut snapshots, &mut leaves)?;
         for m in &batch_months {
             snapshots.remove(m);
         }
     }
-    if let Some(l) = ws.load(Kind::Leavers)? {
-        collect_leavers(&l, &mut leaves)?;
+    let held_leavers = ws.load(Kind::Leavers)?;
+    if let Some(l) = &held_leavers {
+        collect_leavers(l, &mut leaves)?;
     }
     let mut owner: HashMap<Month, usize> = HashMap::new();
     for (i, (e, df)) in extracts.iter().zip(frames).enumerate() {
@@ -130,14 +137,14 @@ pub fn inferred_leavers(
         let Some(&target) = owner.get(&m).or_else(|| owner.get(&(m - 1))) else {
             continue;
         };
-        let present: HashSet<&str> = cur.posts.iter().map(|p| p.id.as_str()).collect();
+        let present: HashSet<&str> = cur.posts.iter().map(|p| p.id).collect();
         let mut reported = HashSet::new();
         for p in prev.posts.iter().filter(|p| p.employed_in_post) {
-            if present.contains(p.id.as_str()) || !reported.insert(p.id.as_str()) {
+            if present.contains(p.id) || !reported.insert(p.id) {
                 continue;
             }
             let recorded = leaves
-                .get(&p.id)
+                .get(p.id)
                 .is_some_and(|ms| ms.iter().any(|lm| (m - 1..=m + 1).contains(lm)));
             if recorded {
                 continue;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod cli_metrics;
 mod crash;
 mod dfe_benchmarks;
 mod extract_errors;
