@@ -57,10 +57,10 @@ impl fmt::Display for Issue {
         if let Some(c) = &self.column {
             write!(f, ", column '{c}'")?;
         }
-        if let Some(v) = &self.value {
-            if !v.is_empty() {
-                write!(f, ", value '{v}'")?;
-            }
+        if let Some(v) = &self.value
+            && !v.is_empty()
+        {
+            write!(f, ", value '{v}'")?;
         }
         write!(f, ": {}", self.reason)
     }
@@ -348,10 +348,10 @@ fn check_two_posts(parsed: &Parsed, file: &str, issues: &mut Vec<Issue>) {
     }
     let mut posts: BTreeMap<(&str, NaiveDate), Vec<usize>> = BTreeMap::new();
     for k in 0..parsed.len() {
-        if let (Some(id), Some(d)) = (&ids[k], dates[k]) {
-            if count.get(&(id.as_ref(), d)).is_some_and(|n| *n > 1) {
-                posts.entry((id.as_ref(), d)).or_default().push(k);
-            }
+        if let (Some(id), Some(d)) = (&ids[k], dates[k])
+            && count.get(&(id.as_ref(), d)).is_some_and(|n| *n > 1)
+        {
+            posts.entry((id.as_ref(), d)).or_default().push(k);
         }
     }
     let mut found: Vec<(usize, String)> = posts

@@ -481,34 +481,32 @@ fn check_row_rules(
         if plan.col(f).is_none() {
             continue;
         }
-        if let Some(Some(d)) = p.dates(f).get(r) {
-            if *d > cx.today {
-                issues.push(
-                    Severity::Warning,
-                    &plan.header_of(f),
-                    raw(f),
-                    format!("{f} is in the future"),
-                );
-            }
+        if let Some(Some(d)) = p.dates(f).get(r)
+            && *d > cx.today
+        {
+            issues.push(
+                Severity::Warning,
+                &plan.header_of(f),
+                raw(f),
+                format!("{f} is in the future"),
+            );
         }
     }
-    if let (Some(m), Some(c)) = (plan.month, plan.col(Field::SnapshotDate)) {
-        if let Some(Some(d)) = p.dates(Field::SnapshotDate).get(r) {
-            if Month::of(*d) != m {
-                issues.push(
-                    Severity::Error,
-                    &plan.headers[c],
-                    raw(Field::SnapshotDate),
-                    format!("the snapshot date is not in {m}, the month given with --month"),
-                );
-            }
-        }
+    if let (Some(m), Some(c)) = (plan.month, plan.col(Field::SnapshotDate))
+        && let Some(Some(d)) = p.dates(Field::SnapshotDate).get(r)
+        && Month::of(*d) != m
+    {
+        issues.push(
+            Severity::Error,
+            &plan.headers[c],
+            raw(Field::SnapshotDate),
+            format!("the snapshot date is not in {m}, the month given with --month"),
+        );
     }
-    if plan.kind == Kind::Leavers {
-        if let Some(Column::Employment(v)) = p.column(Field::EmploymentType) {
-            if v[r] == Some(EmploymentType::Agency) {
-                issues.push(Severity::Warning, &plan.header_of(Field::EmploymentType), raw(Field::EmploymentType), "an agency worker in a leavers report: not counted, turnover counts employed staff only");
-            }
-        }
+    if plan.kind == Kind::Leavers
+        && let Some(Column::Employment(v)) = p.column(Field::EmploymentType)
+        && v[r] == Some(EmploymentType::Agency)
+    {
+        issues.push(Severity::Warning, &plan.header_of(Field::EmploymentType), raw(Field::EmploymentType), "an agency worker in a leavers report: not counted, turnover counts employed staff only");
     }
 }

@@ -149,10 +149,10 @@ pub fn plan(
         column[f as usize] = Some(i);
     }
     // FTE wins over contracted hours when a file has both.
-    if column[Field::Fte as usize].is_some() {
-        if let Some(c) = column[Field::ContractedHours as usize].take() {
-            uses[c] = ColumnUse::NotUsed(Field::ContractedHours);
-        }
+    if column[Field::Fte as usize].is_some()
+        && let Some(c) = column[Field::ContractedHours as usize].take()
+    {
+        uses[c] = ColumnUse::NotUsed(Field::ContractedHours);
     }
 
     for (h, u) in headers.iter().zip(&uses) {

@@ -117,8 +117,8 @@ pub fn parse_bool(cell: Cell) -> Result<Option<bool>, String> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Bool(b) => Ok(Some(b)),
-        Cell::Number(n) if n == 1.0 => Ok(Some(true)),
-        Cell::Number(n) if n == 0.0 => Ok(Some(false)),
+        Cell::Number(1.0) => Ok(Some(true)),
+        Cell::Number(0.0) => Ok(Some(false)),
         Cell::Text(s) => {
             let t = s.trim();
             let is = |words: [&str; 4]| words.iter().any(|w| t.eq_ignore_ascii_case(w));

@@ -183,10 +183,12 @@ impl Workspace {
         }
 
         let batch = self.manifest.next_batch();
-        let mut id = self.manifest.next_id();
+        let first_id = self.manifest.next_id();
         let now = chrono::Utc::now();
         let mut records = Vec::new();
-        for ((e, df), w) in extracts.iter().zip(frames.iter_mut()).zip(&warnings) {
+        for (id, ((e, df), w)) in
+            (first_id..).zip(extracts.iter().zip(frames.iter_mut()).zip(&warnings))
+        {
             let replaced = if e.kind.is_monthly() {
                 e.months
                     .iter()
@@ -226,7 +228,6 @@ impl Workspace {
             .map_err(|e| io_err(&path, e))?;
             write_json(&self.root.join(record.warnings_file()), w)?;
             records.push(record);
-            id += 1;
         }
         let mut next = self.manifest.clone();
         next.imports.extend(records.iter().cloned());
@@ -268,13 +269,12 @@ impl Workspace {
                 .manifest
                 .active()
                 .find(|r| r.kind == e.kind && r.file_hash == e.file_hash)
+                && !replace
             {
-                if !replace {
-                    problems.push(format!(
-                        "{}: this file was already imported (import #{} of {}); nothing stored",
-                        e.file_name, r.id, r.file
-                    ));
-                }
+                problems.push(format!(
+                    "{}: this file was already imported (import #{} of {}); nothing stored",
+                    e.file_name, r.id, r.file
+                ));
             }
         }
         if problems.is_empty() {

@@ -145,7 +145,7 @@ fn excel_text_ids_date_cells_and_serials() {
     ws.write_datetime_with_format(
         1,
         5,
-        &ExcelDateTime::from_ymd(2019, 9, 2).unwrap(),
+        ExcelDateTime::from_ymd(2019, 9, 2).unwrap(),
         &date_fmt,
     )
     .unwrap();
