@@ -11,4 +11,5 @@ pub mod month;
 pub mod sample;
 pub mod settings;
 pub mod table_out;
+pub mod trace;
 pub mod workspace;

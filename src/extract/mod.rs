@@ -151,6 +151,7 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
         }],
         warnings: vec![],
     };
+    let mut clock = std::time::Instant::now();
     let is_header = |row: &[String]| plan::looks_like_header(row, opts.profile);
     let (table, hash) = rayon::join(
         || reader::read_table(path, opts.sheet, &is_header),
@@ -161,6 +162,7 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
         other => reject(other.to_string(), None),
     })?;
     let file_hash = hash.map_err(|e| reject(format!("cannot read the file: {e}"), None))?;
+    crate::trace::lap("read and hash", &mut clock);
 
     let (plan, mut issues) = plan::plan(
         &file_name,
@@ -180,6 +182,7 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
         today: opts.today,
     };
     let mut parsed = parse::parse_table(&table, &cx);
+    crate::trace::lap("parse and check rows", &mut clock);
     issues.append(&mut parsed.issues);
     let rows_read = parsed.len();
     if rows_read == 0 {
@@ -197,11 +200,13 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
         check_snapshots(&parsed, &file_name, &plan, &mut issues);
         check_two_posts(&parsed, &file_name, &mut issues);
     }
+    crate::trace::lap("duplicates, snapshots, two posts", &mut clock);
     let warnings = split(file_name.clone(), issues)?;
     let (data, months) = to_frame(parsed, plan.kind, plan.col(Field::ChildRef).is_some())
         .map_err(|e| reject(format!("internal error building the table: {e}"), None))?;
     // The raw rows are no longer needed: free them before the caller stores the frame.
     drop(table);
+    crate::trace::lap("build the frame", &mut clock);
     Ok(Extract {
         path: path.to_path_buf(),
         file_name,
@@ -268,8 +273,16 @@ fn drop_exact_duplicates(
     let mut first_seen: polars::prelude::PlHashMap<u64, usize> = Default::default();
     let mut collided: Vec<usize> = Vec::new();
     let mut keep = vec![true; parsed.len()];
-    for (k, &i) in parsed.index.iter().enumerate() {
-        let h = table.row_hash(i);
+    let state = polars::prelude::PlRandomState::default();
+    let hashes: Vec<u64> = {
+        use rayon::prelude::*;
+        parsed
+            .index
+            .par_iter()
+            .map(|&i| table.row_hash(i, &state))
+            .collect()
+    };
+    for (k, (&i, &h)) in parsed.index.iter().zip(&hashes).enumerate() {
         let original = match first_seen.get(&h) {
             None => {
                 first_seen.insert(h, k);

@@ -270,18 +270,28 @@ impl Table {
         (0..self.headers.len()).all(|c| self.cell(i, c).is_empty())
     }
 
-    /// Hash of the whole row as written, for exact-duplicate detection.
-    pub fn row_hash(&self, i: usize) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
-        for c in 0..self.headers.len() {
-            with_text(self.cell(i, c), |t| t.hash(&mut h));
+    /// Hash of the whole row as written, for exact-duplicate detection
+    /// (equal hashes are then confirmed with [`Table::same_row`]).
+    pub fn row_hash(&self, i: usize, state: &impl std::hash::BuildHasher) -> u64 {
+        match &self.body {
+            // A CSV row's fields sit in one buffer: hash it whole.
+            Body::Csv { records, .. } => state.hash_one((records[i].as_slice(), records[i].len())),
+            Body::Sheet { .. } => {
+                let mut h = state.build_hasher();
+                for c in 0..self.headers.len() {
+                    with_text(self.cell(i, c), |t| t.hash(&mut h));
+                }
+                h.finish()
+            }
         }
-        h.finish()
     }
 
     pub fn same_row(&self, a: usize, b: usize) -> bool {
-        (0..self.headers.len())
-            .all(|c| with_text(self.cell(a, c), |x| with_text(self.cell(b, c), |y| x == y)))
+        match &self.body {
+            Body::Csv { records, .. } => records[a] == records[b],
+            Body::Sheet { .. } => (0..self.headers.len())
+                .all(|c| with_text(self.cell(a, c), |x| with_text(self.cell(b, c), |y| x == y))),
+        }
     }
 }
 

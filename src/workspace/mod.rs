@@ -159,6 +159,7 @@ impl Workspace {
 
     /// Store validated extracts as one batch: all of them or none.
     pub fn import(&mut self, extracts: Vec<Extract>, replace: bool) -> Result<Stored, Error> {
+        let mut clock = std::time::Instant::now();
         let _guard = self.begin_write()?;
         self.check_conflicts(&extracts, replace)?;
         let key = pseudo::Key::load_or_create(&self.root).map_err(|e| io_err(&self.root, e))?;
@@ -177,7 +178,9 @@ impl Workspace {
             frames.push(df);
         }
         let mut warnings: Vec<Vec<Issue>> = extracts.iter().map(|e| e.warnings.clone()).collect();
+        crate::trace::lap("pseudonymise", &mut clock);
         let found = inferred::inferred_leavers(self, &extracts, &frames)?;
+        crate::trace::lap("inferred leavers", &mut clock);
         for (i, w) in found {
             warnings[i].extend(w);
         }
@@ -231,6 +234,7 @@ impl Workspace {
         }
         let mut next = self.manifest.clone();
         next.imports.extend(records.iter().cloned());
+        crate::trace::lap("write parquet and warnings", &mut clock);
         // The commit point: until this rename the workspace is unchanged.
         write_json(&self.root.join(MANIFEST), &next)?;
         self.manifest = next;
