@@ -316,7 +316,13 @@ fn drop_exact_duplicates(
 /// One snapshot per calendar month: every row of a month shares its date.
 fn check_snapshots(parsed: &Parsed, file: &str, plan: &plan::Plan, issues: &mut Vec<Issue>) {
     let mut by_month: BTreeMap<Month, BTreeMap<NaiveDate, usize>> = BTreeMap::new();
+    let mut last = None;
     for (k, d) in parsed.dates(Field::SnapshotDate).iter().enumerate() {
+        // Rows of one snapshot come together: skip the maps while the date repeats.
+        if *d == last {
+            continue;
+        }
+        last = *d;
         if let Some(d) = d {
             by_month
                 .entry(Month::of(*d))
@@ -335,7 +341,7 @@ fn check_snapshots(parsed: &Parsed, file: &str, plan: &plan::Plan, issues: &mut 
                 file,
                 Severity::Error,
                 dates.values().nth(1).copied(),
-                Some(&plan.header_of(Field::SnapshotDate)),
+                Some(plan.header_of(Field::SnapshotDate)),
                 None,
                 format!(
                     "{m} has more than one snapshot date: {}; Keel holds one snapshot per month",
@@ -352,21 +358,35 @@ fn check_two_posts(parsed: &Parsed, file: &str, issues: &mut Vec<Issue>) {
     let ids = parsed.text(Field::WorkerId);
     let teams = parsed.text(Field::Team);
     let dates = parsed.dates(Field::SnapshotDate);
-    // Count first, then gather rows only for the few workers with two posts.
-    let mut count: polars::prelude::PlHashMap<(&str, NaiveDate), u32> = Default::default();
-    for k in 0..parsed.len() {
-        if let (Some(id), Some(d)) = (&ids[k], dates[k]) {
-            *count.entry((id.as_ref(), d)).or_default() += 1;
+    // Snapshot by snapshot, in parallel: a worker's posts share a date.
+    let mut by_date: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+    for (k, d) in dates.iter().enumerate() {
+        if let Some(d) = d {
+            by_date.entry(*d).or_default().push(k);
         }
     }
-    let mut posts: BTreeMap<(&str, NaiveDate), Vec<usize>> = BTreeMap::new();
-    for k in 0..parsed.len() {
-        if let (Some(id), Some(d)) = (&ids[k], dates[k])
-            && count.get(&(id.as_ref(), d)).is_some_and(|n| *n > 1)
-        {
-            posts.entry((id.as_ref(), d)).or_default().push(k);
-        }
-    }
+    let posts: Vec<((&str, NaiveDate), Vec<usize>)> = {
+        use rayon::prelude::*;
+        by_date
+            .into_par_iter()
+            .flat_map_iter(|(d, ks)| {
+                let mut seen: polars::prelude::PlHashMap<&str, Vec<usize>> = Default::default();
+                let mut first: polars::prelude::PlHashMap<&str, usize> = Default::default();
+                for k in ks {
+                    let Some(id) = ids[k].as_deref() else {
+                        continue;
+                    };
+                    match first.get(id) {
+                        None => {
+                            first.insert(id, k);
+                        }
+                        Some(&f) => seen.entry(id).or_insert_with(|| vec![f]).push(k),
+                    }
+                }
+                seen.into_iter().map(move |(id, ks)| ((id, d), ks))
+            })
+            .collect()
+    };
     let mut found: Vec<(usize, String)> = posts
         .into_iter()
         .map(|((_, d), ks)| {
@@ -395,6 +415,24 @@ fn check_two_posts(parsed: &Parsed, file: &str, issues: &mut Vec<Issue>) {
             reason,
         ));
     }
+}
+
+fn build_series(f: Field, c: Column) -> PolarsResult<Series> {
+    let name: PlSmallStr = f.name().into();
+    Ok(match c {
+        Column::Text(v) => Series::new(name, v),
+        Column::Number(v) => Series::new(name, v),
+        Column::Bool(v) => Series::new(name, v),
+        Column::Date(v) => {
+            let days: Vec<Option<i32>> = v.into_iter().map(|d| d.map(epoch_days)).collect();
+            Series::new(name, days).cast(&DataType::Date)?
+        }
+        Column::Employment(v) => {
+            let names: Vec<Option<&str>> =
+                v.into_iter().map(|t| t.map(EmploymentType::name)).collect();
+            Series::new(name, names)
+        }
+    })
 }
 
 /// The days-since-1970 of a date, polars' physical form of `Date`.
@@ -427,23 +465,20 @@ fn to_frame(parsed: Parsed, kind: Kind, per_child: bool) -> PolarsResult<(DataFr
         .collect();
     let mut cols: Vec<polars::prelude::Column> = Vec::with_capacity(parsed.fields.len() + 2);
     cols.push(Series::new("row".into(), parsed.rows.as_slice()).into());
-    for (f, c) in parsed.fields.iter().zip(parsed.columns) {
-        let name: PlSmallStr = f.name().into();
-        let s = match c {
-            Column::Text(v) => Series::new(name, v),
-            Column::Number(v) => Series::new(name, v),
-            Column::Bool(v) => Series::new(name, v),
-            Column::Date(v) => {
-                let days: Vec<Option<i32>> = v.into_iter().map(|d| d.map(epoch_days)).collect();
-                Series::new(name, days).cast(&DataType::Date)?
-            }
-            Column::Employment(v) => {
-                let names: Vec<Option<&str>> =
-                    v.into_iter().map(|t| t.map(EmploymentType::name)).collect();
-                Series::new(name, names)
-            }
-        };
-        cols.push(s.into());
+    // Columns are independent: build them in parallel.
+    let built: Vec<PolarsResult<Series>> = {
+        use rayon::prelude::*;
+        parsed
+            .fields
+            .iter()
+            .zip(parsed.columns)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(f, c)| build_series(*f, c))
+            .collect()
+    };
+    for s in built {
+        cols.push(s?.into());
     }
     cols.push(Series::new("month".into(), month).into());
     let mut df = DataFrame::new_infer_height(cols)?;

@@ -402,11 +402,11 @@ fn check_row_rules(
         };
         let already = parse_errors
             .iter()
-            .any(|x| x.column.as_deref() == Some(header.as_str()));
+            .any(|x| x.column.as_deref() == Some(header));
         if missing && !already {
             issues.push(
                 Severity::Error,
-                &header,
+                header,
                 String::new(),
                 format!("{f} is empty: every row needs one"),
             );
@@ -418,11 +418,13 @@ fn check_row_rules(
         } else {
             plan.header_of(Field::ContractedHours)
         };
-        let shown = raw(if plan.col(Field::Fte).is_some() {
-            Field::Fte
-        } else {
-            Field::ContractedHours
-        });
+        let shown = || {
+            raw(if plan.col(Field::Fte).is_some() {
+                Field::Fte
+            } else {
+                Field::ContractedHours
+            })
+        };
         if !(fte > 0.0 && fte <= FTE_MAX) {
             let why = if plan.col(Field::Fte).is_some() {
                 format!("FTE must be above 0 and at most {FTE_MAX}")
@@ -432,12 +434,12 @@ fn check_row_rules(
                     cx.standard_hours
                 )
             };
-            issues.push(Severity::Error, &header, shown, why);
+            issues.push(Severity::Error, header, shown(), why);
         } else if fte > 1.0 {
             issues.push(
                 Severity::Warning,
-                &header,
-                shown,
+                header,
+                shown(),
                 format!("FTE {fte:.2} is above 1.0: check it is one post"),
             );
         }
@@ -447,14 +449,14 @@ fn check_row_rules(
         if cases < 0.0 {
             issues.push(
                 Severity::Error,
-                &header,
+                header,
                 raw(Field::Caseload),
                 "a caseload cannot be negative",
             );
         } else if cases > CASELOAD_WARN {
             issues.push(
                 Severity::Warning,
-                &header,
+                header,
                 raw(Field::Caseload),
                 format!("caseload above {CASELOAD_WARN}: check it"),
             );
@@ -464,7 +466,7 @@ fn check_row_rules(
         if num(f).is_some_and(|v| v < 0.0) {
             issues.push(
                 Severity::Error,
-                &plan.header_of(f),
+                plan.header_of(f),
                 raw(f),
                 format!("{f} cannot be negative"),
             );
@@ -486,7 +488,7 @@ fn check_row_rules(
         {
             issues.push(
                 Severity::Warning,
-                &plan.header_of(f),
+                plan.header_of(f),
                 raw(f),
                 format!("{f} is in the future"),
             );
@@ -507,6 +509,6 @@ fn check_row_rules(
         && let Some(Column::Employment(v)) = p.column(Field::EmploymentType)
         && v[r] == Some(EmploymentType::Agency)
     {
-        issues.push(Severity::Warning, &plan.header_of(Field::EmploymentType), raw(Field::EmploymentType), "an agency worker in a leavers report: not counted, turnover counts employed staff only");
+        issues.push(Severity::Warning, plan.header_of(Field::EmploymentType), raw(Field::EmploymentType), "an agency worker in a leavers report: not counted, turnover counts employed staff only");
     }
 }

@@ -40,10 +40,10 @@ impl Plan {
         self.column[f as usize]
     }
 
-    pub fn header_of(&self, f: Field) -> String {
+    pub fn header_of(&self, f: Field) -> &str {
         match self.col(f) {
-            Some(c) => self.headers[c].clone(),
-            None => f.name().to_string(),
+            Some(c) => &self.headers[c],
+            None => f.name(),
         }
     }
 }

@@ -13,11 +13,7 @@ pub struct Table {
 }
 
 enum Body {
-    Csv {
-        records: Vec<csv::StringRecord>,
-        /// File row number (header = 1) of each record.
-        rows: Vec<usize>,
-    },
+    Csv(Flat),
     Sheet {
         range: calamine::Range<Data>,
         /// Index in `range` of the first data row, and its file row number.
@@ -90,58 +86,71 @@ pub fn read_csv_bytes(
     if text.trim().is_empty() {
         return Err(ReadError::Format("the file is empty".into()));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(sniff_delimiter(text))
-        .from_reader(text.as_bytes());
-    let mut records = Vec::new();
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut row_number = 0usize;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                row_number += 1;
-                if record.iter().all(|f| f.trim().is_empty()) {
-                    continue;
-                }
-                records.push(std::mem::take(&mut record));
-                rows.push(row_number);
-            }
-            Err(e) => {
-                let row = e
-                    .position()
-                    .map(|p| p.record() as usize + 1)
-                    .unwrap_or(row_number + 1);
+    let delimiter = sniff_delimiter(text);
+    let pieces: Vec<Result<Piece, ReadError>> = {
+        use rayon::prelude::*;
+        split_at_records(text, rayon::current_num_threads().max(1))
+            .into_par_iter()
+            .map(|piece| read_piece(piece, delimiter))
+            .collect()
+    };
+    let mut flat = Flat::default();
+    let mut data: Vec<u8> = Vec::with_capacity(text.len());
+    let mut records_before = 0usize;
+    for piece in pieces {
+        let piece = match piece {
+            Ok(p) => p,
+            Err(ReadError::Row { row, reason }) => {
                 return Err(ReadError::Row {
-                    row,
-                    reason: format!("the CSV cannot be read here: {e}"),
+                    row: row + records_before,
+                    reason,
                 });
             }
+            Err(e) => return Err(e),
+        };
+        let (data_before, ends_before) = (data.len() as u32, flat.ends.len() as u32);
+        data.extend_from_slice(&piece.data);
+        flat.ends.extend(piece.ends.iter().map(|e| e + data_before));
+        flat.first
+            .extend(piece.first.iter().map(|f| f + ends_before));
+        flat.rows
+            .extend(piece.rows.iter().map(|r| r + records_before));
+        records_before += piece.records;
+        if data.len() > u32::MAX as usize {
+            return Err(ReadError::Format(
+                "the file is larger than 4 GB: split it by month".into(),
+            ));
         }
     }
+    flat.first.push(flat.ends.len() as u32);
+    // The input was UTF-8 and unquoting removes only ASCII quotes, so this
+    // cannot fail; it is checked all the same rather than assumed.
+    flat.text = String::from_utf8(data)
+        .map_err(|_| ReadError::Format("the file's text is not valid UTF-8".into()))?;
     let header_at = find_header(
-        records
-            .iter()
-            .take(HEADER_SEARCH_ROWS)
-            .map(|r| r.iter().map(str::to_string).collect::<Vec<_>>()),
+        (0..flat.len().min(HEADER_SEARCH_ROWS)).map(|i| {
+            (0..flat.width(i))
+                .map(|c| flat.field(i, c).unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        }),
         is_header,
     );
-    let headers: Vec<String> = records[header_at]
-        .iter()
-        .map(|h| h.trim().to_string())
+    if flat.len() == 0 {
+        return Err(ReadError::Format("the file is empty".into()));
+    }
+    let headers: Vec<String> = (0..flat.width(header_at))
+        .map(|c| flat.field(header_at, c).unwrap_or("").trim().to_string())
         .collect();
-    records.drain(..=header_at);
-    rows.drain(..=header_at);
-    for (r, n) in records.iter().zip(&rows) {
-        if r.len() > headers.len() && r.iter().skip(headers.len()).any(|f| !f.trim().is_empty()) {
+    flat.skip = header_at + 1;
+    for i in 0..flat.len() {
+        let width = flat.width(i);
+        if width > headers.len()
+            && (headers.len()..width).any(|c| !flat.field(i, c).unwrap_or("").trim().is_empty())
+        {
             return Err(ReadError::Row {
-                row: *n,
+                row: flat.row_number(i),
                 reason: format!(
-                    "{} values but only {} headers: a value probably holds an unquoted comma",
-                    r.len(),
+                    "{width} values but only {} headers: a value probably holds an unquoted comma",
                     headers.len()
                 ),
             });
@@ -149,8 +158,151 @@ pub fn read_csv_bytes(
     }
     Ok(Table {
         headers,
-        body: Body::Csv { records, rows },
+        body: Body::Csv(flat),
     })
+}
+
+/// Cut CSV text into about `n` pieces, each ending at a record boundary: a
+/// newline with an even number of quote characters before it (RFC 4180
+/// escapes a quote by doubling it, so the parity tells inside from outside).
+fn split_at_records(text: &str, n: usize) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut pieces = Vec::with_capacity(n);
+    let (mut start, mut quotes_before) = (0usize, 0usize);
+    for k in 1..n {
+        let mut at = (bytes.len() * k / n).max(start);
+        let mut quotes = quotes_before + bytes[start..at].iter().filter(|b| **b == b'"').count();
+        loop {
+            match bytes[at..].iter().position(|b| *b == b'\n' || *b == b'"') {
+                Some(i) if bytes[at + i] == b'"' => {
+                    quotes += 1;
+                    at += i + 1;
+                }
+                Some(i) if quotes % 2 == 0 => {
+                    at += i + 1;
+                    break;
+                }
+                Some(i) => at += i + 1,
+                None => {
+                    at = bytes.len();
+                    break;
+                }
+            }
+        }
+        if at > start && at < bytes.len() {
+            pieces.push(&text[start..at]);
+            start = at;
+            quotes_before = quotes;
+        }
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
+
+/// The records of one piece of a CSV file, numbered from 1 within it.
+struct Piece {
+    data: Vec<u8>,
+    ends: Vec<u32>,
+    first: Vec<u32>,
+    rows: Vec<usize>,
+    /// Records read, blank ones included (they keep their row numbers).
+    records: usize,
+}
+
+fn read_piece(text: &str, delimiter: u8) -> Result<Piece, ReadError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut p = Piece {
+        data: Vec::with_capacity(text.len()),
+        ends: vec![],
+        first: vec![],
+        rows: vec![],
+        records: 0,
+    };
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => return Ok(p),
+            Ok(true) => {
+                p.records += 1;
+                if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                    continue;
+                }
+                p.first.push(p.ends.len() as u32);
+                for field in record.iter() {
+                    p.data.extend_from_slice(field);
+                    p.ends.push(p.data.len() as u32);
+                }
+                p.rows.push(p.records);
+            }
+            Err(e) => {
+                let row = e
+                    .position()
+                    .map(|q| q.record() as usize + 1)
+                    .unwrap_or(p.records + 1);
+                return Err(ReadError::Row {
+                    row,
+                    reason: format!("the CSV cannot be read here: {e}"),
+                });
+            }
+        }
+    }
+}
+
+/// Every field of every CSV row in one buffer, so a million rows cost three
+/// vectors rather than two million small allocations.
+#[derive(Default)]
+struct Flat {
+    text: String,
+    /// End offset in `text` of each field.
+    ends: Vec<u32>,
+    /// Index in `ends` of each row's first field, plus one past the last row.
+    first: Vec<u32>,
+    /// File row number (header = 1) of each row.
+    rows: Vec<usize>,
+    /// Rows above and including the header row, hidden from the table.
+    skip: usize,
+}
+
+impl Flat {
+    fn len(&self) -> usize {
+        self.rows.len() - self.skip
+    }
+
+    fn bounds(&self, i: usize) -> (usize, usize) {
+        let r = i + self.skip;
+        (self.first[r] as usize, self.first[r + 1] as usize)
+    }
+
+    fn width(&self, i: usize) -> usize {
+        let (a, b) = self.bounds(i);
+        b - a
+    }
+
+    fn row_number(&self, i: usize) -> usize {
+        self.rows[i + self.skip]
+    }
+
+    fn field(&self, i: usize, c: usize) -> Option<&str> {
+        let (a, b) = self.bounds(i);
+        let k = a + c;
+        if k >= b {
+            return None;
+        }
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        Some(&self.text[start..self.ends[k] as usize])
+    }
+
+    /// The row's text with its field lengths, enough to tell rows apart.
+    fn key(&self, i: usize) -> (&str, &[u32]) {
+        let (a, b) = self.bounds(i);
+        let start = if a == 0 { 0 } else { self.ends[a - 1] as usize };
+        let end = if b == 0 { 0 } else { self.ends[b - 1] as usize };
+        (&self.text[start.min(end)..end], &self.ends[a..b])
+    }
 }
 
 fn find_header(
@@ -233,7 +385,7 @@ impl<'a> From<&'a Data> for Cell<'a> {
 impl Table {
     pub fn len(&self) -> usize {
         match &self.body {
-            Body::Csv { records, .. } => records.len(),
+            Body::Csv(flat) => flat.len(),
             Body::Sheet { range, first, .. } => range.height().saturating_sub(*first),
         }
     }
@@ -245,7 +397,7 @@ impl Table {
     /// The file's own row number (header row counted, first row = 1).
     pub fn row_number(&self, i: usize) -> usize {
         match &self.body {
-            Body::Csv { rows, .. } => rows[i],
+            Body::Csv(flat) => flat.row_number(i),
             Body::Sheet {
                 first_row_number, ..
             } => first_row_number + i,
@@ -254,7 +406,7 @@ impl Table {
 
     pub fn cell(&self, i: usize, col: usize) -> Cell<'_> {
         match &self.body {
-            Body::Csv { records, .. } => match records[i].get(col) {
+            Body::Csv(flat) => match flat.field(i, col) {
                 Some(s) if !s.trim().is_empty() => Cell::Text(s),
                 _ => Cell::Empty,
             },
@@ -265,9 +417,13 @@ impl Table {
         }
     }
 
-    /// A blank sheet row (Excel keeps formatted empty rows).
+    /// A blank sheet row (Excel keeps formatted empty rows; blank CSV rows
+    /// were already left out while reading).
     pub fn is_blank(&self, i: usize) -> bool {
-        (0..self.headers.len()).all(|c| self.cell(i, c).is_empty())
+        match &self.body {
+            Body::Csv(_) => false,
+            Body::Sheet { .. } => (0..self.headers.len()).all(|c| self.cell(i, c).is_empty()),
+        }
     }
 
     /// Hash of the whole row as written, for exact-duplicate detection
@@ -275,7 +431,7 @@ impl Table {
     pub fn row_hash(&self, i: usize, state: &impl std::hash::BuildHasher) -> u64 {
         match &self.body {
             // A CSV row's fields sit in one buffer: hash it whole.
-            Body::Csv { records, .. } => state.hash_one((records[i].as_slice(), records[i].len())),
+            Body::Csv(flat) => state.hash_one(flat.key(i).0),
             Body::Sheet { .. } => {
                 let mut h = state.build_hasher();
                 for c in 0..self.headers.len() {
@@ -288,7 +444,16 @@ impl Table {
 
     pub fn same_row(&self, a: usize, b: usize) -> bool {
         match &self.body {
-            Body::Csv { records, .. } => records[a] == records[b],
+            Body::Csv(flat) => {
+                let ((ta, ea), (tb, eb)) = (flat.key(a), flat.key(b));
+                // Same text and same field lengths (offsets differ by a constant).
+                ta == tb
+                    && ea.len() == eb.len()
+                    && ea
+                        .windows(2)
+                        .zip(eb.windows(2))
+                        .all(|(x, y)| x[1] - x[0] == y[1] - y[0])
+            }
             Body::Sheet { .. } => (0..self.headers.len())
                 .all(|c| with_text(self.cell(a, c), |x| with_text(self.cell(b, c), |y| x == y))),
         }

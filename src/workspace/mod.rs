@@ -179,19 +179,36 @@ impl Workspace {
         }
         let mut warnings: Vec<Vec<Issue>> = extracts.iter().map(|e| e.warnings.clone()).collect();
         crate::trace::lap("pseudonymise", &mut clock);
-        let found = inferred::inferred_leavers(self, &extracts, &frames)?;
-        crate::trace::lap("inferred leavers", &mut clock);
-        for (i, w) in found {
+        let first_id = self.manifest.next_id();
+        // The data files do not depend on the warnings: write them while the
+        // inferred leavers are looked for. Frames are cheap shallow copies.
+        let this = &*self;
+        let (found, written) = rayon::join(
+            || inferred::inferred_leavers(this, &extracts, &frames),
+            || {
+                (first_id..).zip(frames.iter()).try_for_each(|(id, df)| {
+                    let path = this.root.join(format!("imports/{id}.parquet"));
+                    let mut df = df.clone();
+                    atomic::write_with(&path, |f| {
+                        ParquetWriter::new(f)
+                            .finish(&mut df)
+                            .map(|_| ())
+                            .map_err(std::io::Error::other)
+                    })
+                    .map_err(|e| io_err(&path, e))
+                })
+            },
+        );
+        written?;
+        for (i, w) in found? {
             warnings[i].extend(w);
         }
+        crate::trace::lap("inferred leavers and parquet", &mut clock);
 
         let batch = self.manifest.next_batch();
-        let first_id = self.manifest.next_id();
         let now = chrono::Utc::now();
         let mut records = Vec::new();
-        for (id, ((e, df), w)) in
-            (first_id..).zip(extracts.iter().zip(frames.iter_mut()).zip(&warnings))
-        {
+        for (id, ((e, df), w)) in (first_id..).zip(extracts.iter().zip(&frames).zip(&warnings)) {
             let replaced = if e.kind.is_monthly() {
                 e.months
                     .iter()
@@ -221,28 +238,21 @@ impl Workspace {
                 status: Status::Active,
                 replaced,
             };
-            let path = self.root.join(record.data_file());
-            atomic::write_with(&path, |f| {
-                ParquetWriter::new(f)
-                    .finish(df)
-                    .map(|_| ())
-                    .map_err(std::io::Error::other)
-            })
-            .map_err(|e| io_err(&path, e))?;
+            debug_assert_eq!(record.data_file(), format!("imports/{id}.parquet"));
             write_json(&self.root.join(record.warnings_file()), w)?;
             records.push(record);
         }
         let mut next = self.manifest.clone();
         next.imports.extend(records.iter().cloned());
-        crate::trace::lap("write parquet and warnings", &mut clock);
+        crate::trace::lap("warnings", &mut clock);
         // The commit point: until this rename the workspace is unchanged.
         write_json(&self.root.join(MANIFEST), &next)?;
         self.manifest = next;
         Ok(Stored { records, warnings })
     }
 
-    /// Record which import came from which sheet (kept apart from `import`
-    /// so extracts stay independent of how the command line names sheets).
+    /// Refuse months already held (unless replacing), two files of one batch
+    /// holding the same month, and a non-monthly file imported twice.
     pub fn check_conflicts(&self, extracts: &[Extract], replace: bool) -> Result<(), Error> {
         let mut problems = Vec::new();
         let mut in_batch: Vec<(Kind, Month, &str)> = Vec::new();
