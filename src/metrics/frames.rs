@@ -131,11 +131,11 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .clone()
         .lazy()
         .filter(col("service").is_not_null())
+        .select([col("team"), col("service"), col("month")])
+        // Groups keep row order, so after this sort `last` is the latest month.
+        .sort(["month"], Default::default())
         .group_by([col("team")])
-        .agg([col("service")
-            .sort_by([col("month")], Default::default())
-            .last()
-            .alias("service_w")]);
+        .agg([col("service").last().alias("service_w")]);
     let establishment = inputs.establishment.clone().map(DataFrame::lazy);
     if let Some(e) = &establishment {
         let est_service = e
@@ -322,10 +322,13 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         ]);
 
     // Materialised: every measure below starts from these two frames.
+    let mut clock = std::time::Instant::now();
     let in_post = in_post.collect()?.lazy();
+    crate::trace::lap("metrics: in-post rows", &mut clock);
     let leaves = leave_events(inputs, &w, &in_post, &codes, &months, &team_service)?
         .collect()?
         .lazy();
+    crate::trace::lap("metrics: leave events", &mut clock);
     Ok(Prepared {
         in_post,
         leaves,
@@ -381,9 +384,11 @@ fn leave_events(
     let events = concat(sources, UnionArgs::default())?
         .group_by([col("wid"), col("leave")])
         .agg([
-            col("l_fte").drop_nulls().first().alias("l_fte"),
-            col("l_team").drop_nulls().first().alias("l_team"),
-            col("l_service").drop_nulls().first().alias("l_service"),
+            // One leavers row at most per worker and date: `max` picks it
+            // over the nulls of the snapshot rows, on polars' fast path.
+            col("l_fte").max().alias("l_fte"),
+            col("l_team").max().alias("l_team"),
+            col("l_service").max().alias("l_service"),
         ]);
 
     // Fields a leavers row lacks come from the last snapshot on which the
@@ -551,7 +556,6 @@ fn in_force(p: &Prepared) -> PolarsResult<LazyFrame> {
     let Some(est) = &p.establishment else {
         return Err(PolarsError::NoData("no establishment".into()));
     };
-    let order = || [col("eff"), col("import")];
     Ok(est
         .clone()
         .select([
@@ -566,16 +570,13 @@ fn in_force(p: &Prepared) -> PolarsResult<LazyFrame> {
             None,
         )
         .filter(col("eff").lt_eq(col("snap_day")))
+        // Groups keep row order, so after this sort `last` is the latest
+        // effective date (and, for the same date, the later import).
+        .sort(["eff", "import"], Default::default())
         .group_by([col("team"), col("month")])
         .agg([
-            col("funded_fte")
-                .sort_by(order(), Default::default())
-                .last()
-                .alias("est"),
-            col("e_service")
-                .sort_by(order(), Default::default())
-                .last()
-                .alias("e_service"),
+            col("funded_fte").last().alias("est"),
+            col("e_service").last().alias("e_service"),
         ]))
 }
 

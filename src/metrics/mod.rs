@@ -123,52 +123,86 @@ fn left(a: LazyFrame, b: LazyFrame) -> LazyFrame {
 /// All metrics for every month held and every group.
 pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
     let p = frames::prepare(inputs, limits)?;
-    let employed = col("employed");
+    let mut clock = std::time::Instant::now();
+    // Aggregations stay on polars' vectorised paths: sums of precomputed
+    // columns, and head counts as sums of per-person flags. (A filtered
+    // n_unique per group runs group by group, which is ruinous with the
+    // 190,000 team-months of a national workspace.)
     let agency = col("employed").not();
-    let wid = || col("wid");
-    let headcount = |pred: Expr| wid().filter(pred).n_unique().cast(DataType::Float64);
-
-    let stock_aggs = [
-        col("fte")
-            .filter(employed.clone())
-            .sum()
-            .alias("employed_fte"),
-        headcount(employed.clone()).alias("employed_headcount"),
-        col("fte").filter(agency.clone()).sum().alias("agency_fte"),
-        headcount(agency.clone()).alias("agency_headcount"),
-        headcount(employed.clone().and(col("nqsw"))).alias("nqsw_headcount"),
-        headcount(employed.clone().and(col("early"))).alias("early_headcount"),
-        col("fte")
-            .filter(col("starter"))
-            .sum()
-            .alias("starters_fte"),
-        headcount(col("starter")).alias("starters_headcount"),
-        col("fte")
-            .filter(col("holder"))
-            .sum()
-            .alias("case_holders_fte"),
-        col("caseload").filter(col("holder")).sum().alias("cases"),
-        headcount(col("over")).alias("over_limit_headcount"),
-        headcount(col("holder")).alias("holders"),
-        headcount(col("holder").and(col("supervised"))).alias("supervised"),
-        col("cost").filter(agency.clone()).sum().alias("cost_sum"),
-        agency
-            .clone()
-            .and(col("day_rate").is_not_null())
-            .sum()
-            .alias("rated"),
-        agency.clone().sum().alias("agency_rows"),
+    let only = |flag: Expr, value: Expr| when(flag).then(value).otherwise(lit(0.0));
+    let flag = |e: Expr| e.cast(DataType::Int32);
+    let rows = p.in_post.clone().with_columns([
+        only(col("employed"), col("fte")).alias("employed_fte"),
+        only(agency.clone(), col("fte")).alias("agency_fte"),
+        only(col("starter"), col("fte")).alias("starters_fte"),
+        only(col("holder"), col("fte")).alias("case_holders_fte"),
+        only(col("holder"), col("caseload")).alias("cases"),
+        only(agency.clone(), col("cost"))
+            .fill_null(lit(0.0))
+            .alias("cost_sum"),
+        flag(agency.clone().and(col("day_rate").is_not_null())).alias("rated"),
+        flag(agency.clone()).alias("agency_rows"),
+        flag(col("employed")).alias("p_employed"),
+        flag(agency.clone()).alias("p_agency"),
+        flag(col("employed").and(col("nqsw"))).alias("p_nqsw"),
+        flag(col("employed").and(col("early"))).alias("p_early"),
+        flag(col("starter")).alias("p_starter"),
+        flag(col("over")).alias("p_over"),
+        flag(col("holder")).alias("p_holder"),
+        flag(col("holder").and(col("supervised"))).alias("p_supervised"),
+    ]);
+    let sums = [
+        "employed_fte",
+        "agency_fte",
+        "starters_fte",
+        "case_holders_fte",
+        "cases",
+        "cost_sum",
+        "rated",
+        "agency_rows",
     ];
-    let stock = per_group(&p.in_post, |g| by_group_month(g).agg(stock_aggs.clone()))?;
+    // Person flags, then the people counted: (column, output name).
+    let people = [
+        ("p_employed", "employed_headcount"),
+        ("p_agency", "agency_headcount"),
+        ("p_nqsw", "nqsw_headcount"),
+        ("p_early", "early_headcount"),
+        ("p_starter", "starters_headcount"),
+        ("p_over", "over_limit_headcount"),
+        ("p_holder", "holders"),
+        ("p_supervised", "supervised"),
+    ];
+    let stock = per_group(&rows, |g| {
+        let totals =
+            by_group_month(g.clone()).agg(sums.iter().map(|c| col(*c).sum()).collect::<Vec<_>>());
+        let heads = g
+            .group_by([col("group"), col("month"), col("wid")])
+            .agg(
+                people
+                    .iter()
+                    .map(|(c, _)| col(*c).max())
+                    .collect::<Vec<_>>(),
+            )
+            .group_by([col("group"), col("month")])
+            .agg(
+                people
+                    .iter()
+                    .map(|(c, out)| col(*c).cast(DataType::Float64).sum().alias(*out))
+                    .collect::<Vec<_>>(),
+            );
+        let k = || [col("group"), col("month")];
+        totals.join(heads, k(), k(), JoinArgs::new(JoinType::Left))
+    })?;
 
     let leaves = per_group(&p.leaves, |g| {
-        by_group_month(g).agg([
-            col("fte").sum().alias("leavers_fte"),
-            col("wid")
-                .n_unique()
-                .cast(DataType::Float64)
-                .alias("leavers_headcount"),
-        ])
+        let totals = by_group_month(g.clone()).agg([col("fte").sum().alias("leavers_fte")]);
+        let heads = g
+            .select([col("group"), col("month"), col("wid")])
+            .unique(None, UniqueKeepStrategy::Any)
+            .group_by([col("group"), col("month")])
+            .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
+        let k = || [col("group"), col("month")];
+        totals.join(heads, k(), k(), JoinArgs::new(JoinType::Left))
     })?;
     // Twelve shifted copies summed: months m−11 … m.
     let window = concat(
@@ -280,6 +314,7 @@ pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
             .collect::<Vec<_>>(),
     )
     .collect()?;
+    crate::trace::lap("metrics: aggregate and join", &mut clock);
     let months: StringChunked = df
         .column("month")?
         .i32()?
