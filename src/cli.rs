@@ -78,6 +78,9 @@ pub enum Command {
     /// DfE benchmark data: import the indicators or neighbours file, compare a council
     #[command(subcommand)]
     Benchmark(BenchmarkCommand),
+    /// Workforce projections: calibrate from history, run a scenario
+    #[command(subcommand)]
+    Scenario(crate::scenario::cli::ScenarioCommand),
 }
 
 #[derive(Args, Debug)]
@@ -163,6 +166,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check) => check(&root),
         Some(Command::Settings(a)) => settings(&root, a),
         Some(Command::Benchmark(c)) => benchmark(&root, c),
+        Some(Command::Scenario(c)) => crate::scenario::cli::run(&root, c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

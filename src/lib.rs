@@ -9,6 +9,7 @@ pub mod first_run;
 pub mod metrics;
 pub mod month;
 pub mod sample;
+pub mod scenario;
 pub mod settings;
 pub mod table_out;
 pub mod trace;

@@ -1,110 +1,195 @@
-//! The desktop app. For now a window that opens the workspace (loading the
-//! sample data on first run, off the UI thread) and says what it holds.
+//! The desktop app: one window over one workspace.
+//!
+//! [`KeelApp`] holds view state only; the workspace-derived data lives in a
+//! [`model::Model`] delivered by background [`jobs`]. Views draw from the
+//! model and push [`state::Command`]s; the shell applies them after the
+//! frame, which is the only place that opens dialogs or starts jobs.
 
-use crate::workspace::Workspace;
+mod charts;
+mod commands;
+mod dashboard;
+mod history;
+mod import;
+mod import_view;
+mod jobs;
+mod kpi;
+mod model;
+mod quality;
+mod settings_view;
+mod shell;
+mod state;
+mod teams;
+mod trend;
+
+pub use state::{Command, View};
+
+use crate::month::Month;
+use crate::settings::Settings;
 use eframe::egui;
+use import::Pending;
+use jobs::Job;
+use model::Model;
+use state::{Group, Persisted};
 use std::path::PathBuf;
-use std::sync::mpsc;
 
-enum Load {
-    Running(mpsc::Receiver<Result<Summary, String>>),
-    Done(Result<Summary, String>),
+const PERSIST_KEY: &str = "keel.view";
+
+/// A question the user must answer before something irreversible-looking.
+#[derive(Clone, Debug)]
+enum Confirm {
+    Undo,
+    /// Import would replace these months already held.
+    Replace(Vec<String>),
 }
 
-struct Summary {
-    sample: bool,
-    imports: usize,
-    months: Vec<String>,
+#[derive(Clone, Debug)]
+enum Notice {
+    Info(String),
+    Error(String),
+}
+
+#[derive(Default)]
+struct Running {
+    load: Option<Job<Result<Model, String>>>,
+    read: Option<Job<Vec<Pending>>>,
+    write: Option<Job<Result<String, String>>>,
 }
 
 pub struct KeelApp {
     root: PathBuf,
-    load: Load,
+    persisted: Persisted,
+    model: Option<Model>,
+    load_error: Option<String>,
+    month: Option<Month>,
+    group: Group,
+    running: Running,
+    pending: Vec<Pending>,
+    confirm: Option<Confirm>,
+    notice: Option<Notice>,
+    settings_draft: Option<Settings>,
+    teams_sort: teams::Sort,
+    commands: Vec<Command>,
+    fullscreen: bool,
+    /// The title last sent to the window, to send it again only on change.
+    title: String,
+    ctx: Option<egui::Context>,
+    theme_applied: Option<bool>,
 }
 
 impl KeelApp {
-    pub fn new(root: PathBuf) -> KeelApp {
-        let (tx, rx) = mpsc::channel();
-        let r = root.clone();
-        std::thread::spawn(move || {
-            let result =
-                crate::first_run::open_or_start(&r).map(|(ws, sample)| summarise(&ws, sample));
-            let _ = tx.send(result.map_err(|e| e.to_string()));
-        });
-        KeelApp {
+    /// Open `root` (creating it with sample data on first run) in the
+    /// background. `storage` is eframe's persisted state, if any.
+    pub fn new(storage: Option<&dyn eframe::Storage>, root: PathBuf) -> KeelApp {
+        let (persisted, notice) = load_persisted(storage);
+        let mut app = KeelApp {
             root,
-            load: Load::Running(rx),
-        }
+            persisted,
+            model: None,
+            load_error: None,
+            month: None,
+            group: Group::all(),
+            running: Running::default(),
+            pending: Vec::new(),
+            confirm: None,
+            notice,
+            settings_draft: None,
+            teams_sort: teams::Sort::default(),
+            commands: Vec::new(),
+            fullscreen: false,
+            title: String::new(),
+            ctx: None,
+            theme_applied: None,
+        };
+        app.start_load(true);
+        app
+    }
+
+    /// The app without a window or saved state, for tests.
+    pub fn new_for_test(root: PathBuf) -> KeelApp {
+        KeelApp::new(None, root)
+    }
+
+    /// True once the workspace is loaded and no job is running.
+    pub fn is_idle(&self) -> bool {
+        self.running.load.is_none()
+            && self.running.read.is_none()
+            && self.running.write.is_none()
+            && (self.model.is_some() || self.load_error.is_some())
+    }
+
+    /// The error that stopped the last load, if any.
+    pub fn load_error(&self) -> Option<&str> {
+        self.load_error.as_deref()
+    }
+
+    pub fn root(&self) -> &std::path::Path {
+        &self.root
+    }
+
+    pub fn view(&self) -> View {
+        self.persisted.view
+    }
+
+    pub fn dark(&self) -> bool {
+        self.persisted.dark
+    }
+
+    /// Queue a command as if a widget had emitted it (tests use this for
+    /// what would otherwise need a native file dialog).
+    pub fn command(&mut self, c: Command) {
+        self.commands.push(c);
+    }
+
+    /// Draw one frame into `ui`. eframe calls this through [`eframe::App`];
+    /// tests call it directly through egui_kittest.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        shell::frame(self, ui);
     }
 }
 
-fn summarise(ws: &Workspace, sample: bool) -> Summary {
-    Summary {
-        sample,
-        imports: ws.manifest().active().count(),
-        months: ws
-            .manifest()
-            .months_held(crate::extract::Kind::Workforce)
-            .iter()
-            .map(|m| m.to_string())
-            .collect(),
+fn load_persisted(storage: Option<&dyn eframe::Storage>) -> (Persisted, Option<Notice>) {
+    let Some(storage) = storage else {
+        return (Persisted::default(), None);
+    };
+    match storage.get_string(PERSIST_KEY) {
+        None => (Persisted::default(), None),
+        Some(_) => match eframe::get_value::<Persisted>(storage, PERSIST_KEY) {
+            Some(p) => (p, None),
+            // Saved by another version of Keel: start from the defaults
+            // rather than refuse to open.
+            None => (
+                Persisted::default(),
+                Some(Notice::Info(
+                    "The saved window state could not be read (it may be from another version of Keel); the defaults are used.".into(),
+                )),
+            ),
+        },
     }
 }
 
 impl eframe::App for KeelApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        if let Load::Running(rx) = &self.load {
-            match rx.try_recv() {
-                Ok(r) => self.load = Load::Done(r),
-                Err(mpsc::TryRecvError::Disconnected) => {
-                    self.load = Load::Done(Err("loading stopped unexpectedly".into()))
-                }
-                Err(mpsc::TryRecvError::Empty) => ui
-                    .ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(100)),
-            }
-        }
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            ui.heading("Keel");
-            ui.label(format!("Workspace: {}", self.root.display()));
-            ui.separator();
-            match &self.load {
-                Load::Running(_) => {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label("Opening the workspace…");
-                    });
-                }
-                Load::Done(Err(e)) => {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("Cannot open the workspace: {e}"));
-                }
-                Load::Done(Ok(s)) => {
-                    if s.sample {
-                        ui.label("This workspace holds the bundled SAMPLE data of a fictional council.");
-                    }
-                    ui.label(format!("{} imports; workforce snapshots for {} months", s.imports, s.months.len()));
-                    if let (Some(a), Some(b)) = (s.months.first(), s.months.last()) {
-                        ui.label(format!("From {a} to {b}."));
-                    }
-                    ui.label("Dashboards arrive with the desktop-app milestone; use `keel import` and `keel history` meanwhile.");
-                }
-            }
-        });
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PERSIST_KEY, &self.persisted);
     }
 }
 
 pub fn run(root: PathBuf) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title(format!("Keel — {}", root.display()))
+            .with_title(shell::title_for(&root, false))
             .with_app_id("uk.keel.Keel")
-            .with_inner_size([1280.0, 800.0]),
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([960.0, 600.0]),
         ..Default::default()
     };
     eframe::run_native(
         "Keel",
         options,
-        Box::new(move |_cc| Ok(Box::new(KeelApp::new(root)))),
+        Box::new(move |cc| Ok(Box::new(KeelApp::new(cc.storage, root)))),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod app_ui;
 mod cli_metrics;
 mod crash;
 mod dfe_benchmarks;
@@ -12,4 +13,5 @@ mod headers;
 mod metrics_fixtures;
 mod robustness;
 mod sample_roundtrip;
+mod scenario;
 mod workspace_store;

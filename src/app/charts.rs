@@ -1,0 +1,162 @@
+//! Trend charts: one metric over the months held, against its target and
+//! England's published figures. Months are plotted at their first day (x in
+//! days since 1970) so month labels sit under their points.
+
+use super::kpi::{Kpi, format};
+use super::trend::{Outlook, Trend};
+use crate::month::Month;
+use crate::settings::Target;
+use chrono::NaiveDate;
+use eframe::egui;
+use egui_plot::{
+    Corner, GridInput, GridMark, HLine, HoverPosition, Legend, Line, Plot, Points, VLine,
+};
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+}
+
+pub fn x_of(m: Month) -> f64 {
+    (m.first_day() - epoch()).num_days() as f64
+}
+
+fn date_of(x: f64) -> Option<NaiveDate> {
+    epoch().checked_add_signed(chrono::Duration::days(x.round() as i64))
+}
+
+fn month_label(x: f64) -> String {
+    date_of(x)
+        .map(|d| d.format("%b %Y").to_string())
+        .unwrap_or_default()
+}
+
+/// Grid marks on month starts: monthly, quarterly, half-yearly or yearly,
+/// whichever keeps the labels apart.
+fn month_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let (Some(a), Some(b)) = (date_of(lo), date_of(hi)) else {
+        return Vec::new();
+    };
+    let span_months = ((hi - lo) / 30.4).max(1.0);
+    // Aim for no more than about eight labels across a chart.
+    let step = [1, 3, 6, 12, 24]
+        .into_iter()
+        .find(|s| span_months / f64::from(*s) <= 8.0)
+        .unwrap_or(24);
+    let mut m = Month::of(a);
+    let end = Month::of(b) + 1;
+    let mut out = Vec::new();
+    while m <= end {
+        if (m.month() as i32 - 1) % step == 0 {
+            out.push(GridMark {
+                value: x_of(m),
+                step_size: 30.4 * f64::from(step),
+            });
+        }
+        m = m + 1;
+    }
+    out
+}
+
+pub struct Chart<'a> {
+    pub kpi: &'a Kpi,
+    /// The months to draw (already cut to the chosen range).
+    pub series: Vec<(Month, f64)>,
+    pub trend: Option<&'a Trend>,
+    pub target: Option<&'a Target>,
+    /// England's figure per reporting year (to 30 September).
+    pub england: Vec<(i32, f64)>,
+    pub selected: Option<Month>,
+}
+
+pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
+    let percent = t.kpi.percent;
+    let accent = ui.visuals().hyperlink_color;
+    let plot = Plot::new(id)
+        .height(height)
+        .legend(
+            Legend::default()
+                .position(Corner::LeftBottom)
+                .text_style(egui::TextStyle::Small),
+        )
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .include_y(0.0)
+        .x_grid_spacer(month_marks)
+        .x_axis_formatter(|mark, _| month_label(mark.value))
+        .label_formatter(move |pos| match pos {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!(
+                "{plot_name}\n{}: {}",
+                month_label(position.x),
+                format(Some(position.y), percent)
+            )),
+            HoverPosition::Elsewhere { .. } => None,
+        });
+    let points: Vec<[f64; 2]> = t.series.iter().map(|(m, v)| [x_of(*m), *v]).collect();
+    let england: Vec<[f64; 2]> = match (t.series.first(), t.series.last()) {
+        // Only the years the council's own series covers, so the chart
+        // is not stretched back to 2017.
+        (Some((a, _)), Some((b, _))) => t
+            .england
+            .iter()
+            .filter_map(|(y, v)| {
+                let m = Month::new(*y, 9)?;
+                (m >= *a - 12 && m <= *b).then_some([x_of(m), *v])
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    plot.show(ui, |p| {
+        if let Some(target) = t.target {
+            p.hline(
+                HLine::new("Target", target.value)
+                    .color(egui::Color32::from_rgb(0, 150, 80))
+                    .style(egui_plot::LineStyle::dashed_loose()),
+            );
+        }
+        if let Some(m) = t.selected {
+            p.vline(
+                // Unnamed: a marker, not a series for the legend.
+                VLine::new("", x_of(m))
+                    .color(egui::Color32::GRAY)
+                    .allow_hover(false),
+            );
+        }
+        if !england.is_empty() {
+            p.points(
+                Points::new("England (September)", england)
+                    .radius(4.0)
+                    .shape(egui_plot::MarkerShape::Diamond)
+                    .color(egui::Color32::from_rgb(150, 90, 200)),
+            );
+        }
+        if let Some(tr) = t.trend {
+            let fitted = vec![[x_of(tr.from.0), tr.from.1], [x_of(tr.to.0), tr.to.1]];
+            p.line(
+                Line::new("Trend (last 12 months)", fitted)
+                    .color(egui::Color32::from_rgb(230, 120, 30))
+                    .style(egui_plot::LineStyle::dotted_dense())
+                    .width(2.0),
+            );
+            if let (Outlook::Reaches(m), Some(target)) = (&tr.outlook, t.target) {
+                let ahead = vec![[x_of(tr.to.0), tr.to.1], [x_of(*m), target.value]];
+                p.line(
+                    Line::new("Trend (last 12 months)", ahead)
+                        .color(egui::Color32::from_rgb(230, 120, 30))
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+        }
+        p.line(
+            Line::new(t.kpi.title, points.clone())
+                .color(accent)
+                .width(2.0),
+        );
+        p.points(Points::new(t.kpi.title, points).radius(2.5).color(accent));
+    });
+}

@@ -1,0 +1,220 @@
+//! Applying the commands views emit: the only place that opens native
+//! dialogs, starts imports and writes to the workspace.
+
+use super::jobs::Job;
+use super::state::{Command, Group, View};
+use super::{Confirm, KeelApp, Notice, import};
+use crate::workspace::Workspace;
+use eframe::egui;
+use std::path::{Path, PathBuf};
+
+impl KeelApp {
+    pub(super) fn apply(&mut self, ctx: &egui::Context) {
+        for c in std::mem::take(&mut self.commands) {
+            self.apply_one(ctx, c);
+        }
+    }
+
+    fn apply_one(&mut self, ctx: &egui::Context, c: Command) {
+        match c {
+            Command::SetView(v) => self.persisted.view = v,
+            Command::SelectMonth(m) => self.month = Some(m),
+            Command::SelectGroup(g) => self.group = g,
+            Command::PickFiles => {
+                // Without a desktop portal or zenity (a bare X server) the
+                // dialog returns None at once; dropping files still works.
+                if let Some(files) = rfd::FileDialog::new()
+                    .set_title("Choose HR extracts to import")
+                    .add_filter("Extracts", &["csv", "xlsx", "txt"])
+                    .pick_files()
+                {
+                    self.commands.push(Command::ReadFiles(files));
+                }
+            }
+            Command::ReadFiles(files) => {
+                self.start_read(files.into_iter().map(|p| (p, None)).collect())
+            }
+            Command::Remap(i) => {
+                if i < self.pending.len() {
+                    let p = self.pending.remove(i);
+                    let profile = p.profile();
+                    self.start_read(vec![(p.path, Some(profile))]);
+                }
+            }
+            Command::ClearPending => self.pending.clear(),
+            Command::Import { replace } => self.import(replace),
+            Command::AskUndo => {
+                if self.model.as_ref().is_some_and(|m| m.can_undo()) {
+                    self.confirm = Some(Confirm::Undo);
+                } else {
+                    self.notice = Some(Notice::Info("There is no import to undo.".into()));
+                }
+            }
+            Command::Undo => self.start_write("Undoing the last import", |ws| {
+                let undone = ws.undo().map_err(|e| e.to_string())?;
+                let files: Vec<String> = undone.iter().map(|r| r.file.clone()).collect();
+                Ok(format!("Undone: {}", files.join(", ")))
+            }),
+            Command::SaveSettings(s) => {
+                let s = *s;
+                if let Err(e) = s.check() {
+                    self.notice = Some(Notice::Error(format!("Settings not saved: {e}")));
+                    return;
+                }
+                self.start_write("Saving the settings", move |ws| {
+                    ws.save_settings(s).map_err(|e| e.to_string())?;
+                    Ok("Settings saved; the metrics are being recomputed.".into())
+                });
+            }
+            Command::PickEmptyWorkspace => {
+                let dir = rfd::FileDialog::new()
+                    .set_title("Choose an empty folder for the new workspace")
+                    .pick_folder();
+                self.commands.push(Command::NewEmptyWorkspace(dir));
+            }
+            Command::NewEmptyWorkspace(dir) => self.new_workspace(dir),
+            Command::SaveProfile { index, path } => self.save_profile(index, path),
+            Command::CopyText(t) => {
+                ctx.copy_text(t);
+                self.notice = Some(Notice::Info("Copied: paste it into a spreadsheet.".into()));
+            }
+            Command::SaveCsv { name, text } => {
+                let Some(path) = rfd::FileDialog::new()
+                    .set_title("Save the problems as CSV")
+                    .set_file_name(&name)
+                    .add_filter("CSV", &["csv"])
+                    .save_file()
+                else {
+                    return;
+                };
+                self.notice = Some(match std::fs::write(&path, text) {
+                    Ok(()) => Notice::Info(format!("Saved {}", path.display())),
+                    Err(e) => Notice::Error(format!(
+                        "Cannot save {}: {e}; choose another folder",
+                        path.display()
+                    )),
+                });
+            }
+            Command::ToggleTheme => self.persisted.dark = !self.persisted.dark,
+            Command::ToggleFullscreen => {
+                self.fullscreen = !self.fullscreen;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
+            }
+        }
+    }
+
+    fn save_profile(&mut self, index: usize, path: Option<PathBuf>) {
+        let Some(pending) = self.pending.get(index) else {
+            return;
+        };
+        let stem = pending
+            .file_name
+            .rsplit_once('.')
+            .map_or(pending.file_name.as_str(), |s| s.0);
+        let path = path.or_else(|| {
+            rfd::FileDialog::new()
+                .set_title("Save the mapping as an import profile")
+                .set_file_name(format!("{stem}-profile.json"))
+                .add_filter("Import profile", &["json"])
+                .save_file()
+        });
+        let Some(path) = path else {
+            return;
+        };
+        match std::fs::write(&path, pending.profile().to_json()) {
+            Ok(()) => {
+                self.persisted.profiles.retain(|p| *p != path);
+                self.persisted.profiles.push(path.clone());
+                self.notice = Some(Notice::Info(format!(
+                    "Saved the mapping to {}; Keel applies it to files with the same headers, and `keel import --profile` reads it.",
+                    path.display()
+                )));
+            }
+            Err(e) => {
+                self.notice = Some(Notice::Error(format!(
+                    "Cannot save {}: {e}; choose another folder",
+                    path.display()
+                )))
+            }
+        }
+    }
+
+    fn start_read(&mut self, files: Vec<(PathBuf, Option<crate::extract::ImportProfile>)>) {
+        if files.is_empty() {
+            return;
+        }
+        if self.running.read.is_some() {
+            self.notice = Some(Notice::Error(
+                "Files are still being read: wait for them before adding more.".into(),
+            ));
+            return;
+        }
+        let hours = self
+            .model
+            .as_ref()
+            .map_or(37.0, |m| m.settings.standard_hours);
+        let saved = self.persisted.profiles.clone();
+        self.running.read = Some(Job::spawn("Reading files", self.ctx.clone(), move |p| {
+            import::read_all(files, hours, &saved, p)
+        }));
+    }
+
+    fn import(&mut self, replace: bool) {
+        let Some(extracts) = import::ready(&self.pending) else {
+            self.notice = Some(Notice::Error(
+                "Fix the files with errors (or remove them) before importing.".into(),
+            ));
+            return;
+        };
+        if let (false, Some(model)) = (replace, &self.model) {
+            let held = import::months_held(&extracts, model);
+            if !held.is_empty() {
+                self.confirm = Some(Confirm::Replace(held));
+                return;
+            }
+        }
+        self.pending.clear();
+        self.start_write("Importing", move |ws| {
+            let stored = ws.import(extracts, replace).map_err(|e| e.to_string())?;
+            let rows: usize = stored.records.iter().map(|r| r.rows).sum();
+            Ok(format!(
+                "Imported {} file(s), {rows} rows. Ctrl+Z undoes it.",
+                stored.records.len()
+            ))
+        });
+    }
+
+    fn new_workspace(&mut self, dir: Option<PathBuf>) {
+        let dir = dir.unwrap_or_else(|| next_empty_dir(&crate::workspace::default_root()));
+        match Workspace::open_or_create(&dir) {
+            Ok(_) => {
+                self.root = dir;
+                self.model = None;
+                self.month = None;
+                self.group = Group::all();
+                self.pending.clear();
+                self.notice = Some(Notice::Info(format!(
+                    "Started an empty workspace in {}. Import your extracts here.",
+                    self.root.display()
+                )));
+                self.persisted.view = View::Import;
+                self.start_load(false);
+            }
+            Err(e) => {
+                self.notice = Some(Notice::Error(format!(
+                    "Cannot create a workspace in {}: {e}",
+                    dir.display()
+                )))
+            }
+        }
+    }
+}
+
+/// `<default>/../workspace-empty-N`, the first N not already taken.
+fn next_empty_dir(default: &Path) -> PathBuf {
+    let parent = default.parent().unwrap_or(Path::new("."));
+    (1..)
+        .map(|n| parent.join(format!("workspace-empty-{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| parent.join("workspace-empty"))
+}

@@ -1,0 +1,101 @@
+//! Every import, newest first, with undo for the last command's batch.
+
+use super::model::Model;
+use super::state::Command;
+use crate::workspace::ImportRecord;
+use eframe::egui;
+
+fn last_batch(model: &Model) -> Vec<&ImportRecord> {
+    let Some(batch) = model
+        .imports
+        .iter()
+        .filter(|r| r.is_active())
+        .map(|r| r.batch)
+        .max()
+    else {
+        return Vec::new();
+    };
+    model
+        .imports
+        .iter()
+        .filter(|r| r.batch == batch && r.is_active())
+        .collect()
+}
+
+/// What undo would take back, for the confirmation dialog.
+pub fn last_batch_summary(ui: &mut egui::Ui, model: &Model) {
+    for r in last_batch(model) {
+        ui.label(format!(
+            "#{} {} ({}, {} rows)",
+            r.id,
+            r.file,
+            r.kind.name(),
+            r.rows
+        ));
+    }
+}
+
+fn months(r: &ImportRecord) -> String {
+    match (r.months.first(), r.months.last()) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        _ => "—".into(),
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, model: &Model, cmds: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.heading("Import history");
+        let batch = last_batch(model);
+        if ui
+            .add_enabled(!batch.is_empty(), egui::Button::new("Undo last import…"))
+            .on_hover_text(
+                "Takes back the last import command (all its files). Ctrl+Z does the same.",
+            )
+            .clicked()
+        {
+            cmds.push(Command::AskUndo);
+        }
+    });
+    ui.separator();
+    if model.imports.is_empty() {
+        ui.label("Nothing imported yet.");
+        return;
+    }
+    egui::ScrollArea::both().id_salt("history").show(ui, |ui| {
+        egui::Grid::new("history grid")
+            .striped(true)
+            .num_columns(9)
+            .show(ui, |ui| {
+                for h in [
+                    "#", "Batch", "When", "Kind", "Months", "Rows", "Warnings", "Status", "File",
+                ] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for r in model.imports.iter().rev() {
+                    ui.label(r.id.to_string());
+                    ui.label(r.batch.to_string())
+                        .on_hover_text("Files imported together are undone together");
+                    ui.label(
+                        r.imported_at
+                            .with_timezone(&chrono::Local)
+                            .format("%d/%m/%Y %H:%M")
+                            .to_string(),
+                    );
+                    ui.label(r.kind.name());
+                    ui.label(months(r));
+                    ui.label(r.rows.to_string());
+                    ui.label(r.warnings.to_string());
+                    if r.is_active() {
+                        ui.label("active");
+                    } else {
+                        ui.weak("undone");
+                    }
+                    ui.label(&r.file)
+                        .on_hover_text(format!("BLAKE3 {}", r.file_hash));
+                    ui.end_row();
+                }
+            });
+    });
+}

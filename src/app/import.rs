@@ -1,0 +1,237 @@
+//! HR's monthly job, the data side: read and validate files off the UI
+//! thread, remember the user's mappings, and decide what may be imported.
+
+use super::jobs::Progress;
+use super::model::Model;
+use crate::extract::fields::{looks_like_name, recognise};
+use crate::extract::profile::HeaderRule;
+use crate::extract::{
+    ColumnUse, EmploymentType, Extract, ImportProfile, Issue, ReadOptions, Rejected, Severity,
+    plan, read_extract, reader,
+};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One file read and waiting to be imported (or fixed).
+pub struct Pending {
+    pub path: PathBuf,
+    pub file_name: String,
+    pub outcome: Result<Extract, Rejected>,
+    pub headers: Vec<(String, ColumnUse)>,
+    /// The user's header mapping: header → canonical field name or "ignore".
+    pub mapping: BTreeMap<String, String>,
+    /// The user's mapping of employment-type values Keel does not know.
+    pub types: BTreeMap<String, EmploymentType>,
+    /// The saved profile applied automatically, if any.
+    pub applied: Option<String>,
+}
+
+impl Pending {
+    pub fn profile(&self) -> ImportProfile {
+        ImportProfile {
+            name: Some(self.file_name.clone()),
+            headers: self.mapping.clone(),
+            employment_types: self.types.clone(),
+        }
+    }
+
+    pub(super) fn issues(&self) -> Vec<&Issue> {
+        match &self.outcome {
+            Ok(e) => e.warnings.iter().collect(),
+            Err(r) => r.errors.iter().chain(r.warnings.iter()).collect(),
+        }
+    }
+}
+
+/// How a header reads, for files rejected before Keel could plan them.
+fn first_reading(h: &str, profile: Option<&ImportProfile>) -> ColumnUse {
+    match profile.and_then(|p| p.header_rule(h)) {
+        Some(HeaderRule::Field(f)) => ColumnUse::Field(f),
+        Some(HeaderRule::Ignore) => ColumnUse::Ignored,
+        None => match recognise(h) {
+            Some(f) => ColumnUse::Field(f),
+            None if looks_like_name(h) => ColumnUse::Name,
+            None => ColumnUse::Unrecognised,
+        },
+    }
+}
+
+/// The header reading of a rejected file, so its headers can be mapped.
+fn header_uses(
+    path: &std::path::Path,
+    profile: Option<&ImportProfile>,
+) -> Vec<(String, ColumnUse)> {
+    let is_header = |row: &[String]| plan::looks_like_header(row, profile);
+    let Ok(table) = reader::read_table(path, None, &is_header) else {
+        return Vec::new();
+    };
+    let name = path.display().to_string();
+    match plan::plan(&name, &table.headers, None, None, profile).0 {
+        Some(p) => p.headers.into_iter().zip(p.uses).collect(),
+        None => table
+            .headers
+            .iter()
+            .map(|h| (h.clone(), first_reading(h, profile)))
+            .collect(),
+    }
+}
+
+/// Read and validate each file (background thread).
+pub fn read_all(
+    files: Vec<(PathBuf, Option<ImportProfile>)>,
+    standard_hours: f64,
+    saved: &[PathBuf],
+    progress: &Progress,
+) -> Vec<Pending> {
+    let n = files.len();
+    // Newest first: the mapping saved last is the likeliest to fit.
+    let saved: Vec<(PathBuf, ImportProfile)> = saved
+        .iter()
+        .rev()
+        .filter_map(|p| Some((p.clone(), ImportProfile::load(p).ok()?)))
+        .collect();
+    files
+        .into_iter()
+        .enumerate()
+        .map(|(i, (path, profile))| {
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string());
+            progress.set(format!("Reading {file_name} ({} of {n})…", i + 1));
+            let opts = ReadOptions {
+                profile: profile.as_ref(),
+                standard_hours,
+                ..Default::default()
+            };
+            let outcome = read_extract(&path, &opts);
+            let headers = match &outcome {
+                Ok(e) => e.columns.clone(),
+                Err(_) => header_uses(&path, profile.as_ref()),
+            };
+            let fitting = profile
+                .is_none()
+                .then(|| fitting_profile(&headers, &saved))
+                .flatten();
+            if let Some((from, p)) = fitting {
+                progress.set(format!("Reading {file_name} with a saved mapping…"));
+                let mut again = read_all(
+                    vec![(path.clone(), Some(p.clone()))],
+                    standard_hours,
+                    &[],
+                    progress,
+                );
+                if let Some(mut pending) = again.pop() {
+                    pending.applied = Some(from.display().to_string());
+                    return pending;
+                }
+            }
+            Pending {
+                applied: None,
+                file_name,
+                outcome,
+                headers,
+                types: profile
+                    .as_ref()
+                    .map(|p| p.employment_types.clone())
+                    .unwrap_or_default(),
+                mapping: profile.map(|p| p.headers).unwrap_or_default(),
+                path,
+            }
+        })
+        .collect()
+}
+
+/// A saved profile that maps at least one header Keel did not recognise.
+fn fitting_profile<'a>(
+    headers: &[(String, ColumnUse)],
+    saved: &'a [(PathBuf, ImportProfile)],
+) -> Option<&'a (PathBuf, ImportProfile)> {
+    let unknown: Vec<&str> = headers
+        .iter()
+        .filter(|(_, u)| *u == ColumnUse::Unrecognised)
+        .map(|(h, _)| h.as_str())
+        .collect();
+    if unknown.is_empty() {
+        return None;
+    }
+    saved
+        .iter()
+        .find(|(_, p)| unknown.iter().any(|h| p.header_rule(h).is_some()))
+}
+
+/// The extracts to import, when every pending file passed validation.
+pub fn ready(pending: &[Pending]) -> Option<Vec<Extract>> {
+    if pending.is_empty() {
+        return None;
+    }
+    pending
+        .iter()
+        .map(|p| p.outcome.as_ref().ok().cloned())
+        .collect()
+}
+
+/// Months these extracts would replace, described for the confirmation.
+pub fn months_held(extracts: &[Extract], model: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in extracts.iter().filter(|e| e.kind.is_monthly()) {
+        for m in &e.months {
+            let owner = model
+                .imports
+                .iter()
+                .find(|r| r.is_active() && r.kind == e.kind && r.months.contains(m));
+            if let Some(r) = owner {
+                out.push(format!(
+                    "{} {m}: held by import #{} ({}); {} would replace it",
+                    e.kind.name(),
+                    r.id,
+                    r.file,
+                    e.file_name
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn issue_fields(i: &Issue) -> [String; 6] {
+    let sev = match i.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    [
+        sev.to_string(),
+        i.file.clone(),
+        i.row.map(|r| r.to_string()).unwrap_or_default(),
+        i.column.clone().unwrap_or_default(),
+        i.value.clone().unwrap_or_default(),
+        i.reason.clone(),
+    ]
+}
+
+const ISSUE_HEADER: [&str; 6] = ["severity", "file", "row", "column", "value", "reason"];
+
+/// The validation table as CSV (quoted where needed), errors first.
+pub fn issues_csv(issues: &[&Issue]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail; a failed row is left out rather than
+    // losing the whole table.
+    let _ = w.write_record(ISSUE_HEADER);
+    for i in issues {
+        let _ = w.write_record(issue_fields(i));
+    }
+    String::from_utf8_lossy(&w.into_inner().unwrap_or_default()).into_owned()
+}
+
+/// The validation table as tab-separated text, errors first.
+pub fn issues_tsv(issues: &[&Issue]) -> String {
+    let clean = |t: &str| t.replace(['\t', '\n'], " ");
+    let mut s = ISSUE_HEADER.join("\t");
+    s.push('\n');
+    for i in issues {
+        let fields: Vec<String> = issue_fields(i).iter().map(|f| clean(f)).collect();
+        s.push_str(&fields.join("\t"));
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,360 @@
+//! The window around the views: top bar, sample-data banner, status line,
+//! dialogs, keyboard shortcuts and background jobs (commands are applied
+//! in `commands.rs`).
+
+use super::jobs::{Job, take_done};
+use super::state::{Command, Group, View};
+use super::{
+    Confirm, KeelApp, Notice, dashboard, history, import_view, quality, settings_view, teams,
+};
+use crate::workspace::Workspace;
+use eframe::egui;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub fn title_for(root: &Path, sample: bool) -> String {
+    let sample = if sample { " (sample data)" } else { "" };
+    format!("Keel — {}{sample}", root.display())
+}
+
+impl KeelApp {
+    pub(super) fn start_load(&mut self, first_run: bool) {
+        let root = self.root.clone();
+        let name = if first_run {
+            "Opening the workspace"
+        } else {
+            "Recomputing the metrics"
+        };
+        self.running.load = Some(Job::spawn(name, self.ctx.clone(), move |p| {
+            p.set(format!("{name}…"));
+            super::model::load(&root, first_run)
+        }));
+    }
+
+    pub(super) fn start_write(
+        &mut self,
+        name: &'static str,
+        work: impl FnOnce(&mut Workspace) -> Result<String, String> + Send + 'static,
+    ) {
+        if self.running.write.is_some() {
+            self.notice = Some(Notice::Error(
+                "Another change to the workspace is still running: wait for it to finish.".into(),
+            ));
+            return;
+        }
+        let root = self.root.clone();
+        self.running.write = Some(Job::spawn(name, self.ctx.clone(), move |_| {
+            let mut ws = Workspace::open(&root).map_err(|e| e.to_string())?;
+            work(&mut ws)
+        }));
+    }
+
+    fn poll_jobs(&mut self) {
+        if let Some(done) = take_done(&mut self.running.load) {
+            match done.and_then(|r| r) {
+                Ok(model) => {
+                    let months = &model.metrics.months;
+                    // Keep the month the user chose if it is still held.
+                    if self.month.is_none_or(|m| !months.contains(&m)) {
+                        self.month = model.latest_month();
+                    }
+                    if !model.metrics.groups.contains(&self.group) {
+                        self.group = Group::all();
+                    }
+                    self.settings_draft = None;
+                    self.load_error = None;
+                    self.model = Some(model);
+                }
+                Err(e) => self.load_error = Some(e),
+            }
+        }
+        if let Some(done) = take_done(&mut self.running.read) {
+            match done {
+                Ok(files) => self.pending.extend(files),
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            }
+        }
+        if let Some(done) = take_done(&mut self.running.write) {
+            match done.and_then(|r| r) {
+                Ok(msg) => self.notice = Some(Notice::Info(msg)),
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            }
+            self.start_load(false);
+        }
+    }
+
+    fn busy(&self) -> Option<String> {
+        let r = &self.running;
+        r.write
+            .as_ref()
+            .map(|j| j.status())
+            .or_else(|| r.read.as_ref().map(|j| j.status()))
+            .or_else(|| r.load.as_ref().map(|j| j.status()))
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let ctrl_o = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        let ctrl_z = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+        // A text field keeps its own Ctrl+Z and arrow keys.
+        let typing = ctx.egui_wants_keyboard_input();
+        let (open, undo, f11, left, right) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&ctrl_o),
+                !typing && i.consume_shortcut(&ctrl_z),
+                i.key_pressed(Key::F11),
+                !typing && i.key_pressed(Key::ArrowLeft),
+                !typing && i.key_pressed(Key::ArrowRight),
+            )
+        });
+        if open {
+            self.commands.push(Command::SetView(View::Import));
+            self.commands.push(Command::PickFiles);
+        }
+        if undo {
+            self.commands.push(Command::AskUndo);
+        }
+        if f11 {
+            self.commands.push(Command::ToggleFullscreen);
+        }
+        let stepping = matches!(
+            self.persisted.view,
+            View::Dashboard | View::Teams | View::Quality
+        ) && (left || right);
+        if let (true, Some(model), Some(month)) = (stepping, &self.model, self.month) {
+            let months = &model.metrics.months;
+            let next = months.iter().position(|m| *m == month).and_then(|i| {
+                let j = if left { i.checked_sub(1) } else { Some(i + 1) };
+                j.and_then(|j| months.get(j))
+            });
+            if let Some(m) = next {
+                self.commands.push(Command::SelectMonth(*m));
+            }
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.commands.push(Command::SetView(View::Import));
+            self.commands.push(Command::ReadFiles(dropped));
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("Keel");
+            ui.separator();
+            for v in View::ALL {
+                if ui
+                    .selectable_label(self.persisted.view == v, v.title())
+                    .clicked()
+                {
+                    self.commands.push(Command::SetView(v));
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let theme = if self.persisted.dark {
+                    "Light theme"
+                } else {
+                    "Dark theme"
+                };
+                if ui
+                    .button(theme)
+                    .on_hover_text("Switch between light and dark themes")
+                    .clicked()
+                {
+                    self.commands.push(Command::ToggleTheme);
+                }
+                ui.label(egui::RichText::new(self.root.display().to_string()).weak())
+                    .on_hover_text("The workspace: where Keel keeps every import");
+            });
+        });
+    }
+
+    fn sample_banner(&mut self, ui: &mut egui::Ui) {
+        egui::Frame::new()
+            .fill(egui::Color32::from_rgb(255, 221, 87))
+            .inner_margin(egui::Margin::symmetric(10, 6))
+            .show(ui, |ui| {
+                ui.set_min_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    let dark = egui::Color32::from_rgb(40, 30, 0);
+                    ui.label(egui::RichText::new("SAMPLE DATA").strong().color(dark));
+                    ui.label(
+                        egui::RichText::new(
+                            "This workspace holds a fictional council's data. Nothing here is real.",
+                        )
+                        .color(dark),
+                    );
+                    if ui.button("Start an empty workspace").clicked() {
+                        self.commands.push(Command::PickEmptyWorkspace);
+                    }
+                });
+            });
+    }
+
+    fn status_line(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some(busy) = self.busy() {
+                ui.spinner();
+                ui.label(busy);
+                ui.separator();
+            }
+            match &self.notice {
+                Some(Notice::Info(t)) => {
+                    ui.label(t);
+                }
+                Some(Notice::Error(t)) => {
+                    ui.colored_label(ui.visuals().error_fg_color, t);
+                }
+                None => {
+                    ui.label(egui::RichText::new("Ctrl+O import · Ctrl+Z undo · Left/Right arrows step months · F11 full screen").weak());
+                }
+            }
+        });
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        let Some(confirm) = self.confirm.clone() else {
+            return;
+        };
+        let modal = egui::Modal::new(egui::Id::unique("keel confirm")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            match &confirm {
+                Confirm::Undo => {
+                    ui.heading("Undo the last import?");
+                    if let Some(m) = &self.model {
+                        history::last_batch_summary(ui, m);
+                    }
+                    ui.label("The data stays on disk; a month it replaced comes back.");
+                }
+                Confirm::Replace(months) => {
+                    ui.heading("Replace months already held?");
+                    for m in months {
+                        ui.label(m);
+                    }
+                    ui.label("The old imports are kept, and undo brings them back.");
+                }
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let (yes, cmd) = match &confirm {
+                    Confirm::Undo => ("Undo import", Command::Undo),
+                    Confirm::Replace(_) => {
+                        ("Replace and import", Command::Import { replace: true })
+                    }
+                };
+                if ui.button(yes).clicked() {
+                    self.commands.push(cmd);
+                    self.confirm = None;
+                }
+                if ui.button("Cancel").clicked() {
+                    self.confirm = None;
+                }
+            });
+        });
+        if modal.should_close() {
+            self.confirm = None;
+        }
+    }
+
+    fn central(&mut self, ui: &mut egui::Ui) {
+        let dark = self.persisted.dark;
+        let Some(model) = &self.model else {
+            match &self.load_error {
+                Some(e) => {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!("Cannot open the workspace {}: {e}", self.root.display()),
+                    );
+                    ui.label("Check that the folder is readable and not held by another Keel, then restart; or start an empty workspace.");
+                    if ui.button("Start an empty workspace").clicked() {
+                        self.commands.push(Command::PickEmptyWorkspace);
+                    }
+                }
+                None => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Opening the workspace… (the first run loads the sample data)");
+                    });
+                }
+            }
+            return;
+        };
+        let cmds = &mut self.commands;
+        match (self.persisted.view, self.month) {
+            (View::Dashboard, Some(month)) => dashboard::show(
+                ui,
+                model,
+                month,
+                &self.group,
+                dark,
+                &mut self.persisted.range,
+                cmds,
+            ),
+            (View::Teams, Some(month)) => teams::show(ui, model, month, &mut self.teams_sort, cmds),
+            (View::Dashboard | View::Teams | View::Quality, None) => {
+                ui.heading("No workforce snapshot yet");
+                ui.label("Import a staff-in-post extract to see the dashboard.");
+                if ui.button("Import files…").clicked() {
+                    cmds.push(Command::SetView(View::Import));
+                    cmds.push(Command::PickFiles);
+                }
+            }
+            (View::Quality, Some(month)) => quality::show(ui, model, month, cmds),
+            (View::Import, _) => {
+                import_view::show(ui, &mut self.pending, self.running.read.is_some(), cmds)
+            }
+            (View::History, _) => history::show(ui, model, cmds),
+            (View::Settings, _) => {
+                let draft = self
+                    .settings_draft
+                    .get_or_insert_with(|| model.settings.clone());
+                settings_view::show(ui, model, draft, cmds)
+            }
+        }
+    }
+}
+
+pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
+    let ctx = ui.ctx().clone();
+    app.ctx.get_or_insert_with(|| ctx.clone());
+    // Only on change: setting the theme rebuilds the style.
+    if app.theme_applied != Some(app.persisted.dark) {
+        ctx.set_theme(if app.persisted.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
+        app.theme_applied = Some(app.persisted.dark);
+    }
+    app.poll_jobs();
+    app.keyboard(&ctx);
+    let sample = app.model.as_ref().is_some_and(|m| m.sample);
+    let title = title_for(&app.root, sample);
+    if title != app.title {
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+        app.title = title;
+    }
+    egui::Panel::top("keel top").show(ui, |ui| app.top_bar(ui));
+    if sample {
+        egui::Panel::top("keel sample")
+            .frame(egui::Frame::new())
+            .show_separator_line(false)
+            .show(ui, |ui| app.sample_banner(ui));
+    }
+    egui::Panel::bottom("keel status").show(ui, |ui| app.status_line(ui));
+    egui::CentralPanel::default_margins().show(ui, |ui| app.central(ui));
+    app.dialogs(&ctx);
+    app.apply(&ctx);
+    if app.busy().is_some() {
+        // Jobs wake the UI when they finish; this keeps the spinner and
+        // progress text moving meanwhile.
+        ctx.request_repaint_after(Duration::from_millis(100));
+    }
+}

@@ -1,0 +1,152 @@
+//! What the shell remembers between runs, and the commands views emit.
+//!
+//! Views never perform side effects themselves (file dialogs, writes to the
+//! workspace, spawning jobs): they push a [`Command`], and the shell applies
+//! the commands after the frame. Tests drive the same commands directly.
+
+use crate::metrics::GroupKind;
+use crate::month::Month;
+use crate::settings::Settings;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum View {
+    #[default]
+    Dashboard,
+    Teams,
+    Import,
+    History,
+    Quality,
+    Settings,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::Dashboard,
+        View::Teams,
+        View::Import,
+        View::History,
+        View::Quality,
+        View::Settings,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Dashboard => "Dashboard",
+            View::Teams => "Teams",
+            View::Import => "Import",
+            View::History => "History",
+            View::Quality => "Data quality",
+            View::Settings => "Settings",
+        }
+    }
+}
+
+/// How much history the dashboard's charts show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Range {
+    #[default]
+    All,
+    Last12,
+    Last24,
+    Last36,
+}
+
+impl Range {
+    pub const ALL: [Range; 4] = [Range::All, Range::Last12, Range::Last24, Range::Last36];
+
+    pub fn months(self) -> Option<i32> {
+        match self {
+            Range::All => None,
+            Range::Last12 => Some(12),
+            Range::Last24 => Some(24),
+            Range::Last36 => Some(36),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Range::All => "All months",
+            Range::Last12 => "Last 12 months",
+            Range::Last24 => "Last 24 months",
+            Range::Last36 => "Last 36 months",
+        }
+    }
+}
+
+/// The part of the view state kept between runs (window size is kept by
+/// eframe itself).
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Persisted {
+    pub view: View,
+    pub dark: bool,
+    pub range: Range,
+    /// Import profiles saved from the app, offered again for new files.
+    pub profiles: Vec<PathBuf>,
+}
+
+/// A group of the metrics table: the whole service, a service area or a team.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Group {
+    pub kind: GroupKind,
+    pub name: String,
+}
+
+impl Group {
+    pub fn all() -> Group {
+        Group {
+            kind: GroupKind::All,
+            name: "all".into(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self.kind {
+            GroupKind::All => "Whole service".into(),
+            GroupKind::Service => format!("Service: {}", self.name),
+            GroupKind::Team => format!("Team: {}", self.name),
+        }
+    }
+}
+
+/// Something a view asks the shell to do.
+#[derive(Clone, Debug)]
+pub enum Command {
+    SetView(View),
+    SelectMonth(Month),
+    SelectGroup(Group),
+    /// Ask for files with the native dialog.
+    PickFiles,
+    /// Read these files (from the dialog, a drop, or a test).
+    ReadFiles(Vec<PathBuf>),
+    /// Re-read one pending file with the header mapping the user chose.
+    Remap(usize),
+    /// Import the pending files; `replace` replaces months already held.
+    Import {
+        replace: bool,
+    },
+    ClearPending,
+    /// Ask to confirm undoing the last import.
+    AskUndo,
+    Undo,
+    SaveSettings(Box<Settings>),
+    /// Start an empty workspace, in `Some(dir)` or a folder we choose.
+    NewEmptyWorkspace(Option<PathBuf>),
+    PickEmptyWorkspace,
+    CopyText(String),
+    /// Save the mapping of pending file `index` as an import profile, at
+    /// `path` or where the user chooses.
+    SaveProfile {
+        index: usize,
+        path: Option<PathBuf>,
+    },
+    /// Ask where to save `text`, suggesting the file name `name`.
+    SaveCsv {
+        name: String,
+        text: String,
+    },
+    ToggleTheme,
+    ToggleFullscreen,
+}

@@ -1,0 +1,477 @@
+//! The desktop app driven through its widgets with egui_kittest (no GPU,
+//! no window): tiles against `metrics::compute`, the group selector, an
+//! import with an error, a mapped header imported then undone.
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use keel::app::{Command, KeelApp};
+use keel::workspace::Workspace;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn sample_workspace(dir: &Path) -> PathBuf {
+    let root = dir.join("ws");
+    let mut ws = Workspace::open_or_create(&root).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    keel::first_run::import_folder(&mut ws, &sample).unwrap();
+    root
+}
+
+fn harness(root: PathBuf) -> Harness<'static, KeelApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, app: &mut KeelApp| app.show(ui),
+            KeelApp::new_for_test(root),
+        );
+    wait_idle(&mut h);
+    h
+}
+
+/// Step until the background jobs have finished (bounded), then settle
+/// with `run`, which also checks every input widget has a name.
+fn wait_idle(h: &mut Harness<'static, KeelApp>) {
+    let start = Instant::now();
+    h.run_steps(2);
+    while !h.state().is_idle() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the app did not finish its background work in 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    assert_eq!(h.state().load_error(), None);
+    h.run();
+}
+
+fn tile_value(h: &Harness<'static, KeelApp>, title: &str) -> Option<f64> {
+    // kittest's `get_by_label` reads a Label's text as its name, so look
+    // the accessible name up directly.
+    let label = format!("{title} value");
+    let text = h
+        .root()
+        .children_recursive()
+        .map(|n| n.accesskit_node())
+        .find(|n| n.label().as_deref() == Some(label.as_str()))
+        .unwrap_or_else(|| panic!("no tile named '{label}'"))
+        .value()
+        .expect("a tile shows its value as text");
+    let t = text.trim_end_matches('%');
+    (t != "—").then(|| t.parse().expect("a number"))
+}
+
+/// (month, metric) of `compute` for one group, latest month.
+fn expected(root: &Path, group: &str, metric: &str) -> Option<f64> {
+    let ws = Workspace::open(root).unwrap();
+    let inputs = keel::metrics::Inputs::from_workspace(&ws).unwrap().unwrap();
+    let df = keel::metrics::compute(&inputs, ws.settings().limits()).unwrap();
+    let df = df
+        .lazy()
+        .filter(col("group").eq(lit(group)))
+        .sort(["month"], Default::default())
+        .collect()
+        .unwrap();
+    let v = df.column(metric).unwrap().cast(&DataType::Float64).unwrap();
+    v.f64().unwrap().get(df.height() - 1)
+}
+
+fn assert_close(shown: Option<f64>, want: Option<f64>, what: &str) {
+    match (shown, want) {
+        (Some(a), Some(b)) => assert!((a - b).abs() <= 0.051, "{what}: tile {a}, compute {b}"),
+        (a, b) => assert_eq!(a, b, "{what}"),
+    }
+}
+
+/// Every text the accessibility tree shows (labels' text is their value).
+fn texts(h: &Harness<'static, KeelApp>) -> Vec<String> {
+    h.root()
+        .children_recursive()
+        .filter_map(|n| n.accesskit_node().value())
+        .collect()
+}
+
+#[test]
+fn dashboard_tiles_equal_compute_for_the_latest_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let h = harness(root.clone());
+    for (title, metric) in [
+        ("Agency rate", "agency_rate_pct"),
+        ("Turnover rate", "turnover_rate_12m_pct"),
+        ("Vacancy rate", "vacancy_rate_pct"),
+        ("Caseload per FTE", "caseload_per_fte"),
+    ] {
+        assert_close(tile_value(&h, title), expected(&root, "all", metric), title);
+    }
+}
+
+#[test]
+fn switching_the_group_shows_that_teams_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root.clone());
+    let whole = tile_value(&h, "Agency rate");
+    h.get_by_label("Group").click();
+    h.run();
+    h.get_by_label("Team: MASH").click();
+    h.run();
+    for (title, metric) in [
+        ("Agency rate", "agency_rate_pct"),
+        ("Turnover rate", "turnover_rate_12m_pct"),
+        ("Caseload per FTE", "caseload_per_fte"),
+    ] {
+        assert_close(
+            tile_value(&h, title),
+            expected(&root, "MASH", metric),
+            title,
+        );
+    }
+    assert_ne!(tile_value(&h, "Agency rate"), whole, "the tiles changed");
+}
+
+#[test]
+fn a_file_with_an_error_is_listed_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let before = Workspace::open(&root).unwrap().manifest().imports.len();
+    let file = dir.path().join("bad.csv");
+    std::fs::write(
+        &file,
+        "Employee Number,Team,FTE,Contract Type,Extract Date\n\
+         9001,MASH,1.0,Permanent,31/10/2026\n\
+         9002,MASH,7,Permanent,31/10/2026\n",
+    )
+    .unwrap();
+    let mut h = harness(root.clone());
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(vec![file]));
+    wait_idle(&mut h);
+    let shown = texts(&h);
+    assert!(shown.iter().any(|t| t == "error"), "{shown:?}");
+    assert!(shown.iter().any(|t| t == "3"), "row 3 is listed: {shown:?}");
+    assert!(shown.iter().any(|t| t == "7"), "the value is listed");
+    assert!(shown.iter().any(|t| t.contains("FTE must be")), "{shown:?}");
+    // The import cannot be started, and forcing the command stores nothing.
+    h.state_mut().command(Command::Import { replace: false });
+    wait_idle(&mut h);
+    let after = Workspace::open(&root).unwrap().manifest().imports.len();
+    assert_eq!(before, after, "nothing stored");
+}
+
+#[test]
+fn a_mapped_header_imports_appears_in_history_and_undo_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let file = dir.path().join("october.csv");
+    std::fs::write(
+        &file,
+        "Emp Ref,Team,FTE,Contract Type,Extract Date\n\
+         9001,MASH,1.0,Permanent,31/10/2026\n\
+         9002,MASH,0.5,Permanent,31/10/2026\n",
+    )
+    .unwrap();
+    let mut h = harness(root.clone());
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(vec![file]));
+    wait_idle(&mut h);
+    // Without a worker id column the file is rejected; map "Emp Ref".
+    assert!(h.query_by_label("Import these files").is_some());
+    h.get_by_label("Map Emp Ref").click();
+    h.run();
+    h.get_by_label("worker_id").click();
+    wait_idle(&mut h);
+    let go = h
+        .query_by_label("Accept warnings and import")
+        .or_else(|| h.query_by_label("Import these files"))
+        .expect("an import button");
+    go.click();
+    wait_idle(&mut h);
+    let ws = Workspace::open(&root).unwrap();
+    let rec = ws
+        .manifest()
+        .active()
+        .find(|r| r.file == "october.csv")
+        .expect("the file was stored");
+    let id = rec.id;
+    h.get_by_label("History").click();
+    h.run();
+    assert!(
+        texts(&h).iter().any(|t| t == "october.csv"),
+        "listed in history"
+    );
+    // Ctrl+Z asks first; confirming undoes.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.get_by_label("Undo import").click();
+    wait_idle(&mut h);
+    let ws = Workspace::open(&root).unwrap();
+    let rec = ws.manifest().imports.iter().find(|r| r.id == id).unwrap();
+    assert!(!rec.is_active(), "undone");
+    assert!(texts(&h).iter().any(|t| t == "undone"));
+}
+
+#[test]
+fn arrow_keys_step_the_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root.clone());
+    let months = Workspace::open(&root)
+        .unwrap()
+        .manifest()
+        .months_held(keel::extract::Kind::Workforce);
+    let latest = months.last().unwrap().to_string();
+    let before = (*months.last().unwrap() - 1).to_string();
+    assert!(texts(&h).contains(&latest));
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    let shown = texts(&h);
+    assert!(shown.contains(&before), "{before} selected: {shown:?}");
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert!(texts(&h).contains(&latest));
+}
+
+#[test]
+fn saved_settings_are_written_and_recomputed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root.clone());
+    let mut s = Workspace::open(&root).unwrap().settings().clone();
+    s.targets.get_mut("agency_rate_pct").unwrap().value = 55.0;
+    h.state_mut()
+        .command(Command::SaveSettings(Box::new(s.clone())));
+    wait_idle(&mut h);
+    let stored = Workspace::open(&root).unwrap().settings().clone();
+    assert_eq!(stored, s);
+    h.get_by_label("Settings").click();
+    h.run();
+    assert!(texts(&h).iter().any(|t| t.starts_with("Settings saved")));
+}
+
+#[derive(Default)]
+struct MemStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn view_and_theme_persist_and_unreadable_state_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("empty");
+    Workspace::open_or_create(&root).unwrap();
+    let mut h = harness(root.clone());
+    h.get_by_label("Teams").click();
+    h.run();
+    h.get_by_label("Dark theme").click();
+    h.run();
+    let mut storage = MemStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let again = KeelApp::new(Some(&storage), root.clone());
+    assert_eq!(again.view(), keel::app::View::Teams);
+    assert!(again.dark());
+    let key = storage.0.keys().next().unwrap().clone();
+    storage.0.insert(key, "(view: NoSuchView".into());
+    let fresh = KeelApp::new(Some(&storage), root);
+    assert_eq!(fresh.view(), keel::app::View::Dashboard);
+    assert!(!fresh.dark());
+}
+
+#[test]
+fn a_month_already_held_is_replaced_only_after_confirming() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let latest = *Workspace::open(&root)
+        .unwrap()
+        .manifest()
+        .months_held(keel::extract::Kind::Workforce)
+        .last()
+        .unwrap();
+    let file = dir.path().join("again.csv");
+    let day = latest.last_day().format("%d/%m/%Y");
+    std::fs::write(
+        &file,
+        format!(
+            "Employee Number,Team,FTE,Contract Type,Extract Date\n\
+             9001,MASH,1.0,Permanent,{day}\n"
+        ),
+    )
+    .unwrap();
+    let mut h = harness(root.clone());
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(vec![file]));
+    wait_idle(&mut h);
+    h.query_by_label("Accept warnings and import")
+        .or_else(|| h.query_by_label("Import these files"))
+        .expect("an import button")
+        .click();
+    h.run();
+    let stored = |root: &Path| {
+        Workspace::open(root)
+            .unwrap()
+            .manifest()
+            .active()
+            .any(|r| r.file == "again.csv")
+    };
+    assert!(!stored(&root), "nothing stored before confirming");
+    h.get_by_label("Replace and import").click();
+    wait_idle(&mut h);
+    assert!(stored(&root), "stored after confirming");
+}
+
+#[test]
+fn starting_an_empty_workspace_leaves_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root);
+    assert!(texts(&h).iter().any(|t| t == "SAMPLE DATA"));
+    let empty = dir.path().join("empty");
+    h.state_mut()
+        .command(Command::NewEmptyWorkspace(Some(empty.clone())));
+    wait_idle(&mut h);
+    assert_eq!(h.state().root(), empty.as_path());
+    assert!(Workspace::exists(&empty));
+    assert!(!texts(&h).iter().any(|t| t == "SAMPLE DATA"));
+}
+
+#[test]
+fn an_unknown_employment_type_can_be_mapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("empty");
+    Workspace::open_or_create(&root).unwrap();
+    let file = dir.path().join("relief.csv");
+    std::fs::write(
+        &file,
+        "Employee Number,Team,FTE,Contract Type,Extract Date\n\
+         9001,MASH,1.0,Relief,31/10/2026\n\
+         9002,MASH,1.0,Permanent,31/10/2026\n",
+    )
+    .unwrap();
+    let mut h = harness(root.clone());
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(vec![file]));
+    wait_idle(&mut h);
+    h.get_by_label("Employment type for Relief").click();
+    h.run();
+    h.get_by_label("fixed_term").click();
+    wait_idle(&mut h);
+    h.query_by_label("Accept warnings and import")
+        .or_else(|| h.query_by_label("Import these files"))
+        .expect("an import button")
+        .click();
+    wait_idle(&mut h);
+    let ws = Workspace::open(&root).unwrap();
+    let rec = ws.manifest().active().next().expect("stored");
+    assert_eq!(rec.rows, 2);
+}
+
+#[test]
+fn clicking_a_team_opens_its_trends() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root);
+    h.get_by_label("Teams").click();
+    h.run();
+    h.get_by_label("MASH").click();
+    h.run();
+    assert_eq!(h.state().view(), keel::app::View::Dashboard);
+    assert!(texts(&h).iter().any(|t| t == "Trends — Team: MASH"));
+}
+
+#[test]
+fn a_month_with_findings_shows_a_badge_that_opens_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let ws = Workspace::open(&root).unwrap();
+    let inputs = keel::metrics::Inputs::from_workspace(&ws).unwrap().unwrap();
+    let findings = keel::metrics::quality::report(&inputs, ws.settings().limits(), &[]).unwrap();
+    let months = ws.manifest().months_held(keel::extract::Kind::Workforce);
+    let latest = *months.last().unwrap();
+    // The latest month with a finding of its own, and how far back it is.
+    let target = months
+        .iter()
+        .rev()
+        .find(|m| findings.iter().any(|f| f.month == Some(**m)))
+        .copied()
+        .expect("the sample has findings");
+    let steps = months
+        .iter()
+        .filter(|m| **m > target && **m <= latest)
+        .count();
+    let mut h = harness(root);
+    for _ in 0..steps {
+        h.key_press(egui::Key::ArrowLeft);
+        h.run();
+    }
+    assert!(texts(&h).contains(&target.to_string()));
+    h.get_by_label("Data-quality findings").click();
+    h.run();
+    assert_eq!(h.state().view(), keel::app::View::Quality);
+}
+
+#[test]
+fn a_saved_mapping_is_applied_to_the_next_file_with_the_same_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("empty");
+    Workspace::open_or_create(&root).unwrap();
+    let csv = |day: &str| {
+        format!(
+            "Emp Ref,Team,FTE,Contract Type,Extract Date\n\
+             9001,MASH,1.0,Permanent,{day}\n"
+        )
+    };
+    let (first, second) = (dir.path().join("sep.csv"), dir.path().join("oct.csv"));
+    std::fs::write(&first, csv("30/09/2026")).unwrap();
+    std::fs::write(&second, csv("31/10/2026")).unwrap();
+    let mut h = harness(root);
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(vec![first]));
+    wait_idle(&mut h);
+    h.get_by_label("Map Emp Ref").click();
+    h.run();
+    h.get_by_label("worker_id").click();
+    wait_idle(&mut h);
+    let profile = dir.path().join("council.json");
+    h.state_mut().command(Command::SaveProfile {
+        index: 0,
+        path: Some(profile.clone()),
+    });
+    h.state_mut().command(Command::ClearPending);
+    wait_idle(&mut h);
+    let saved = keel::extract::ImportProfile::load(&profile).unwrap();
+    assert_eq!(
+        saved.headers.get("Emp Ref").map(String::as_str),
+        Some("worker_id")
+    );
+    h.state_mut().command(Command::ReadFiles(vec![second]));
+    wait_idle(&mut h);
+    let shown = texts(&h);
+    assert!(
+        shown
+            .iter()
+            .any(|t| t.starts_with("Mapped with the saved profile")),
+        "{shown:?}"
+    );
+    assert!(
+        h.query_by_label("Import these files").is_some()
+            || h.query_by_label("Accept warnings and import").is_some()
+    );
+    assert!(!shown.iter().any(|t| t == "error"), "{shown:?}");
+}
