@@ -358,17 +358,9 @@ fn check(root: &std::path::Path) -> Result<(), String> {
             root.display()
         ));
     };
-    let stored: Vec<(Vec<Month>, String)> = ws
-        .manifest()
-        .active()
-        .flat_map(|r| {
-            ws.warnings_of(r)
-                .into_iter()
-                .map(move |w| (r.months.clone(), w.reason))
-        })
-        .collect();
-    let findings = crate::metrics::quality::report(&inputs, ws.settings().limits(), &stored)
-        .map_err(|e| e.to_string())?;
+    let findings =
+        crate::metrics::quality::report_for_workspace(&ws, &inputs, ws.settings().limits())
+            .map_err(|e| e.to_string())?;
     if findings.is_empty() {
         say!("no data-quality findings");
     }

@@ -152,16 +152,7 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
                 .map_err(|e| format!("cannot compute the metrics: {e}"))?;
             let table = MetricTable::from_frame(&df)
                 .map_err(|e| format!("cannot read the metrics: {e}"))?;
-            let stored: Vec<(Vec<Month>, String)> = ws
-                .manifest()
-                .active()
-                .flat_map(|r| {
-                    ws.warnings_of(r)
-                        .into_iter()
-                        .map(move |w| (r.months.clone(), w.reason))
-                })
-                .collect();
-            let findings = crate::metrics::quality::report(&inputs, limits, &stored)
+            let findings = crate::metrics::quality::report_for_workspace(&ws, &inputs, limits)
                 .map_err(|e| format!("cannot build the data-quality report: {e}"))?;
             (table, findings)
         }

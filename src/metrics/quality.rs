@@ -39,6 +39,25 @@ fn per_month(lf: LazyFrame, check: &'static str, detail: &str) -> PolarsResult<V
         .collect())
 }
 
+/// The report for a workspace: its metrics inputs plus the warnings its
+/// imports stored (exact duplicates dropped are known only from those).
+pub fn report_for_workspace(
+    ws: &crate::workspace::Workspace,
+    inputs: &Inputs,
+    limits: Limits,
+) -> PolarsResult<Vec<Finding>> {
+    let stored: Vec<(Vec<Month>, String)> = ws
+        .manifest()
+        .active()
+        .flat_map(|r| {
+            ws.warnings_of(r)
+                .into_iter()
+                .map(move |w| (r.months.clone(), w.reason))
+        })
+        .collect();
+    report(inputs, limits, &stored)
+}
+
 pub fn report(
     inputs: &Inputs,
     limits: Limits,

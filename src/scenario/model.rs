@@ -358,6 +358,21 @@ pub struct Path {
 }
 
 /// One expected month: leave, age, join, convert, agency cover.
+impl State {
+    /// Everyone is a month older: month 11 of the ASYE year becomes early
+    /// career, month 23 experienced. Returns (to early career, to experienced).
+    pub fn age(&mut self) -> (f64, f64) {
+        let to_early = self.nqsw[11];
+        let to_exp = self.early[11];
+        self.nqsw.copy_within(0..11, 1);
+        self.nqsw[0] = 0.0;
+        self.early.copy_within(0..11, 1);
+        self.early[0] = to_early;
+        self.experienced += to_exp;
+        (to_early, to_exp)
+    }
+}
+
 pub fn step_expected(plan: &Plan, mp: &MonthPlan, s: &mut State) -> Flows {
     let mut f = Flows {
         start: s.heads(),
@@ -381,15 +396,7 @@ pub fn step_expected(plan: &Plan, mp: &MonthPlan, s: &mut State) -> Flows {
     f.leavers[3] += l;
     s.agency -= l;
 
-    // Ageing: month 11 of the ASYE year becomes early career, month 23
-    // becomes experienced.
-    let to_early = s.nqsw[11];
-    let to_exp = s.early[11];
-    s.nqsw.copy_within(0..11, 1);
-    s.nqsw[0] = 0.0;
-    s.early.copy_within(0..11, 1);
-    s.early[0] = to_early;
-    s.experienced += to_exp;
+    let (to_early, to_exp) = s.age();
     f.progressed_out[0] = to_early;
     f.progressed_in[1] = to_early;
     f.progressed_out[1] = to_exp;

@@ -173,13 +173,7 @@ fn step(plan: &Plan, mp: &MonthPlan, s: &mut State, rng: &mut ChaCha8Rng) -> f64
     s.experienced -= l;
     s.agency -= binomial(rng, s.agency, pa);
 
-    let to_early = s.nqsw[11];
-    let to_exp = s.early[11];
-    s.nqsw.copy_within(0..11, 1);
-    s.nqsw[0] = 0.0;
-    s.early.copy_within(0..11, 1);
-    s.early[0] = to_early;
-    s.experienced += to_exp;
+    s.age();
 
     s.nqsw[plan.entry_nqsw] += recruits(rng, mp.recruit[0], mp.planned[0]);
     s.early[plan.entry_early] += recruits(rng, mp.recruit[1], mp.planned[1]);
