@@ -395,22 +395,60 @@ fn leave_events(
     // worker was in post (every post, for a worker with two).
     let posts = in_post.clone().filter(col("employed")).select([
         col("wid"),
+        col("month").alias("p_month"),
         col("snap").alias("p_snap"),
         col("team").alias("p_team"),
         col("service").alias("p_service"),
         col("fte").alias("p_fte"),
         col("rid").alias("p_rid"),
     ]);
-    let matched = events
+    let last_posts = |candidates: LazyFrame| -> PolarsResult<LazyFrame> {
+        Ok(candidates
+            .filter(col("p_snap").lt(col("leave")))
+            .filter(col("p_snap").eq(col("p_snap").max().over([col("wid"), col("leave")])?)))
+    };
+    // Nearly always the last post is within the three months up to the
+    // leave: look there first, joining on (worker, month), so the work does
+    // not grow with every month a worker was ever in post...
+    let near = concat(
+        (0..3)
+            .map(|k| {
+                events
+                    .clone()
+                    .with_column((month_of_days(col("leave")) - lit(k)).alias("p_month"))
+            })
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?
+    .join(
+        posts.clone(),
+        [col("wid"), col("p_month")],
+        [col("wid"), col("p_month")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let near = last_posts(near)?.drop(cols(["p_month"])).collect()?.lazy();
+    // ...and only for the rest search all of the worker's posts.
+    let rest = events
         .clone()
+        .join(
+            near.clone()
+                .select([col("wid"), col("leave")])
+                .unique(None, UniqueKeepStrategy::Any),
+            [col("wid"), col("leave")],
+            [col("wid"), col("leave")],
+            JoinArgs::new(JoinType::Anti),
+        )
         .join(
             posts,
             [col("wid")],
             [col("wid")],
             JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col("p_snap").lt(col("leave")))
-        .filter(col("p_snap").eq(col("p_snap").max().over([col("wid"), col("leave")])?));
+        );
+    let far = last_posts(rest)?.drop(cols(["p_month"]));
+    let matched = concat([near, far], UnionArgs::default())?
+        // Used twice below: computed once.
+        .collect()?
+        .lazy();
     let unmatched = events
         .join(
             matched
@@ -465,7 +503,10 @@ fn leave_events(
             col("service"),
             col("fte"),
             col("inferred"),
-        ]);
+        ])
+        // Used twice below: computed once.
+        .collect()?
+        .lazy();
 
     // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
     let covered = concat(

@@ -221,8 +221,13 @@ pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
     .group_by(keys())
     .agg([col("leavers_fte").sum().alias("leavers_12m_sum")]);
 
-    let stability = frames::stability(&p)?;
-    let establishment = frames::establishment(&p, stock.clone())?;
+    // Each part is used more than once below (keys, joins, vacancies):
+    // materialise it so the lazy plan does not compute it again each time.
+    let stock = stock.collect()?.lazy();
+    let leaves = leaves.collect()?.lazy();
+    let window = window.collect()?.lazy();
+    let stability = frames::stability(&p)?.collect()?.lazy();
+    let establishment = frames::establishment(&p, stock.clone())?.collect()?.lazy();
 
     let all_keys = concat(
         [
