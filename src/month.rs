@@ -49,6 +49,19 @@ impl Month {
     }
 }
 
+/// 1 January 1970: polars stores a `Date` as days since then.
+pub const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+
+/// A date as polars' physical `Date` value (days since 1970).
+pub fn epoch_days(d: NaiveDate) -> i32 {
+    (d - EPOCH).num_days() as i32
+}
+
+/// The date of a polars physical `Date` value.
+pub fn from_epoch_days(days: i32) -> NaiveDate {
+    EPOCH + chrono::Duration::days(days as i64)
+}
+
 impl std::ops::Add<i32> for Month {
     type Output = Month;
     fn add(self, rhs: i32) -> Month {

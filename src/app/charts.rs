@@ -12,16 +12,12 @@ use egui_plot::{
     Corner, GridInput, GridMark, HLine, HoverPosition, Legend, Line, Plot, Points, VLine,
 };
 
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
-}
-
 pub fn x_of(m: Month) -> f64 {
-    (m.first_day() - epoch()).num_days() as f64
+    (m.first_day() - crate::month::EPOCH).num_days() as f64
 }
 
 fn date_of(x: f64) -> Option<NaiveDate> {
-    epoch().checked_add_signed(chrono::Duration::days(x.round() as i64))
+    crate::month::EPOCH.checked_add_signed(chrono::Duration::days(x.round() as i64))
 }
 
 fn month_label(x: f64) -> String {

@@ -15,7 +15,7 @@ pub use plan::ColumnUse;
 pub use profile::ImportProfile;
 pub use values::EmploymentType;
 
-use crate::month::Month;
+use crate::month::{Month, epoch_days};
 use chrono::NaiveDate;
 use parse::{Column, Parsed};
 use polars::prelude::*;
@@ -433,11 +433,6 @@ fn build_series(f: Field, c: Column) -> PolarsResult<Series> {
             Series::new(name, names)
         }
     })
-}
-
-/// The days-since-1970 of a date, polars' physical form of `Date`.
-fn epoch_days(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid")).num_days() as i32
 }
 
 fn to_frame(parsed: Parsed, kind: Kind, per_child: bool) -> PolarsResult<(DataFrame, Vec<Month>)> {

@@ -3,7 +3,7 @@
 //! stability pairs and the establishment in force.
 
 use super::{Limits, by_group_month, per_group};
-use crate::month::Month;
+use crate::month::{Month, epoch_days};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -46,10 +46,6 @@ pub(super) struct Prepared {
 
 fn days(name: &str) -> Expr {
     col(name).cast(DataType::Int32)
-}
-
-fn epoch_days(d: chrono::NaiveDate) -> i32 {
-    (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid")).num_days() as i32
 }
 
 /// The month index of a day number (`year * 12 + month − 1`).

@@ -5,7 +5,7 @@
 
 use super::{Error, Workspace};
 use crate::extract::{Extract, Issue, Kind, Severity};
-use crate::month::Month;
+use crate::month::{Month, from_epoch_days};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -21,11 +21,6 @@ struct Post<'a> {
 struct Snapshot<'a> {
     date: chrono::NaiveDate,
     posts: Vec<Post<'a>>,
-}
-
-fn days_to_date(days: i32) -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid")
-        + chrono::Duration::days(days as i64)
 }
 
 /// Snapshots by month from a workforce frame, plus every leave month per worker.
@@ -46,8 +41,8 @@ fn collect<'a>(
         let (Some(id), Some(day)) = (ids.get(i), snap.get(i)) else {
             continue;
         };
-        let date = days_to_date(day);
-        let leave_date = leave.get(i).map(days_to_date);
+        let date = from_epoch_days(day);
+        let leave_date = leave.get(i).map(from_epoch_days);
         if let Some(l) = leave_date {
             leaves.entry(id).or_default().push(Month::of(l));
         }
@@ -79,7 +74,7 @@ fn collect_leavers<'a>(
             leaves
                 .entry(id)
                 .or_default()
-                .push(Month::of(days_to_date(d)));
+                .push(Month::of(from_epoch_days(d)));
         }
     }
     Ok(())
