@@ -81,6 +81,12 @@ pub enum Command {
     /// Workforce projections: calibrate from history, run a scenario
     #[command(subcommand)]
     Scenario(crate::scenario::cli::ScenarioCommand),
+    /// The board report as a PDF: cover, summary, a page per measure, scenarios, appendix
+    Report(crate::report::cli::ReportArgs),
+    /// One measure's trend chart as a PNG or SVG image
+    Chart(crate::report::cli::ChartArgs),
+    /// The metrics table as CSV or Excel
+    Export(crate::report::cli::ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -167,6 +173,9 @@ pub fn main() -> ExitCode {
         Some(Command::Settings(a)) => settings(&root, a),
         Some(Command::Benchmark(c)) => benchmark(&root, c),
         Some(Command::Scenario(c)) => crate::scenario::cli::run(&root, c),
+        Some(Command::Report(a)) => crate::report::cli::report(&root, a),
+        Some(Command::Chart(a)) => crate::report::cli::chart(&root, a),
+        Some(Command::Export(a)) => crate::report::cli::export(&root, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -331,16 +340,7 @@ fn sample(a: SampleArgs) -> Result<(), String> {
 
 fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), String> {
     use crate::metrics::GroupKind;
-    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
-    let Some(inputs) = crate::metrics::Inputs::from_workspace(&ws).map_err(|e| e.to_string())?
-    else {
-        return Err(format!(
-            "{} holds no workforce snapshot yet: import one with `keel import`",
-            root.display()
-        ));
-    };
-    let all = crate::metrics::compute(&inputs, ws.settings().limits())
-        .map_err(|e| format!("cannot compute the metrics: {e}"))?;
+    let (_, _, all) = crate::report::workspace_metrics(root)?;
     let kinds = match a.group_by {
         Some(k) => vec![k],
         None => vec![GroupKind::All, GroupKind::Service, GroupKind::Team],

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod first_run;
 pub mod metrics;
 pub mod month;
+pub mod report;
 pub mod sample;
 pub mod scenario;
 pub mod settings;

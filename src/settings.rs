@@ -24,6 +24,8 @@ pub struct Target {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
+    /// The council's name, for report covers and slide footers.
+    pub council_name: String,
     /// Weekly hours of one full-time post, to turn contracted hours into FTE.
     pub standard_hours: f64,
     /// Replace worker identifiers with a keyed hash on import.
@@ -78,6 +80,7 @@ pub fn default_targets() -> BTreeMap<String, Target> {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
+            council_name: String::new(),
             standard_hours: 37.0,
             pseudonymise: true,
             caseload_limit_nqsw: 12.0,
@@ -114,7 +117,7 @@ impl Settings {
             .try_fold(&mut json, |node, key| node.get_mut(*key))
             .ok_or_else(|| {
                 format!(
-                    "'{name}' is not a setting; settings are standard_hours, pseudonymise, caseload_limit_nqsw, caseload_limit_standard and targets.METRIC (or targets.METRIC.better = lower|higher)"
+                    "'{name}' is not a setting; settings are council_name, standard_hours, pseudonymise, caseload_limit_nqsw, caseload_limit_standard and targets.METRIC (or targets.METRIC.better = lower|higher)"
                 )
             })?;
         *slot = parsed;

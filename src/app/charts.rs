@@ -3,8 +3,8 @@
 //! days since 1970) so month labels sit under their points.
 
 use super::kpi::{Kpi, format};
-use super::trend::{Outlook, Trend};
 use crate::month::Month;
+use crate::report::trend::{Outlook, Trend};
 use crate::settings::Target;
 use chrono::NaiveDate;
 use eframe::egui;

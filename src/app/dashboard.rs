@@ -2,12 +2,12 @@
 //! headline measure, and their trends.
 
 use super::charts::{self, Chart};
-use super::kpi::{self, KPIS, Kpi, Rag};
+use super::kpi::{self, KPIS, Kpi, Rag, RagColor};
 use super::model::Model;
 use super::state::Range;
 use super::state::{Command, Group};
-use super::trend;
 use crate::month::Month;
+use crate::report::trend;
 use eframe::egui;
 
 /// The month and group selectors with the data-quality badge. Shared with

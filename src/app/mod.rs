@@ -19,7 +19,6 @@ mod settings_view;
 mod shell;
 mod state;
 mod teams;
-mod trend;
 
 pub use state::{Command, View};
 

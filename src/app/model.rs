@@ -1,93 +1,15 @@
 //! The workspace-derived data the views show, built off the UI thread.
 //!
-//! The metrics DataFrame is turned into a plain lookup table once per load
-//! so that drawing a frame never touches polars.
+//! The metrics DataFrame is turned into a plain lookup table
+//! ([`MetricTable`]) once per load so that drawing a frame never touches
+//! polars.
 
-use super::state::Group;
 use crate::metrics::quality::Finding;
-use crate::metrics::{GroupKind, METRICS};
+pub use crate::metrics::table::MetricTable;
 use crate::month::Month;
 use crate::settings::Settings;
 use crate::workspace::{ImportRecord, Workspace};
-use polars::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// Every metric for every (month, group), as `compute` returned it.
-#[derive(Default, Debug)]
-pub struct MetricTable {
-    values: BTreeMap<(Month, Group), Vec<Option<f64>>>,
-    pub months: Vec<Month>,
-    pub groups: Vec<Group>,
-}
-
-fn metric_index(metric: &str) -> Option<usize> {
-    METRICS.iter().position(|m| *m == metric)
-}
-
-fn group_kind(name: &str) -> Option<GroupKind> {
-    [GroupKind::All, GroupKind::Service, GroupKind::Team]
-        .into_iter()
-        .find(|k| k.name() == name)
-}
-
-impl MetricTable {
-    pub fn from_frame(df: &DataFrame) -> PolarsResult<MetricTable> {
-        let month = df.column("month")?.str()?.clone();
-        let kind = df.column("group_kind")?.str()?.clone();
-        let group = df.column("group")?.str()?.clone();
-        let cols: Vec<Float64Chunked> = METRICS
-            .iter()
-            .map(|m| Ok(df.column(m)?.cast(&DataType::Float64)?.f64()?.clone()))
-            .collect::<PolarsResult<_>>()?;
-        let mut t = MetricTable::default();
-        for i in 0..df.height() {
-            let (Some(m), Some(k), Some(g)) = (month.get(i), kind.get(i), group.get(i)) else {
-                continue;
-            };
-            let (Ok(m), Some(k)) = (m.parse::<Month>(), group_kind(k)) else {
-                continue;
-            };
-            let key = Group {
-                kind: k,
-                name: g.to_string(),
-            };
-            let row = cols.iter().map(|c| c.get(i)).collect();
-            t.values.insert((m, key), row);
-        }
-        let mut months: Vec<Month> = t.values.keys().map(|(m, _)| *m).collect();
-        months.dedup();
-        let mut groups: Vec<Group> = t.values.keys().map(|(_, g)| g.clone()).collect();
-        groups.sort();
-        groups.dedup();
-        t.months = months;
-        t.groups = groups;
-        Ok(t)
-    }
-
-    pub fn get(&self, month: Month, group: &Group, metric: &str) -> Option<f64> {
-        let i = metric_index(metric)?;
-        self.values
-            .get(&(month, group.clone()))?
-            .get(i)
-            .copied()
-            .flatten()
-    }
-
-    /// Whether the table has a row for this month and group at all (a null
-    /// in a row that exists means "not computable", not "no data").
-    pub fn has(&self, month: Month, group: &Group) -> bool {
-        self.values.contains_key(&(month, group.clone()))
-    }
-
-    /// (month, value) for one group and metric, nulls left out.
-    pub fn series(&self, group: &Group, metric: &str) -> Vec<(Month, f64)> {
-        self.months
-            .iter()
-            .filter_map(|m| Some((*m, self.get(*m, group, metric)?)))
-            .collect()
-    }
-}
 
 /// What one load of the workspace produced.
 pub struct Model {

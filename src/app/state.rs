@@ -4,7 +4,7 @@
 //! workspace, spawning jobs): they push a [`Command`], and the shell applies
 //! the commands after the frame. Tests drive the same commands directly.
 
-use crate::metrics::GroupKind;
+pub use crate::metrics::table::Group;
 use crate::month::Month;
 use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
@@ -85,30 +85,6 @@ pub struct Persisted {
     pub range: Range,
     /// Import profiles saved from the app, offered again for new files.
     pub profiles: Vec<PathBuf>,
-}
-
-/// A group of the metrics table: the whole service, a service area or a team.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Group {
-    pub kind: GroupKind,
-    pub name: String,
-}
-
-impl Group {
-    pub fn all() -> Group {
-        Group {
-            kind: GroupKind::All,
-            name: "all".into(),
-        }
-    }
-
-    pub fn label(&self) -> String {
-        match self.kind {
-            GroupKind::All => "Whole service".into(),
-            GroupKind::Service => format!("Service: {}", self.name),
-            GroupKind::Team => format!("Team: {}", self.name),
-        }
-    }
 }
 
 /// Something a view asks the shell to do.

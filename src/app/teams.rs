@@ -1,7 +1,7 @@
 //! Teams × headline measures for one month, sortable, cells coloured by
 //! target status. Clicking a team opens its trends on the dashboard.
 
-use super::kpi::{self, Rag};
+use super::kpi::{self, Rag, RagColor};
 use super::model::Model;
 use super::state::{Command, Group, View};
 use crate::metrics::GroupKind;

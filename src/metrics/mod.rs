@@ -10,6 +10,7 @@
 
 mod frames;
 pub mod quality;
+pub mod table;
 
 pub use frames::Inputs;
 
@@ -45,6 +46,12 @@ pub const METRICS: &[&str] = &[
     "agency_cost",
 ];
 
+/// Head counts behind rates the contract does not publish as counts, kept
+/// beside the metrics so views and reports can suppress figures that rest
+/// on fewer than five people (see `report::suppress`). `keel metrics`
+/// leaves them out.
+pub const BASES: &[&str] = &["case_holders_headcount", "stability_base_headcount"];
+
 /// Caseload limits used by `over_limit_headcount`.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -53,7 +60,20 @@ pub struct Limits {
 }
 
 /// Which group kinds to return.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum GroupKind {
     All,
     Service,
@@ -316,6 +336,13 @@ pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
         [col("month"), col("group_kind"), col("group")]
             .into_iter()
             .chain(METRICS.iter().map(|m| col(*m)))
+            .chain([
+                col("holders").cast(DataType::Int64).alias(BASES[0]),
+                col("base")
+                    .fill_null(lit(0.0))
+                    .cast(DataType::Int64)
+                    .alias(BASES[1]),
+            ])
             .collect::<Vec<_>>(),
     )
     .collect()?;
@@ -331,7 +358,8 @@ pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
     Ok(df)
 }
 
-/// Restrict a metrics table to some group kinds and a month range.
+/// Restrict a metrics table to some group kinds and a month range, with
+/// the contract's columns only.
 pub fn select(
     df: &DataFrame,
     kinds: &[GroupKind],
@@ -347,5 +375,14 @@ pub fn select(
     if let Some(t) = to {
         pred = pred.and(col("month").lt_eq(lit(t.to_string())));
     }
-    df.clone().lazy().filter(pred).collect()
+    df.clone()
+        .lazy()
+        .filter(pred)
+        .select(
+            [col("month"), col("group_kind"), col("group")]
+                .into_iter()
+                .chain(METRICS.iter().map(|m| col(*m)))
+                .collect::<Vec<_>>(),
+        )
+        .collect()
 }

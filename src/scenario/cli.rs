@@ -55,7 +55,7 @@ pub fn run(root: &Path, command: ScenarioCommand) -> Result<(), String> {
     }
 }
 
-fn open(root: &Path) -> Result<Observed, String> {
+pub fn open(root: &Path) -> Result<Observed, String> {
     if !Workspace::exists(root) {
         return Err(format!(
             "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
@@ -83,7 +83,7 @@ fn calibrate(root: &Path, a: CalibrateArgs) -> Result<(), String> {
 }
 
 /// A path to a file, else a scenario saved in the workspace by that name.
-fn find_scenario(root: &Path, given: &Path) -> Result<persist::Scenario, String> {
+pub fn find_scenario(root: &Path, given: &Path) -> Result<persist::Scenario, String> {
     if given.is_file() {
         return persist::load(given);
     }
@@ -108,9 +108,22 @@ fn run_scenario(root: &Path, a: RunArgs) -> Result<(), String> {
     if a.runs == 0 || a.runs > 1_000_000 {
         return Err(format!("--runs must be 1 to 1,000,000, not {}", a.runs));
     }
-    let mut cal = open(root)?.calibrate(scenario.calibrate_from, scenario.calibrate_to)?;
+    let observed = open(root)?;
+    let p = project_scenario(&observed, &scenario, months, a.runs, a.seed)?;
+    emit(&p.to_frame().map_err(|e| e.to_string())?, a.format)
+}
+
+/// Calibrate on the scenario's range, apply its overrides and levers, and
+/// run the projection: what `scenario run` prints and the report draws.
+pub fn project_scenario(
+    observed: &Observed,
+    scenario: &persist::Scenario,
+    months: usize,
+    runs: usize,
+    seed: Option<u64>,
+) -> Result<super::simulate::Projection, String> {
+    let mut cal = observed.calibrate(scenario.calibrate_from, scenario.calibrate_to)?;
     cal.apply_overrides(&scenario.overrides)?;
     let plan = Plan::new(&cal, &scenario.levers, months)?;
-    let p = project(&plan, a.runs, a.seed.unwrap_or(scenario.seed))?;
-    emit(&p.to_frame().map_err(|e| e.to_string())?, a.format)
+    project(&plan, runs, seed.unwrap_or(scenario.seed))
 }

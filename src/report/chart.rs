@@ -1,0 +1,482 @@
+//! What a trend chart shows, worked out once from the metrics (with
+//! disclosure control applied) and drawn by two renderers: plotters for
+//! image files and the PDF (here), egui_plot for meeting mode on screen.
+
+use super::measures::{Unit, measure};
+use super::suppress;
+use super::trend::{self, Outlook};
+use crate::metrics::table::{Group, MetricTable};
+use crate::month::Month;
+use crate::settings::{Settings, Target};
+use plotters::coord::Shift;
+
+use plotters::prelude::*;
+use std::sync::Once;
+
+pub type Rgb = [u8; 3];
+
+/// Colours for up to eight groups, distinguishable in greyscale print too.
+pub const PALETTE: [Rgb; 8] = [
+    [0, 94, 165],
+    [212, 81, 19],
+    [0, 128, 96],
+    [128, 61, 171],
+    [178, 34, 34],
+    [90, 90, 90],
+    [0, 150, 200],
+    [160, 120, 0],
+];
+pub const TARGET: Rgb = [0, 150, 80];
+pub const ENGLAND: Rgb = [150, 90, 200];
+pub const TREND: Rgb = [230, 120, 30];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stroke {
+    Solid,
+    Dotted,
+}
+
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub name: String,
+    pub points: Vec<(Month, f64)>,
+    pub color: Rgb,
+    pub stroke: Stroke,
+    pub markers: bool,
+}
+
+/// A P10–P90 band of a scenario.
+#[derive(Clone, Debug)]
+pub struct Band {
+    pub name: String,
+    pub points: Vec<(Month, f64, f64)>,
+    pub color: Rgb,
+}
+
+#[derive(Clone, Debug)]
+pub struct ChartSpec {
+    pub title: String,
+    pub unit: Unit,
+    pub lines: Vec<Line>,
+    pub bands: Vec<Band>,
+    pub target: Option<f64>,
+    /// England's published figure each September.
+    pub england: Vec<(Month, f64)>,
+    pub as_at: Option<Month>,
+    /// Source, suppression and similar notes under the chart.
+    pub notes: Vec<String>,
+}
+
+pub const SOURCE: &str = "Source: Keel, from the council's HR extracts; England: DfE children's social work workforce statistics";
+
+/// England's published September figures for a headline measure, within
+/// the months charted.
+fn england_points(metric: &str, from: Month, to: Month) -> Vec<(Month, f64)> {
+    let Some(dfe) = super::measures::kpi(metric).and_then(|k| k.england) else {
+        return Vec::new();
+    };
+    crate::benchmark::england::series()
+        .into_iter()
+        .filter(|(_, m, _)| m == dfe)
+        .filter_map(|(y, _, v)| {
+            let m = Month::new(y, 9)?;
+            (m >= from - 12 && m <= to).then_some((m, v))
+        })
+        .collect()
+}
+
+impl ChartSpec {
+    /// One measure over the months `from..=to` for one or more groups; the
+    /// first group also gets its 12-month trend and the month it would
+    /// reach its target.
+    pub fn for_metric(
+        table: &MetricTable,
+        metric: &str,
+        groups: &[Group],
+        settings: &Settings,
+        from: Option<Month>,
+        to: Option<Month>,
+    ) -> Result<ChartSpec, String> {
+        let m = measure(metric).ok_or_else(|| {
+            format!(
+                "'{metric}' is not a metric; metrics are {}",
+                crate::metrics::METRICS.join(", ")
+            )
+        })?;
+        let in_range = |mo: &Month| from.is_none_or(|f| *mo >= f) && to.is_none_or(|t| *mo <= t);
+        let target = settings.targets.get(metric);
+        let mut lines = Vec::new();
+        let mut withheld = false;
+        let mut trend_line = None;
+        for (i, g) in groups.iter().enumerate() {
+            let (all, w) = suppress::series(table, g, metric);
+            withheld |= w;
+            let points: Vec<(Month, f64)> =
+                all.iter().copied().filter(|(mo, _)| in_range(mo)).collect();
+            if i == 0 && groups.len() == 1 {
+                trend_line = trend::fit(&points, target);
+            }
+            let name = if groups.len() == 1 && g.kind == crate::metrics::GroupKind::All {
+                m.title.to_string()
+            } else {
+                g.label()
+            };
+            lines.push(Line {
+                name,
+                points,
+                color: PALETTE[i % PALETTE.len()],
+                stroke: Stroke::Solid,
+                markers: true,
+            });
+        }
+        if let Some(tr) = &trend_line {
+            let mut pts = vec![tr.from, tr.to];
+            if let (Outlook::Reaches(when), Some(t)) = (&tr.outlook, target) {
+                pts.push((*when, t.value));
+            }
+            lines.push(Line {
+                name: "Trend (last 12 months)".into(),
+                points: pts,
+                color: TREND,
+                stroke: Stroke::Dotted,
+                markers: false,
+            });
+        }
+        let months: Vec<Month> = lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.0))
+            .collect();
+        let (lo, hi) = (months.iter().min().copied(), months.iter().max().copied());
+        let as_at = to
+            .or(table.months.last().copied())
+            .map(|m| m.min(hi.unwrap_or(m)));
+        let mut notes = vec![SOURCE.to_string()];
+        if withheld {
+            notes.push(format!("Months left out: {}", suppress::MARK_MEANING));
+        }
+        Ok(ChartSpec {
+            title: format!("{}{}", m.title, group_suffix(groups)),
+            unit: m.unit,
+            lines,
+            bands: Vec::new(),
+            target: target.map(|t: &Target| t.value),
+            england: match (lo, hi) {
+                (Some(a), Some(b)) => england_points(metric, a, b),
+                _ => Vec::new(),
+            },
+            as_at,
+            notes,
+        })
+    }
+
+    /// The x range: every month any part of the chart covers.
+    fn months(&self) -> Option<(Month, Month)> {
+        let xs = self
+            .lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.0))
+            .chain(self.bands.iter().flat_map(|b| b.points.iter().map(|p| p.0)))
+            .chain(self.england.iter().map(|p| p.0));
+        let (mut lo, mut hi) = (None::<Month>, None::<Month>);
+        for x in xs {
+            lo = Some(lo.map_or(x, |l| l.min(x)));
+            hi = Some(hi.map_or(x, |h| h.max(x)));
+        }
+        Some((lo?, hi?))
+    }
+
+    /// The y range: from zero to a little above the highest figure.
+    fn y_max(&self) -> f64 {
+        let ys = self
+            .lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .chain(self.bands.iter().flat_map(|b| b.points.iter().map(|p| p.2)))
+            .chain(self.england.iter().map(|p| p.1))
+            .chain(self.target);
+        let top = ys.fold(0.0_f64, |a, b| if b.is_finite() { a.max(b) } else { a });
+        if top <= 0.0 {
+            if self.unit == Unit::Percent {
+                100.0
+            } else {
+                1.0
+            }
+        } else {
+            top * 1.12
+        }
+    }
+
+    /// True when there is nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.lines.iter().all(|l| l.points.is_empty()) && self.bands.is_empty()
+    }
+}
+
+fn group_suffix(groups: &[Group]) -> String {
+    match groups {
+        [g] if g.kind != crate::metrics::GroupKind::All => format!(" — {}", g.label()),
+        _ => String::new(),
+    }
+}
+
+/// Month-start ticks: monthly, quarterly, half-yearly or yearly, whichever
+/// keeps about eight labels or fewer.
+pub fn month_ticks(from: Month, to: Month) -> Vec<Month> {
+    let span = (to.0 - from.0).max(1);
+    let step = [1, 3, 6, 12, 24]
+        .into_iter()
+        .find(|s| span / s <= 8)
+        .unwrap_or(24);
+    (from.0..=to.0)
+        .map(Month)
+        .filter(|m| (m.month() as i32 - 1) % step == 0)
+        .collect()
+}
+
+pub fn month_label(m: Month) -> String {
+    m.first_day().format("%b %Y").to_string()
+}
+
+fn font_ready() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font is compiled in: failing to parse it is a build defect,
+        // and text-free charts are still better than none.
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            epaint_default_fonts::UBUNTU_LIGHT,
+        );
+    });
+}
+
+fn rgb(c: Rgb) -> RGBColor {
+    RGBColor(c[0], c[1], c[2])
+}
+
+type DrawResult<T> = Result<T, String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("cannot draw the chart: {e:?}")
+}
+
+/// Draw the chart on any plotters area; sizes scale with the area so a
+/// 1920×1080 slide and a 800×450 thumbnail look alike.
+fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> DrawResult<()> {
+    font_ready();
+    let (w, h) = area.dim_in_pixel();
+    let s = (f64::from(w) / 1920.0).min(f64::from(h) / 1080.0).max(0.2);
+    let px = |v: f64| (v * s).round().max(1.0) as u32;
+    let font = |v: f64| ("sans-serif", (v * s).max(8.0)).into_font();
+    area.fill(&WHITE).map_err(err)?;
+    let notes_h = px(34.0) * (spec.notes.len() as u32 + 1) + px(10.0);
+    let (main, foot) = area.split_vertically(h.saturating_sub(notes_h));
+    let Some((from, to)) = spec.months() else {
+        main.draw_text(
+            &format!("{}: no figures to show", spec.title),
+            &TextStyle::from(font(40.0)).color(&BLACK),
+            (px(40.0) as i32, px(80.0) as i32),
+        )
+        .map_err(err)?;
+        return Ok(());
+    };
+    let (from, to) = if from == to {
+        (from - 1, to + 1)
+    } else {
+        (from, to)
+    };
+    let ticks: Vec<i32> = month_ticks(from, to).iter().map(|m| m.0).collect();
+    let unit = spec.unit;
+    let mut chart = ChartBuilder::on(&main)
+        .caption(&spec.title, font(52.0))
+        .margin(px(30.0))
+        .margin_right(px(50.0))
+        .x_label_area_size(px(70.0))
+        .y_label_area_size(px(130.0))
+        .build_cartesian_2d((from.0..to.0).with_key_points(ticks), 0.0..spec.y_max())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&|x| month_label(Month(*x)))
+        .y_label_formatter(&|y| match unit {
+            Unit::Percent => format!("{y:.0}%"),
+            Unit::Pounds if *y >= 1000.0 => format!("£{:.0}k", y / 1000.0),
+            Unit::Pounds => format!("£{y:.0}"),
+            _ => format!("{y:.0}"),
+        })
+        .y_desc(unit.axis())
+        .label_style(font(30.0))
+        .axis_desc_style(font(30.0))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .map_err(err)?;
+
+    for b in &spec.bands {
+        let mut poly: Vec<(i32, f64)> = b.points.iter().map(|p| (p.0.0, p.2)).collect();
+        poly.extend(b.points.iter().rev().map(|p| (p.0.0, p.1)));
+        let color = rgb(b.color).mix(0.18);
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, color.filled())))
+            .map_err(err)?
+            .label(&b.name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 30, y + 8)], color.filled()));
+    }
+    if let Some(t) = spec.target {
+        let style = rgb(TARGET).stroke_width(px(4.0));
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(from.0, t), (to.0, t)],
+                px(18.0),
+                px(10.0),
+                style,
+            ))
+            .map_err(err)?
+            .label(format!("Target {}", unit.format(t)))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], style));
+    }
+    if !spec.england.is_empty() {
+        let color = rgb(ENGLAND);
+        let r = px(11.0);
+        // Diamonds in pixel space, anchored at each point.
+        chart
+            .draw_series(spec.england.iter().map(|(m, v)| {
+                EmptyElement::at((m.0, *v))
+                    + plotters::element::Polygon::new(
+                        vec![
+                            (0, -(r as i32)),
+                            (r as i32, 0),
+                            (0, r as i32),
+                            (-(r as i32), 0),
+                        ],
+                        color.filled(),
+                    )
+            }))
+            .map_err(err)?
+            .label("England (September)")
+            .legend(move |(x, y)| Circle::new((x + 15, y), r as i32 / 2 + 3, color.filled()));
+    }
+    for l in &spec.lines {
+        let color = rgb(l.color);
+        let style = color.stroke_width(px(if l.stroke == Stroke::Solid { 6.0 } else { 4.0 }));
+        let pts: Vec<(i32, f64)> = l.points.iter().map(|p| (p.0.0, p.1)).collect();
+        let drawn = match l.stroke {
+            Stroke::Solid => chart.draw_series(LineSeries::new(pts.clone(), style)),
+            Stroke::Dotted => {
+                chart.draw_series(DashedLineSeries::new(pts.clone(), px(6.0), px(8.0), style))
+            }
+        }
+        .map_err(err)?;
+        drawn
+            .label(&l.name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], style));
+        if l.markers {
+            chart
+                .draw_series(pts.iter().map(|p| Circle::new(*p, px(7.0), color.filled())))
+                .map_err(err)?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .margin(px(16.0))
+        .label_font(font(28.0))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .draw()
+        .map_err(err)?;
+
+    let mut notes = Vec::new();
+    if let Some(m) = spec.as_at {
+        notes.push(format!("Data as at {}", month_label(m)));
+    }
+    notes.extend(spec.notes.iter().cloned());
+    for (i, n) in notes.iter().enumerate() {
+        foot.draw_text(
+            n,
+            &TextStyle::from(font(26.0)).color(&RGBColor(70, 70, 70)),
+            (px(40.0) as i32, (px(34.0) * i as u32) as i32),
+        )
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The chart as 8-bit RGB pixels, row by row.
+pub fn render_rgb(spec: &ChartSpec, w: u32, h: u32) -> DrawResult<Vec<u8>> {
+    check_size(w, h)?;
+    let mut buf = vec![255u8; (w as usize) * (h as usize) * 3];
+    {
+        let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(&area, spec)?;
+        area.present().map_err(err)?;
+    }
+    Ok(buf)
+}
+
+pub fn render_png(spec: &ChartSpec, w: u32, h: u32) -> DrawResult<Vec<u8>> {
+    let pixels = render_rgb(spec, w, h)?;
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().map_err(err)?;
+        writer.write_image_data(&pixels).map_err(err)?;
+    }
+    Ok(out)
+}
+
+pub fn render_svg(spec: &ChartSpec, w: u32, h: u32) -> DrawResult<String> {
+    check_size(w, h)?;
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+        draw(&area, spec)?;
+        area.present().map_err(err)?;
+    }
+    Ok(out)
+}
+
+/// Largest side accepted: 8K is more than any slide or print needs.
+pub const MAX_SIDE: u32 = 8192;
+
+fn check_size(w: u32, h: u32) -> DrawResult<()> {
+    if !(200..=MAX_SIDE).contains(&w) || !(150..=MAX_SIDE).contains(&h) {
+        return Err(format!(
+            "a chart must be 200 to {MAX_SIDE} pixels wide and 150 to {MAX_SIDE} high, not {w}×{h}"
+        ));
+    }
+    Ok(())
+}
+
+/// Image formats a chart can be saved in, from the file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
+
+impl ImageFormat {
+    pub fn of(path: &std::path::Path) -> Result<ImageFormat, String> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("png") => Ok(ImageFormat::Png),
+            Some("svg") => Ok(ImageFormat::Svg),
+            _ => Err(format!("{}: save a chart as .png or .svg", path.display())),
+        }
+    }
+}
+
+/// Render and write atomically (a half-written image never replaces a good one).
+pub fn save(spec: &ChartSpec, path: &std::path::Path, w: u32, h: u32) -> Result<(), String> {
+    let bytes = match ImageFormat::of(path)? {
+        ImageFormat::Png => render_png(spec, w, h)?,
+        ImageFormat::Svg => render_svg(spec, w, h)?.into_bytes(),
+    };
+    super::write_file(path, &bytes)
+}

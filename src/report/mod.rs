@@ -1,0 +1,56 @@
+//! What leaves Keel for meetings and board papers: chart images, the PDF
+//! board report, the saved meeting pack and the metrics exports. Every
+//! figure here passes through [`suppress`] first, except the exports, which
+//! are HR's own working data.
+
+pub mod board;
+pub mod chart;
+pub mod cli;
+pub mod export;
+pub mod measures;
+pub mod pack;
+pub mod pdf;
+pub mod reading;
+pub mod suppress;
+pub mod trend;
+
+use std::path::Path;
+
+/// Write a finished file atomically, so a failed run never leaves a
+/// half-written report where a good one was.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::workspace::atomic::write_bytes(path, bytes)
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+/// Open a workspace and compute its metrics, with the errors a user
+/// should see when there is nothing to compute yet.
+pub fn workspace_metrics(
+    root: &Path,
+) -> Result<
+    (
+        crate::workspace::Workspace,
+        crate::metrics::Inputs,
+        polars::prelude::DataFrame,
+    ),
+    String,
+> {
+    if !crate::workspace::Workspace::exists(root) {
+        return Err(format!(
+            "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
+            root.display(),
+            root.display()
+        ));
+    }
+    let ws = crate::workspace::Workspace::open(root).map_err(|e| e.to_string())?;
+    let Some(inputs) = crate::metrics::Inputs::from_workspace(&ws).map_err(|e| e.to_string())?
+    else {
+        return Err(format!(
+            "{} holds no workforce snapshot yet: import one with `keel import`",
+            root.display()
+        ));
+    };
+    let df = crate::metrics::compute(&inputs, ws.settings().limits())
+        .map_err(|e| format!("cannot compute the metrics: {e}"))?;
+    Ok((ws, inputs, df))
+}

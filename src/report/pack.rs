@@ -1,0 +1,81 @@
+//! The meeting pack: which slides, over how many months and for which
+//! group. Saved in the workspace as `meeting-pack.json` and reopened next
+//! month, when the same slides show the new data (the range counts back
+//! from the latest month held, so it moves on by itself).
+
+use super::measures::KPIS;
+use crate::metrics::table::Group;
+use crate::workspace::atomic;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const FILE: &str = "meeting-pack.json";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Slide {
+    /// Every headline measure against its target, red/amber/green.
+    Summary,
+    /// One measure's trend against its target and England.
+    Metric { metric: String },
+    /// A saved scenario's projection of the headline measures.
+    Scenario { name: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pack {
+    pub slides: Vec<Slide>,
+    /// Months of history on the trend slides, counted back from the latest
+    /// month held; `None` shows everything held.
+    #[serde(default)]
+    pub months: Option<u32>,
+    /// The group the figures are for.
+    pub group: Group,
+}
+
+impl Default for Pack {
+    fn default() -> Self {
+        Pack {
+            slides: std::iter::once(Slide::Summary)
+                .chain(KPIS.iter().map(|k| Slide::Metric {
+                    metric: k.metric.to_string(),
+                }))
+                .collect(),
+            months: Some(24),
+            group: Group::all(),
+        }
+    }
+}
+
+impl Slide {
+    pub fn title(&self) -> String {
+        match self {
+            Slide::Summary => "Summary".into(),
+            Slide::Metric { metric } => super::measures::measure(metric)
+                .map_or_else(|| metric.clone(), |m| m.title.to_string()),
+            Slide::Scenario { name } => format!("Scenario: {name}"),
+        }
+    }
+}
+
+fn path(root: &Path) -> PathBuf {
+    root.join(FILE)
+}
+
+/// The saved pack, or the default one when none is saved yet.
+pub fn load(root: &Path) -> Result<Pack, String> {
+    let p = path(root);
+    match std::fs::read(&p) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{}: not a meeting pack: {e}", p.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Pack::default()),
+        Err(e) => Err(format!("{}: {e}", p.display())),
+    }
+}
+
+pub fn save(root: &Path, pack: &Pack) -> Result<(), String> {
+    let p = path(root);
+    let mut bytes = serde_json::to_vec_pretty(pack).map_err(|e| e.to_string())?;
+    bytes.push(b'\n');
+    atomic::write_bytes(&p, &bytes).map_err(|e| format!("{}: {e}", p.display()))
+}
