@@ -116,3 +116,73 @@ pub fn series(table: &MetricTable, group: &Group, metric: &str) -> (Vec<(Month, 
         .collect();
     (points, any)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{BASES, GroupKind, METRICS};
+    use polars::prelude::*;
+
+    /// One month, one team, with the given figures (others null).
+    fn table(values: &[(&str, f64)]) -> (MetricTable, Month, Group) {
+        let mut cols = vec![
+            Column::new("month".into(), ["2026-09"]),
+            Column::new("group_kind".into(), ["team"]),
+            Column::new("group".into(), ["T"]),
+        ];
+        for name in METRICS.iter().chain(BASES) {
+            let v = values.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+            cols.push(Column::new((*name).into(), [v]));
+        }
+        let df = DataFrame::new_infer_height(cols).unwrap();
+        let t = MetricTable::from_frame(&df).unwrap();
+        let g = Group {
+            kind: GroupKind::Team,
+            name: "T".into(),
+        };
+        (t, Month::new(2026, 9).unwrap(), g)
+    }
+
+    #[test]
+    fn counts_of_one_to_four_are_withheld_and_zero_and_five_are_not() {
+        for (n, hidden) in [(0.0, false), (1.0, true), (4.0, true), (5.0, false)] {
+            let (t, m, g) = table(&[("leavers_headcount", n), ("leavers_fte", n * 0.8)]);
+            assert_eq!(withheld(&t, m, &g, "leavers_headcount"), hidden, "{n}");
+            assert_eq!(withheld(&t, m, &g, "leavers_fte"), hidden, "FTE of {n} leavers");
+        }
+    }
+
+    #[test]
+    fn a_rate_over_fewer_than_five_people_is_withheld() {
+        // Agency rate rests on employed and agency people together: 3 + 2.
+        let (t, m, g) = table(&[
+            ("employed_headcount", 3.0),
+            ("agency_headcount", 2.0),
+            ("agency_rate_pct", 40.0),
+            ("nqsw_share_pct", 33.3),
+            ("case_holders_headcount", 5.0),
+            ("caseload_per_fte", 14.0),
+            ("stability_base_headcount", 4.0),
+            ("stability_index_pct", 75.0),
+            ("establishment_fte", 6.0),
+        ]);
+        assert_eq!(shown(&t, m, &g, "agency_rate_pct"), Shown::Value(40.0));
+        assert_eq!(shown(&t, m, &g, "nqsw_share_pct"), Shown::Withheld);
+        assert_eq!(shown(&t, m, &g, "caseload_per_fte"), Shown::Value(14.0));
+        assert_eq!(shown(&t, m, &g, "stability_index_pct"), Shown::Withheld);
+        // Funded posts are not people.
+        assert_eq!(shown(&t, m, &g, "establishment_fte"), Shown::Value(6.0));
+        assert_eq!(shown(&t, m, &g, "employed_headcount"), Shown::Withheld);
+        assert_eq!(
+            Shown::Withheld.text(crate::report::measures::Unit::Percent),
+            MARK
+        );
+    }
+
+    #[test]
+    fn an_unknown_base_withholds_and_a_month_not_held_is_missing() {
+        let (t, m, g) = table(&[("caseload_per_fte", 14.0)]);
+        assert_eq!(shown(&t, m, &g, "caseload_per_fte"), Shown::Withheld);
+        assert_eq!(shown(&t, m - 1, &g, "caseload_per_fte"), Shown::Missing);
+    }
+}

@@ -1,0 +1,410 @@
+//! `keel report`, `keel chart` and `keel export`: the PDF opens and holds
+//! the figures `keel metrics` gives, nothing identifies a worker, a team of
+//! four is withheld everywhere, and images have the size asked for.
+
+use crate::support::*;
+use std::path::Path;
+use std::process::Command;
+
+/// Eight workers in "Big" and four in "Tiny", July to September 2026, each
+/// 1.0 FTE with 10 cases. Identifiers are distinctive so a leak is found.
+fn fixture() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws").display().to_string();
+    let mut files = Vec::new();
+    for (month, end) in [
+        ("07", "31/07/2026"),
+        ("08", "31/08/2026"),
+        ("09", "30/09/2026"),
+    ] {
+        let mut s =
+            String::from("Employee Number,Team,Service,FTE,Contract Type,Caseload,Extract Date\n");
+        for i in 1..=8 {
+            s.push_str(&format!(
+                "EMP9000{i},Big,Children in need,1.0,Permanent,10,{end}\n"
+            ));
+        }
+        for i in 1..=4 {
+            s.push_str(&format!(
+                "EMP8000{i},Tiny,Children in need,1.0,Permanent,10,{end}\n"
+            ));
+        }
+        files.push(
+            write(dir.path(), &format!("wf_{month}.csv"), &s)
+                .display()
+                .to_string(),
+        );
+    }
+    let mut args = vec!["import", "--workspace", ws.as_str()];
+    args.extend(files.iter().map(String::as_str));
+    let out = keel(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (dir, ws)
+}
+
+fn tool(cmd: &str, args: &[&str]) -> std::process::Output {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} is needed for this test (poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = tool("pdftotext", &["-layout", &pdf.display().to_string(), "-"]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Share of pixels darker than near-white in a binary PGM (P5) image.
+fn ink_share(pgm: &[u8]) -> f64 {
+    let text = String::from_utf8_lossy(&pgm[..pgm.len().min(64)]);
+    let mut fields = text.split_ascii_whitespace();
+    assert_eq!(fields.next(), Some("P5"));
+    let w: usize = fields.next().unwrap().parse().unwrap();
+    let h: usize = fields.next().unwrap().parse().unwrap();
+    let pixels = &pgm[pgm.len() - w * h..];
+    pixels.iter().filter(|p| **p < 200).count() as f64 / (w * h) as f64
+}
+
+/// Render every page to greyscale and return each page's ink share.
+fn page_inks(pdf: &Path, dir: &Path) -> Vec<f64> {
+    let prefix = dir.join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "20",
+            "-gray",
+            &pdf.display().to_string(),
+            &prefix.display().to_string(),
+        ],
+    );
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .map(|p| ink_share(&std::fs::read(p).unwrap()))
+        .collect()
+}
+
+/// The September whole-service row of `keel metrics`, as (name, value).
+fn september_all(ws: &str) -> Vec<(String, String)> {
+    let out = keel(&[
+        "metrics",
+        "--workspace",
+        ws,
+        "--group-by",
+        "all",
+        "--from",
+        "2026-09",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let row: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    header.into_iter().zip(row).skip(3).collect()
+}
+
+#[test]
+fn the_pdf_holds_every_metric_as_keel_metrics_gives_it_and_no_identifier() {
+    let (dir, ws) = fixture();
+    let pdf = dir.path().join("pack.pdf");
+    let out = keel(&[
+        "report",
+        "--workspace",
+        &ws,
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let pages_dir = dir.path().join("pages");
+    std::fs::create_dir(&pages_dir).unwrap();
+    let inks = page_inks(&pdf, &pages_dir);
+    // Cover, summary, ten chart pages, and the appendix (two pages).
+    assert_eq!(inks.len(), 14, "page count");
+    for (i, ink) in inks.iter().enumerate() {
+        assert!(*ink > 0.005, "page {} looks blank ({ink})", i + 1);
+    }
+
+    let text = pdf_text(&pdf);
+    let summary: Vec<&str> = text.lines().collect();
+    for (name, value) in september_all(&ws) {
+        let m = keel::report::measures::measure(&name).unwrap();
+        let line = summary
+            .iter()
+            .find(|l| {
+                l.trim_start().starts_with(m.title)
+                    && l.trim_start()[m.title.len()..].starts_with("  ")
+            })
+            .unwrap_or_else(|| panic!("no summary row for {name}"));
+        let expected = if value.is_empty() {
+            "—".to_string()
+        } else {
+            m.unit.format(value.parse().unwrap())
+        };
+        assert!(
+            line.split_whitespace().any(|w| w == expected),
+            "{name}: expected {expected} in '{line}'"
+        );
+    }
+    // Twelve employed, 120 cases over 12 FTE: worked out by hand.
+    assert!(text.contains("Employed headcount") && text.contains("12"));
+    assert!(
+        summary
+            .iter()
+            .any(|l| l.contains("Caseload per FTE") && l.contains("10.0"))
+    );
+    for id in ["EMP9000", "EMP8000"] {
+        assert!(!text.contains(id), "a worker identifier reached the PDF");
+    }
+    let pseudonym = text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        w.len() == 17 && w.starts_with('w') && w[1..].chars().all(|c| c.is_ascii_hexdigit())
+    });
+    assert!(!pseudonym, "a pseudonymised identifier reached the PDF");
+}
+
+#[test]
+fn a_team_of_four_is_withheld_in_the_pdf_and_in_chart_images() {
+    let (dir, ws) = fixture();
+    let pdf = dir.path().join("tiny.pdf");
+    let out = keel(&[
+        "report",
+        "--workspace",
+        &ws,
+        "--group",
+        "Tiny",
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&pdf);
+    let row = |title: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| {
+                l.trim_start().starts_with(title) && l.trim_start()[title.len()..].starts_with("  ")
+            })
+            .unwrap_or_else(|| panic!("no row {title}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    for title in [
+        "Employed headcount",
+        "Employed FTE",
+        "Cases",
+        "Caseload per FTE",
+        "NQSW share",
+    ] {
+        let r = row(title);
+        assert!(r.iter().any(|w| w == "c"), "{title} not withheld: {r:?}");
+    }
+    assert!(!row("Employed headcount").iter().any(|w| w == "4"));
+    assert!(text.contains("fewer than 5 people"));
+
+    // The same team's chart: no point drawn, and the note says why.
+    let svg = dir.path().join("tiny.svg");
+    let out = keel(&[
+        "chart",
+        "--workspace",
+        &ws,
+        "--metric",
+        "employed_fte",
+        "--group",
+        "Tiny",
+        "--out",
+        &svg.display().to_string(),
+        "--width",
+        "800",
+        "--height",
+        "450",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        s.contains("no figures to show"),
+        "a withheld series drew points"
+    );
+    assert!(!s.contains("<circle"), "a withheld point was drawn");
+
+    // The big team's chart does draw its three months.
+    let big = dir.path().join("big.svg");
+    let out = keel(&[
+        "chart",
+        "--workspace",
+        &ws,
+        "--metric",
+        "employed_fte",
+        "--group",
+        "Big",
+        "--out",
+        &big.display().to_string(),
+        "--width",
+        "800",
+        "--height",
+        "450",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = std::fs::read_to_string(&big).unwrap();
+    assert_eq!(s.matches("<circle").count(), 3, "one marker per month");
+}
+
+#[test]
+fn chart_images_have_the_requested_size_and_are_not_blank() {
+    let (dir, ws) = fixture();
+    let png_path = dir.path().join("slide.png");
+    let out = keel(&[
+        "chart",
+        "--workspace",
+        &ws,
+        "--metric",
+        "caseload_per_fte",
+        "--out",
+        &png_path.display().to_string(),
+        "--width",
+        "1920",
+        "--height",
+        "1080",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1920, 1080));
+    let pixels = &buf[..info.buffer_size()];
+    let dark = pixels
+        .chunks(3)
+        .filter(|p| p.iter().all(|c| *c < 128))
+        .count();
+    let coloured = pixels.chunks(3).filter(|p| p[2] > 120 && p[0] < 60).count();
+    assert!(dark > 2_000, "no text or axes drawn ({dark} dark pixels)");
+    assert!(
+        coloured > 500,
+        "no series line drawn ({coloured} blue pixels)"
+    );
+
+    let svg_path = dir.path().join("thumb.svg");
+    let out = keel(&[
+        "chart",
+        "--workspace",
+        &ws,
+        "--metric",
+        "caseload_per_fte",
+        "--out",
+        &svg_path.display().to_string(),
+        "--width",
+        "640",
+        "--height",
+        "360",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(
+        s.contains(r#"width="640""#) && s.contains(r#"height="360""#),
+        "{}",
+        &s[..200]
+    );
+    assert!(s.contains("Caseload per FTE") && s.contains("Data as at Sep 2026"));
+    assert!(s.contains("Source: Keel"));
+
+    for (args, why) in [
+        (
+            ["--metric", "caseload_per_fte", "--out", "x.gif"],
+            ".png or .svg",
+        ),
+        (
+            ["--metric", "caseload_per_fte", "--width=10", "--out=x.png"],
+            "pixels wide",
+        ),
+        (
+            ["--metric", "nonsense", "--out", "x.png"],
+            "is not a metric",
+        ),
+    ] {
+        let mut all = vec!["chart", "--workspace", &ws];
+        all.extend(args);
+        let out = keel(&all);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn exports_hold_the_metrics_table_as_csv_and_xlsx() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let (dir, ws) = fixture();
+    let csv_path = dir.path().join("m.csv");
+    let out = keel(&[
+        "export",
+        "--workspace",
+        &ws,
+        "--out",
+        &csv_path.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&keel(&["metrics", "--workspace", &ws]));
+    assert_eq!(std::fs::read_to_string(&csv_path).unwrap(), printed);
+
+    let xlsx_path = dir.path().join("m.xlsx");
+    let out = keel(&[
+        "export",
+        "--workspace",
+        &ws,
+        "--out",
+        &xlsx_path.display().to_string(),
+        "--group-by",
+        "team",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut book: Xlsx<_> = open_workbook(&xlsx_path).unwrap();
+    let range = book.worksheet_range("metrics").unwrap();
+    let rows: Vec<_> = range.rows().collect();
+    // Header, then three months × two teams.
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0][0], Data::String("month".into()));
+    let col = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|c| *c == Data::String(name.into()))
+            .unwrap()
+    };
+    let tiny_sep = rows
+        .iter()
+        .find(|r| r[0] == Data::String("2026-09".into()) && r[2] == Data::String("Tiny".into()))
+        .unwrap();
+    // Exports are HR's working data: the team of four is there in full.
+    assert_eq!(tiny_sep[col("employed_headcount")], Data::Float(4.0));
+    assert_eq!(
+        tiny_sep[col("establishment_fte")],
+        Data::Empty,
+        "a null stays empty"
+    );
+
+    let out = keel(&["export", "--workspace", &ws, "--out", "x.txt"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains(".csv or .xlsx"));
+}
