@@ -156,3 +156,90 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
         p.points(Points::new(t.kpi.title, points).radius(2.5).color(accent));
     });
 }
+
+fn color(c: crate::report::chart::Rgb) -> egui::Color32 {
+    egui::Color32::from_rgb(c[0], c[1], c[2])
+}
+
+/// Draw a [`ChartSpec`](crate::report::chart::ChartSpec) (the same chart
+/// the images and the PDF show) with lines `width` points thick, for
+/// meeting mode.
+pub fn show_spec(
+    ui: &mut egui::Ui,
+    id: &str,
+    spec: &crate::report::chart::ChartSpec,
+    height: f32,
+    width: f32,
+) {
+    use crate::report::chart::Stroke;
+    let unit = spec.unit;
+    let plot = Plot::new(id)
+        .height(height)
+        .legend(
+            Legend::default()
+                .position(Corner::LeftBottom)
+                .text_style(egui::TextStyle::Body),
+        )
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .include_y(0.0)
+        .x_grid_spacer(month_marks)
+        .x_axis_formatter(|mark, _| month_label(mark.value))
+        .y_axis_formatter(move |mark, _| match unit {
+            crate::report::measures::Unit::Percent => format!("{:.0}%", mark.value),
+            _ => format!("{:.0}", mark.value),
+        });
+    plot.show(ui, |p| {
+        for b in &spec.bands {
+            let mut pts: Vec<[f64; 2]> =
+                b.points.iter().map(|(m, _, hi)| [x_of(*m), *hi]).collect();
+            pts.extend(b.points.iter().rev().map(|(m, lo, _)| [x_of(*m), *lo]));
+            let c = color(b.color);
+            p.polygon(
+                egui_plot::Polygon::new(b.name.as_str(), pts)
+                    .fill_color(c.gamma_multiply(0.2))
+                    .stroke(egui::Stroke::new(0.0, c)),
+            );
+        }
+        if let Some(t) = spec.target {
+            p.hline(
+                HLine::new(format!("Target {}", unit.format(t)), t)
+                    .color(color(crate::report::chart::TARGET))
+                    .width(width * 0.7)
+                    .style(egui_plot::LineStyle::dashed_loose()),
+            );
+        }
+        if !spec.england.is_empty() {
+            let pts: Vec<[f64; 2]> = spec.england.iter().map(|(m, v)| [x_of(*m), *v]).collect();
+            p.points(
+                Points::new("England (September)", pts)
+                    .radius(width * 2.0)
+                    .shape(egui_plot::MarkerShape::Diamond)
+                    .color(color(crate::report::chart::ENGLAND)),
+            );
+        }
+        for l in &spec.lines {
+            let pts: Vec<[f64; 2]> = l.points.iter().map(|(m, v)| [x_of(*m), *v]).collect();
+            let mut line = Line::new(l.name.as_str(), pts.clone())
+                .color(color(l.color))
+                .width(if l.stroke == Stroke::Solid {
+                    width
+                } else {
+                    width * 0.6
+                });
+            if l.stroke == Stroke::Dotted {
+                line = line.style(egui_plot::LineStyle::dotted_dense());
+            }
+            p.line(line);
+            if l.markers {
+                p.points(
+                    Points::new(l.name.as_str(), pts)
+                        .radius(width * 1.2)
+                        .color(color(l.color)),
+                );
+            }
+        }
+    });
+}

@@ -17,7 +17,13 @@ impl KeelApp {
 
     fn apply_one(&mut self, ctx: &egui::Context, c: Command) {
         match c {
-            Command::SetView(v) => self.persisted.view = v,
+            Command::SetView(v) => {
+                if v == View::Meeting && self.persisted.view != View::Meeting {
+                    // Read the pack and the scenario list afresh.
+                    self.pack_draft = None;
+                }
+                self.persisted.view = v;
+            }
             Command::SelectMonth(m) => self.month = Some(m),
             Command::SelectGroup(g) => self.group = g,
             Command::PickFiles => {
@@ -100,7 +106,62 @@ impl KeelApp {
                 self.fullscreen = !self.fullscreen;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
             }
+            Command::SavePack(pack) => {
+                if let Err(e) = crate::report::pack::save(&self.root, &pack) {
+                    self.notice = Some(Notice::Error(format!("Cannot save the meeting pack: {e}")));
+                } else {
+                    self.notice = Some(Notice::Info("Meeting pack saved".into()));
+                }
+            }
+            Command::StartMeeting => self.start_meeting(ctx),
+            Command::SlideStep(n) => {
+                if let Some(m) = &mut self.meeting {
+                    m.step(n);
+                }
+            }
+            Command::EndMeeting => {
+                self.meeting = None;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
+            }
         }
+    }
+
+    fn start_meeting(&mut self, ctx: &egui::Context) {
+        if self.model.is_none() {
+            return;
+        }
+        let pack = match &self.pack_draft {
+            Some((p, _)) => Ok(p.clone()),
+            None => crate::report::pack::load(&self.root),
+        };
+        let pack = match pack {
+            Ok(p) => p,
+            Err(e) => {
+                self.notice = Some(Notice::Error(format!("{e}; the default pack is shown")));
+                crate::report::pack::Pack::default()
+            }
+        };
+        let names: Vec<String> = pack
+            .slides
+            .iter()
+            .filter_map(|s| match s {
+                crate::report::pack::Slide::Scenario { name } => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut meeting = super::meeting::Meeting::new(pack);
+        if names.is_empty() {
+            meeting.projections = Some(Vec::new());
+        } else {
+            let root = self.root.clone();
+            self.running.project = Some(Job::spawn(
+                "Projecting the scenarios",
+                self.ctx.clone(),
+                move |_| project_all(&root, &names),
+            ));
+        }
+        self.meeting = Some(meeting);
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
     }
 
     fn save_profile(&mut self, index: usize, path: Option<PathBuf>) {
@@ -217,4 +278,27 @@ fn next_empty_dir(default: &Path) -> PathBuf {
         .map(|n| parent.join(format!("workspace-empty-{n}")))
         .find(|p| !p.exists())
         .unwrap_or_else(|| parent.join("workspace-empty"))
+}
+
+/// Project each named scenario (1,000 runs, its own horizon), collecting
+/// what could not be projected instead of stopping at the first.
+fn project_all(root: &Path, names: &[String]) -> (super::meeting::Projections, Vec<String>) {
+    use crate::scenario::{cli, persist};
+    let mut done = Vec::new();
+    let mut problems = Vec::new();
+    let observed = match cli::open(root) {
+        Ok(o) => o,
+        Err(e) => return (done, vec![e]),
+    };
+    for name in names {
+        let run = persist::load(&persist::path_of(root, name)).and_then(|s| {
+            let months = s.months.unwrap_or(24);
+            cli::project_scenario(&observed, &s, months, 1000, None).map(|p| (s, p))
+        });
+        match run {
+            Ok(pair) => done.push(pair),
+            Err(e) => problems.push(format!("{name}: {e}")),
+        }
+    }
+    (done, problems)
 }

@@ -13,6 +13,7 @@ mod import;
 mod import_view;
 mod jobs;
 mod kpi;
+mod meeting;
 mod model;
 mod quality;
 mod settings_view;
@@ -52,6 +53,8 @@ struct Running {
     load: Option<Job<Result<Model, String>>>,
     read: Option<Job<Vec<Pending>>>,
     write: Option<Job<Result<String, String>>>,
+    /// Scenario projections for meeting slides.
+    project: Option<Job<(meeting::Projections, Vec<String>)>>,
 }
 
 pub struct KeelApp {
@@ -69,6 +72,10 @@ pub struct KeelApp {
     teams_sort: teams::Sort,
     commands: Vec<Command>,
     fullscreen: bool,
+    meeting: Option<meeting::Meeting>,
+    /// The pack being edited in the Meeting view, with the saved
+    /// scenarios it can show (both read when the view opens).
+    pack_draft: Option<(crate::report::pack::Pack, Vec<String>)>,
     /// The title last sent to the window, to send it again only on change.
     title: String,
     ctx: Option<egui::Context>,
@@ -95,6 +102,8 @@ impl KeelApp {
             teams_sort: teams::Sort::default(),
             commands: Vec::new(),
             fullscreen: false,
+            meeting: None,
+            pack_draft: None,
             title: String::new(),
             ctx: None,
             theme_applied: None,
@@ -113,6 +122,7 @@ impl KeelApp {
         self.running.load.is_none()
             && self.running.read.is_none()
             && self.running.write.is_none()
+            && self.running.project.is_none()
             && (self.model.is_some() || self.load_error.is_some())
     }
 
@@ -127,6 +137,11 @@ impl KeelApp {
 
     pub fn view(&self) -> View {
         self.persisted.view
+    }
+
+    /// The title of the slide on screen, when in meeting mode.
+    pub fn meeting_slide(&self) -> Option<String> {
+        self.meeting.as_ref()?.slide().map(|s| s.title())
     }
 
     pub fn dark(&self) -> bool {

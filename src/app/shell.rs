@@ -74,6 +74,13 @@ impl KeelApp {
                 Err(e) => self.notice = Some(Notice::Error(e)),
             }
         }
+        if let Some(done) = take_done(&mut self.running.project) {
+            let (projections, problems) = done.unwrap_or_else(|e| (Vec::new(), vec![e]));
+            if let Some(m) = &mut self.meeting {
+                m.projections = Some(projections);
+                m.problems = problems;
+            }
+        }
         if let Some(done) = take_done(&mut self.running.write) {
             match done.and_then(|r| r) {
                 Ok(msg) => self.notice = Some(Notice::Info(msg)),
@@ -90,6 +97,35 @@ impl KeelApp {
             .map(|j| j.status())
             .or_else(|| r.read.as_ref().map(|j| j.status()))
             .or_else(|| r.load.as_ref().map(|j| j.status()))
+            .or_else(|| r.project.as_ref().map(|j| j.status()))
+    }
+
+    /// Keys in meeting mode: slides move, Esc leaves; nothing else works.
+    fn meeting_keys(&mut self, ctx: &egui::Context) {
+        use egui::Key;
+        let (next, prev, first, last, esc) = ctx.input(|i| {
+            let any = |keys: &[Key]| keys.iter().any(|k| i.key_pressed(*k));
+            (
+                any(&[Key::ArrowRight, Key::PageDown, Key::Space, Key::ArrowDown]),
+                any(&[Key::ArrowLeft, Key::PageUp, Key::ArrowUp]),
+                i.key_pressed(Key::Home),
+                i.key_pressed(Key::End),
+                i.key_pressed(Key::Escape),
+            )
+        });
+        let step = match (next, prev, first, last) {
+            (true, _, _, _) => 1,
+            (_, true, _, _) => -1,
+            (_, _, true, _) => -1000,
+            (_, _, _, true) => 1000,
+            _ => 0,
+        };
+        if step != 0 {
+            self.commands.push(Command::SlideStep(step));
+        }
+        if esc {
+            self.commands.push(Command::EndMeeting);
+        }
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) {
@@ -98,11 +134,12 @@ impl KeelApp {
         let ctrl_z = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
         // A text field keeps its own Ctrl+Z and arrow keys.
         let typing = ctx.egui_wants_keyboard_input();
-        let (open, undo, f11, left, right) = ctx.input_mut(|i| {
+        let (open, undo, f11, f5, left, right) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&ctrl_o),
                 !typing && i.consume_shortcut(&ctrl_z),
                 i.key_pressed(Key::F11),
+                i.key_pressed(Key::F5),
                 !typing && i.key_pressed(Key::ArrowLeft),
                 !typing && i.key_pressed(Key::ArrowRight),
             )
@@ -116,6 +153,9 @@ impl KeelApp {
         }
         if f11 {
             self.commands.push(Command::ToggleFullscreen);
+        }
+        if f5 {
+            self.commands.push(Command::StartMeeting);
         }
         let stepping = matches!(
             self.persisted.view,
@@ -213,7 +253,7 @@ impl KeelApp {
                     ui.colored_label(ui.visuals().error_fg_color, t);
                 }
                 None => {
-                    ui.label(egui::RichText::new("Ctrl+O import · Ctrl+Z undo · Left/Right arrows step months · F11 full screen").weak());
+                    ui.label(egui::RichText::new("Ctrl+O import · Ctrl+Z undo · Left/Right arrows step months · F5 meeting mode · F11 full screen").weak());
                 }
             }
         });
@@ -311,6 +351,16 @@ impl KeelApp {
                 import_view::show(ui, &mut self.pending, self.running.read.is_some(), cmds)
             }
             (View::History, _) => history::show(ui, model, cmds),
+            (View::Meeting, _) => {
+                let root = &self.root;
+                let (draft, scenarios) = self.pack_draft.get_or_insert_with(|| {
+                    (
+                        crate::report::pack::load(root).unwrap_or_default(),
+                        crate::scenario::persist::list(root),
+                    )
+                });
+                super::meeting::editor(ui, model, draft, scenarios, cmds)
+            }
             (View::Settings, _) => {
                 let draft = self
                     .settings_draft
@@ -334,6 +384,17 @@ pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
         app.theme_applied = Some(app.persisted.dark);
     }
     app.poll_jobs();
+    if app.meeting.is_some() {
+        app.meeting_keys(&ctx);
+        let dark = app.persisted.dark;
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            if let (Some(model), Some(meeting)) = (&app.model, &app.meeting) {
+                super::meeting::show(ui, model, meeting, dark, &mut app.commands);
+            }
+        });
+        app.apply(&ctx);
+        return;
+    }
     app.keyboard(&ctx);
     let sample = app.model.as_ref().is_some_and(|m| m.sample);
     let title = title_for(&app.root, sample);

@@ -18,16 +18,18 @@ pub enum View {
     Import,
     History,
     Quality,
+    Meeting,
     Settings,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Dashboard,
         View::Teams,
         View::Import,
         View::History,
         View::Quality,
+        View::Meeting,
         View::Settings,
     ];
 
@@ -38,6 +40,7 @@ impl View {
             View::Import => "Import",
             View::History => "History",
             View::Quality => "Data quality",
+            View::Meeting => "Meeting",
             View::Settings => "Settings",
         }
     }
@@ -125,4 +128,11 @@ pub enum Command {
     },
     ToggleTheme,
     ToggleFullscreen,
+    /// Save the meeting pack in the workspace.
+    SavePack(Box<crate::report::pack::Pack>),
+    /// Open the saved pack full screen, first slide.
+    StartMeeting,
+    /// Move this many slides (negative: back).
+    SlideStep(i32),
+    EndMeeting,
 }

@@ -3,9 +3,9 @@
 //! definitions and data-quality notes. Disclosure control applies to every
 //! figure (see [`super::suppress`]).
 
-use super::chart::{self, Band, ChartSpec, Line, Stroke};
+use super::chart::{self, ChartSpec};
 use super::measures::{MEASURES, Measure, Rag, better_word, kpi, measure};
-use super::pdf::{Doc, Face, GREY, HEIGHT, INK, MARGIN, Page, WIDTH};
+use super::pdf::{Doc, Face, GREY, HEIGHT, INK, MARGIN, Page, Style, WIDTH};
 use super::reading::{long_month, read};
 use super::suppress::{self, Shown};
 use crate::metrics::GroupKind;
@@ -35,7 +35,7 @@ pub const CHARTED: [&str; 10] = [
 ];
 
 /// Scenario measures compared in the report (the contract's names).
-const SCENARIO_MEASURES: [&str; 7] = [
+pub const SCENARIO_MEASURES: [&str; 7] = [
     "agency_rate_pct",
     "turnover_rate_12m_pct",
     "nqsw_share_pct",
@@ -168,7 +168,9 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, String> {
         SCENARIO_MEASURES
             .iter()
             .filter(|_| !src.scenarios.is_empty())
-            .map(|metric| scenario_chart(src, metric, month)),
+            .map(|metric| {
+                ChartSpec::for_scenarios(&src.table, &src.settings, &src.scenarios, metric, month)
+            }),
     );
     let images: Vec<Vec<u8>> = specs
         .par_iter()
@@ -274,15 +276,12 @@ fn cover(doc: &mut Doc, council: &str, from: Month, month: Month, groups: &[Grou
             ("Prepared", format!("{today}, by Keel")),
         ] {
             p.text(MARGIN, y, 14.0, Face::Bold, INK, label);
-            y = p.paragraph(MARGIN + 110.0, y, WIDTH - 2.0 * MARGIN - 110.0, 14.0, Face::Regular, INK, &value) - 10.0;
+            let body = Style { size: 14.0, face: Face::Regular, color: INK };
+            y = p.paragraph((MARGIN + 110.0, y, WIDTH - 2.0 * MARGIN - 110.0), body, &value) - 10.0;
         }
         p.paragraph(
-            MARGIN,
-            110.0,
-            WIDTH - 2.0 * MARGIN,
-            11.0,
-            Face::Regular,
-            GREY,
+            (MARGIN, 110.0, WIDTH - 2.0 * MARGIN),
+            Style { size: 11.0, face: Face::Regular, color: GREY },
             &format!(
                 "Aggregate figures only: no names or worker identifiers appear in this report. {}. Definitions of every measure and the data-quality notes are in the appendix.",
                 suppress::MARK_MEANING
@@ -357,67 +356,6 @@ fn summary(doc: &mut Doc, src: &Source, g: &Group, month: Month, footer: &str) {
         p.text(MARGIN, y - 12.0, 8.5, Face::Regular, GREY, suppress::MARK_MEANING);
         foot(p, footer);
     });
-}
-
-/// History of the whole service, then each scenario's median and band.
-fn scenario_chart(src: &Source, metric: &str, month: Month) -> ChartSpec {
-    let m = measure(metric).map_or((metric, super::measures::Unit::Fte), |m| (m.title, m.unit));
-    let all = Group::all();
-    let (history, _) = suppress::series(&src.table, &all, metric);
-    let history: Vec<(Month, f64)> = history
-        .into_iter()
-        .filter(|(mo, _)| *mo <= month && *mo > month - 24)
-        .collect();
-    let k = crate::scenario::metric_index(metric);
-    let mut lines = vec![Line {
-        name: "Actual".into(),
-        points: history,
-        color: [30, 30, 30],
-        stroke: Stroke::Solid,
-        markers: false,
-    }];
-    let mut bands = Vec::new();
-    for (i, (s, p)) in src.scenarios.iter().enumerate() {
-        let Some(k) = k else { continue };
-        let color = chart::PALETTE[i % chart::PALETTE.len()];
-        let finite = |v: f64| v.is_finite().then_some(v);
-        lines.push(Line {
-            name: format!("{} (P50)", s.name),
-            points: p
-                .months
-                .iter()
-                .zip(&p.p50)
-                .filter_map(|(mo, r)| Some((*mo, finite(r[k])?)))
-                .collect(),
-            color,
-            stroke: Stroke::Solid,
-            markers: false,
-        });
-        bands.push(Band {
-            name: format!("{} P10–P90", s.name),
-            points: p
-                .months
-                .iter()
-                .zip(p.p10.iter().zip(&p.p90))
-                .filter_map(|(mo, (lo, hi))| Some((*mo, finite(lo[k])?, finite(hi[k])?)))
-                .collect(),
-            color,
-        });
-    }
-    ChartSpec {
-        title: format!("{}: scenarios", m.0),
-        unit: m.1,
-        lines,
-        bands,
-        target: src.settings.targets.get(metric).map(|t| t.value),
-        england: Vec::new(),
-        as_at: Some(month),
-        notes: vec![format!(
-            "Projection from the {} snapshot; {} Monte Carlo runs per scenario.",
-            month,
-            src.scenarios.first().map_or(0, |(_, p)| p.runs)
-        )],
-    }
 }
 
 fn scenario_table(doc: &mut Doc, src: &Source, footer: &str) -> Result<(), String> {

@@ -7,6 +7,8 @@ use super::suppress;
 use super::trend::{self, Outlook};
 use crate::metrics::table::{Group, MetricTable};
 use crate::month::Month;
+use crate::scenario::persist::Scenario;
+use crate::scenario::simulate::Projection;
 use crate::settings::{Settings, Target};
 use plotters::coord::Shift;
 
@@ -167,6 +169,73 @@ impl ChartSpec {
             as_at,
             notes,
         })
+    }
+
+    /// History of the whole service, then each scenario's median and band.
+    pub fn for_scenarios(
+        table: &MetricTable,
+        settings: &Settings,
+        scenarios: &[(Scenario, Projection)],
+        metric: &str,
+        month: Month,
+    ) -> ChartSpec {
+        let m = measure(metric).map_or((metric, Unit::Fte), |m| (m.title, m.unit));
+        let all = Group::all();
+        let (history, _) = suppress::series(table, &all, metric);
+        let history: Vec<(Month, f64)> = history
+            .into_iter()
+            .filter(|(mo, _)| *mo <= month && *mo > month - 24)
+            .collect();
+        let k = crate::scenario::metric_index(metric);
+        let mut lines = vec![Line {
+            name: "Actual".into(),
+            points: history,
+            color: [30, 30, 30],
+            stroke: Stroke::Solid,
+            markers: false,
+        }];
+        let mut bands = Vec::new();
+        for (i, (s, p)) in scenarios.iter().enumerate() {
+            let Some(k) = k else { continue };
+            let color = PALETTE[i % PALETTE.len()];
+            let finite = |v: f64| v.is_finite().then_some(v);
+            lines.push(Line {
+                name: format!("{} (P50)", s.name),
+                points: p
+                    .months
+                    .iter()
+                    .zip(&p.p50)
+                    .filter_map(|(mo, r)| Some((*mo, finite(r[k])?)))
+                    .collect(),
+                color,
+                stroke: Stroke::Solid,
+                markers: false,
+            });
+            bands.push(Band {
+                name: format!("{} P10–P90", s.name),
+                points: p
+                    .months
+                    .iter()
+                    .zip(p.p10.iter().zip(&p.p90))
+                    .filter_map(|(mo, (lo, hi))| Some((*mo, finite(lo[k])?, finite(hi[k])?)))
+                    .collect(),
+                color,
+            });
+        }
+        ChartSpec {
+            title: format!("{}: scenarios", m.0),
+            unit: m.1,
+            lines,
+            bands,
+            target: settings.targets.get(metric).map(|t| t.value),
+            england: Vec::new(),
+            as_at: Some(month),
+            notes: vec![format!(
+                "Projection from the {} snapshot; {} Monte Carlo runs per scenario.",
+                month,
+                scenarios.first().map_or(0, |(_, p)| p.runs)
+            )],
+        }
     }
 
     /// The x range: every month any part of the chart covers.

@@ -110,6 +110,14 @@ fn unit(c: Rgb) -> (f32, f32, f32) {
     )
 }
 
+/// How a paragraph is set.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub size: f32,
+    pub face: Face,
+    pub color: Rgb,
+}
+
 /// An image already compressed for the document, by its object id.
 #[derive(Clone, Copy, Debug)]
 pub struct Image {
@@ -148,16 +156,8 @@ impl Page {
     }
 
     /// Wrapped text from the top line at `y` down; returns the y below it.
-    pub fn paragraph(
-        &mut self,
-        x: f32,
-        y: f32,
-        width: f32,
-        size: f32,
-        face: Face,
-        color: Rgb,
-        s: &str,
-    ) -> f32 {
+    pub fn paragraph(&mut self, (x, y, width): (f32, f32, f32), style: Style, s: &str) -> f32 {
+        let Style { size, face, color } = style;
         let mut y = y;
         for line in wrap(s, size, face, width) {
             self.text(x, y, size, face, color, &line);

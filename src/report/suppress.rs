@@ -88,13 +88,13 @@ impl Shown {
     }
 }
 
+/// A figure that cannot be computed shows as missing whatever its base:
+/// an empty cell discloses nothing, and says more than a "c".
 pub fn shown(table: &MetricTable, month: Month, group: &Group, metric: &str) -> Shown {
-    if withheld(table, month, group, metric) {
-        return Shown::Withheld;
-    }
     match table.get(month, group, metric) {
-        Some(v) => Shown::Value(v),
         None => Shown::Missing,
+        Some(_) if withheld(table, month, group, metric) => Shown::Withheld,
+        Some(v) => Shown::Value(v),
     }
 }
 
@@ -148,7 +148,11 @@ mod tests {
         for (n, hidden) in [(0.0, false), (1.0, true), (4.0, true), (5.0, false)] {
             let (t, m, g) = table(&[("leavers_headcount", n), ("leavers_fte", n * 0.8)]);
             assert_eq!(withheld(&t, m, &g, "leavers_headcount"), hidden, "{n}");
-            assert_eq!(withheld(&t, m, &g, "leavers_fte"), hidden, "FTE of {n} leavers");
+            assert_eq!(
+                withheld(&t, m, &g, "leavers_fte"),
+                hidden,
+                "FTE of {n} leavers"
+            );
         }
     }
 

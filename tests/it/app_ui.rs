@@ -475,3 +475,89 @@ fn a_saved_mapping_is_applied_to_the_next_file_with_the_same_headers() {
     );
     assert!(!shown.iter().any(|t| t == "error"), "{shown:?}");
 }
+
+/// Eight workers in "Big" and four in "Tiny", August and September 2026.
+fn two_team_workspace(dir: &Path) -> PathBuf {
+    let root = dir.join("ws");
+    let extracts = dir.join("extracts");
+    std::fs::create_dir(&extracts).unwrap();
+    let mut ws = Workspace::open_or_create(&root).unwrap();
+    for (month, end) in [("08", "31/08/2026"), ("09", "30/09/2026")] {
+        let mut s = String::from("Employee Number,Team,FTE,Contract Type,Caseload,Extract Date\n");
+        for i in 1..=8 {
+            s.push_str(&format!("B{i},Big,1.0,Permanent,10,{end}\n"));
+        }
+        for i in 1..=4 {
+            s.push_str(&format!("T{i},Tiny,1.0,Permanent,10,{end}\n"));
+        }
+        std::fs::write(extracts.join(format!("wf_{month}.csv")), s).unwrap();
+    }
+    keel::first_run::import_folder(&mut ws, &extracts).unwrap();
+    root
+}
+
+#[test]
+fn meeting_mode_withholds_a_team_of_four_and_moves_with_the_keys() {
+    use keel::report::pack::{Pack, Slide};
+    let dir = tempfile::tempdir().unwrap();
+    let root = two_team_workspace(dir.path());
+    let tiny = keel::metrics::table::Group {
+        kind: keel::metrics::GroupKind::Team,
+        name: "Tiny".into(),
+    };
+    let pack = Pack {
+        slides: vec![
+            Slide::Summary,
+            Slide::Metric {
+                metric: "caseload_per_fte".into(),
+            },
+        ],
+        months: Some(12),
+        group: tiny,
+    };
+    keel::report::pack::save(&root, &pack).unwrap();
+    let mut h = harness(root);
+    h.key_press(egui::Key::F5);
+    wait_idle(&mut h);
+    assert_eq!(h.state().meeting_slide().as_deref(), Some("Summary"));
+    let mut shown = texts(&h);
+    // Each label appears as its own node and its text: count each once.
+    shown.dedup();
+    assert!(
+        shown
+            .iter()
+            .any(|t| t == "Team: Tiny · data as at September 2026"),
+        "{shown:?}"
+    );
+    // Four people: agency rate, NQSW share, caseload and supervision are
+    // withheld (turnover, vacancy and stability cannot be computed from
+    // two months without establishment data, and show "—").
+    let marks = shown.iter().filter(|t| *t == "c").count();
+    assert_eq!(marks, 4, "{shown:?}");
+    assert!(
+        !shown.iter().any(|t| t == "10.0"),
+        "the tiny team's caseload leaked: {shown:?}"
+    );
+    assert!(
+        !shown.iter().any(|t| t.contains("T1") || t.contains("B1")),
+        "an identifier is on screen"
+    );
+
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(
+        h.state().meeting_slide().as_deref(),
+        Some("Caseload per FTE")
+    );
+    assert!(
+        texts(&h)
+            .iter()
+            .any(|t| t.starts_with("No figure can be shown"))
+    );
+    h.key_press(egui::Key::PageUp);
+    h.run();
+    assert_eq!(h.state().meeting_slide().as_deref(), Some("Summary"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().meeting_slide(), None, "Esc leaves meeting mode");
+}

@@ -1,0 +1,351 @@
+//! Meeting mode: the saved pack shown one slide at a time, full screen, in
+//! large type. Only aggregates are reachable from here (no worker list, no
+//! other view) and every figure passes disclosure control first.
+
+use super::charts;
+use super::kpi::{KPIS, Rag, RagColor, kpi, measure};
+use super::model::Model;
+use super::state::{Command, Group};
+use crate::month::Month;
+use crate::report::chart::ChartSpec;
+use crate::report::pack::{Pack, Slide};
+use crate::report::reading::{long_month, read};
+use crate::report::suppress::{self, Shown};
+use crate::scenario::persist::Scenario;
+use crate::scenario::simulate::Projection;
+use eframe::egui;
+
+/// Measures on a scenario slide.
+const SCENARIO_SLIDE: [&str; 4] = [
+    "agency_rate_pct",
+    "turnover_rate_12m_pct",
+    "vacancy_rate_pct",
+    "caseload_per_fte",
+];
+
+/// Scenario projections for the pack, once the background run is done.
+pub type Projections = Vec<(Scenario, Projection)>;
+
+pub struct Meeting {
+    pub pack: Pack,
+    pub index: usize,
+    pub projections: Option<Projections>,
+    pub problems: Vec<String>,
+}
+
+impl Meeting {
+    pub fn new(pack: Pack) -> Meeting {
+        Meeting {
+            pack,
+            index: 0,
+            projections: None,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn step(&mut self, by: i32) {
+        let n = self.pack.slides.len().max(1) as i32;
+        self.index = (self.index as i32 + by).clamp(0, n - 1) as usize;
+    }
+
+    pub fn slide(&self) -> Option<&Slide> {
+        self.pack.slides.get(self.index)
+    }
+}
+
+/// Type big enough to read from the back of a room.
+fn large_type(ui: &mut egui::Ui) {
+    use egui::{FontId, TextStyle};
+    let s = ui.style_mut();
+    s.text_styles = [
+        (TextStyle::Heading, FontId::proportional(52.0)),
+        (TextStyle::Body, FontId::proportional(26.0)),
+        (TextStyle::Button, FontId::proportional(24.0)),
+        (TextStyle::Small, FontId::proportional(20.0)),
+        (TextStyle::Monospace, FontId::monospace(24.0)),
+    ]
+    .into();
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    model: &Model,
+    meeting: &Meeting,
+    dark: bool,
+    cmds: &mut Vec<Command>,
+) {
+    large_type(ui);
+    let Some(month) = model.latest_month() else {
+        ui.heading("No workforce snapshot yet");
+        return;
+    };
+    let pack = &meeting.pack;
+    let group = if model.metrics.groups.contains(&pack.group) {
+        pack.group.clone()
+    } else {
+        Group::all()
+    };
+    let Some(slide) = meeting.slide() else {
+        ui.heading("This meeting pack has no slides");
+        ui.label("Press Esc, then choose slides in the Meeting view.");
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.heading(slide.title());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Leave (Esc)").clicked() {
+                cmds.push(Command::EndMeeting);
+            }
+            ui.label(format!("{} / {}", meeting.index + 1, pack.slides.len()));
+        });
+    });
+    ui.label(
+        egui::RichText::new(format!(
+            "{} · data as at {}",
+            group.label(),
+            long_month(month)
+        ))
+        .weak(),
+    );
+    ui.add_space(12.0);
+    let footer = 40.0;
+    let height = (ui.available_height() - footer).max(200.0);
+    match slide {
+        Slide::Summary => summary(ui, model, &group, month, dark),
+        Slide::Metric { metric } => metric_slide(ui, model, pack, &group, metric, month, height),
+        Slide::Scenario { name } => scenario_slide(ui, model, meeting, name, month, height),
+    }
+    ui.with_layout(egui::Layout::bottom_up(egui::Align::LEFT), |ui| {
+        ui.label(
+            egui::RichText::new(format!(
+                "Left/Right arrows or Page Up/Down to move · Esc to leave · {}",
+                suppress::MARK_MEANING
+            ))
+            .small()
+            .weak(),
+        );
+    });
+}
+
+fn summary(ui: &mut egui::Ui, model: &Model, group: &Group, month: Month, dark: bool) {
+    let t = &model.metrics;
+    let per_row = ((ui.available_width() / 380.0).floor() as usize).clamp(2, 4);
+    egui::Grid::new("meeting summary")
+        .num_columns(per_row)
+        .spacing([48.0, 28.0])
+        .show(ui, |ui| {
+            for (i, k) in KPIS.iter().enumerate() {
+                let Some(m) = measure(k.metric) else { continue };
+                let now = suppress::shown(t, month, group, k.metric);
+                let target = model.settings.targets.get(k.metric);
+                let rag = now.value().zip(target).map(|(v, tg)| Rag::of(v, tg));
+                ui.vertical(|ui| {
+                    ui.set_min_width(330.0);
+                    ui.label(egui::RichText::new(k.title).strong());
+                    let color = rag.map_or(ui.visuals().text_color(), |r| r.color(dark));
+                    ui.label(
+                        egui::RichText::new(now.text(m.unit))
+                            .size(64.0)
+                            .strong()
+                            .color(color),
+                    )
+                    .on_hover_text(format!("{} value", k.title));
+                    match (rag, target) {
+                        (Some(r), Some(tg)) => {
+                            ui.label(
+                                egui::RichText::new(format!(
+                                    "{} · target {}",
+                                    r.word(),
+                                    m.unit.format(tg.value)
+                                ))
+                                .color(r.color(dark)),
+                            );
+                        }
+                        (None, Some(tg)) => {
+                            ui.label(format!("target {}", m.unit.format(tg.value)));
+                        }
+                        _ => {
+                            ui.label("no target");
+                        }
+                    }
+                    let before = suppress::shown(t, month - 12, group, k.metric);
+                    let change = match (now, before) {
+                        (Shown::Value(a), Shown::Value(b)) => m.unit.change(a - b),
+                        (Shown::Withheld, _) | (_, Shown::Withheld) => suppress::MARK.into(),
+                        _ => "—".into(),
+                    };
+                    ui.label(egui::RichText::new(format!("12 months: {change}")).weak());
+                });
+                if i % per_row == per_row - 1 {
+                    ui.end_row();
+                }
+            }
+        });
+}
+
+fn metric_slide(
+    ui: &mut egui::Ui,
+    model: &Model,
+    pack: &Pack,
+    group: &Group,
+    metric: &str,
+    month: Month,
+    height: f32,
+) {
+    let from = pack.months.map(|n| month - (n.max(2) as i32 - 1));
+    let spec = ChartSpec::for_metric(
+        &model.metrics,
+        metric,
+        std::slice::from_ref(group),
+        &model.settings,
+        from,
+        Some(month),
+    );
+    let spec = match spec {
+        Ok(s) => s,
+        Err(e) => {
+            ui.label(e);
+            return;
+        }
+    };
+    if spec.is_empty() {
+        ui.label(format!(
+            "No figure can be shown: {}.",
+            suppress::MARK_MEANING
+        ));
+        return;
+    }
+    let reading = measure(metric).map(|m| {
+        read(
+            &model.metrics,
+            group,
+            m,
+            month,
+            model.settings.targets.get(metric),
+        )
+    });
+    charts::show_spec(ui, &format!("meeting {metric}"), &spec, height - 90.0, 5.0);
+    if let Some([a, b]) = reading {
+        ui.label(a);
+        ui.label(b);
+    }
+    if kpi(metric).and_then(|k| k.england).is_some() && spec.england.is_empty() {
+        ui.label(
+            egui::RichText::new("No England figure falls in this range.")
+                .small()
+                .weak(),
+        );
+    }
+}
+
+fn scenario_slide(
+    ui: &mut egui::Ui,
+    model: &Model,
+    meeting: &Meeting,
+    name: &str,
+    month: Month,
+    height: f32,
+) {
+    let Some(all) = &meeting.projections else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Projecting the scenarios…");
+        });
+        return;
+    };
+    let Some(one) = all.iter().find(|(s, _)| s.name == name) else {
+        ui.label(format!("The scenario '{name}' could not be projected."));
+        for p in &meeting.problems {
+            ui.label(egui::RichText::new(p).small());
+        }
+        return;
+    };
+    let one = std::slice::from_ref(one);
+    let rows = SCENARIO_SLIDE.chunks(2);
+    for pair in rows {
+        ui.columns(2, |cols| {
+            for (ui, metric) in cols.iter_mut().zip(pair) {
+                let spec =
+                    ChartSpec::for_scenarios(&model.metrics, &model.settings, one, metric, month);
+                ui.label(egui::RichText::new(&spec.title).strong());
+                charts::show_spec(
+                    ui,
+                    &format!("scenario {name} {metric}"),
+                    &spec,
+                    height / 2.0 - 50.0,
+                    4.0,
+                );
+            }
+        });
+    }
+}
+
+/// The pack editor: which slides, how many months, which group.
+pub fn editor(
+    ui: &mut egui::Ui,
+    model: &Model,
+    draft: &mut Pack,
+    scenarios: &[String],
+    cmds: &mut Vec<Command>,
+) {
+    ui.heading("Meeting pack");
+    ui.label("The slides shown in meeting mode. The pack is saved in the workspace and shows the latest data each time it is opened.");
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button("Start meeting (F5)").clicked() {
+            cmds.push(Command::SavePack(Box::new(draft.clone())));
+            cmds.push(Command::StartMeeting);
+        }
+        if ui.button("Save pack").clicked() {
+            cmds.push(Command::SavePack(Box::new(draft.clone())));
+        }
+    });
+    ui.separator();
+    egui::ComboBox::from_label("Group shown")
+        .selected_text(draft.group.label())
+        .width(260.0)
+        .height(500.0)
+        .show_ui(ui, |ui| {
+            for g in &model.metrics.groups {
+                ui.selectable_value(&mut draft.group, g.clone(), g.label());
+            }
+        });
+    let months_label = |m: Option<u32>| {
+        m.map_or("Everything held".to_string(), |n| {
+            format!("Last {n} months")
+        })
+    };
+    egui::ComboBox::from_label("Months on the charts")
+        .selected_text(months_label(draft.months))
+        .show_ui(ui, |ui| {
+            for m in [Some(12), Some(24), Some(36), None] {
+                ui.selectable_value(&mut draft.months, m, months_label(m));
+            }
+        });
+    ui.add_space(8.0);
+    ui.label(egui::RichText::new("Slides").strong());
+    let mut candidates = vec![Slide::Summary];
+    candidates.extend(KPIS.iter().map(|k| Slide::Metric {
+        metric: k.metric.to_string(),
+    }));
+    candidates.extend(
+        scenarios
+            .iter()
+            .map(|n| Slide::Scenario { name: n.clone() }),
+    );
+    let mut chosen: Vec<Slide> = Vec::new();
+    for c in &candidates {
+        let mut on = draft.slides.contains(c);
+        ui.checkbox(&mut on, c.title());
+        if on {
+            chosen.push(c.clone());
+        }
+    }
+    if scenarios.is_empty() {
+        ui.label(
+            egui::RichText::new("Saved scenarios appear here as slides once there are some.")
+                .weak(),
+        );
+    }
+    draft.slides = chosen;
+}
