@@ -113,6 +113,9 @@ impl KeelApp {
                     self.notice = Some(Notice::Info("Meeting pack saved".into()));
                 }
             }
+            Command::SaveChart { metric, path } => self.save_chart(&metric, path),
+            Command::ExportMetrics(path) => self.export_metrics(path),
+            Command::WriteReport(path) => self.write_report(path),
             Command::StartMeeting => self.start_meeting(ctx),
             Command::SlideStep(n) => {
                 if let Some(m) = &mut self.meeting {
@@ -124,6 +127,122 @@ impl KeelApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
             }
         }
+    }
+
+    /// Run output work (rendering, writing files) off the UI thread.
+    fn start_output(
+        &mut self,
+        name: &'static str,
+        work: impl FnOnce() -> Result<String, String> + Send + 'static,
+    ) {
+        if self.running.output.is_some() {
+            self.notice = Some(Notice::Error(
+                "A file is still being written: wait for it to finish.".into(),
+            ));
+            return;
+        }
+        self.running.output = Some(Job::spawn(name, self.ctx.clone(), move |_| work()));
+    }
+
+    fn save_chart(&mut self, metric: &str, path: Option<PathBuf>) {
+        let Some(model) = &self.model else { return };
+        let last = self.month.or(model.latest_month());
+        let from = self
+            .persisted
+            .range
+            .months()
+            .zip(last)
+            .map(|(n, l)| l - (n - 1));
+        let spec = crate::report::chart::ChartSpec::for_metric(
+            &model.metrics,
+            metric,
+            std::slice::from_ref(&self.group),
+            &model.settings,
+            from,
+            last,
+        );
+        let spec = match spec {
+            Ok(s) => s,
+            Err(e) => {
+                self.notice = Some(Notice::Error(e));
+                return;
+            }
+        };
+        let Some(path) = path.or_else(|| {
+            rfd::FileDialog::new()
+                .set_title("Save the chart")
+                .set_file_name(format!("{metric}.png"))
+                .add_filter("PNG image", &["png"])
+                .add_filter("SVG image", &["svg"])
+                .save_file()
+        }) else {
+            return;
+        };
+        let (w, h) = self.persisted.image_size.pixels();
+        self.start_output("Saving the chart", move || {
+            crate::report::chart::save(&spec, &path, w, h)
+                .map(|()| format!("Saved {} ({w}×{h})", path.display()))
+        });
+    }
+
+    fn export_metrics(&mut self, path: Option<PathBuf>) {
+        let Some(path) = path.or_else(|| {
+            rfd::FileDialog::new()
+                .set_title("Export the metrics")
+                .set_file_name("keel-metrics.xlsx")
+                .add_filter("Excel workbook", &["xlsx"])
+                .add_filter("CSV", &["csv"])
+                .save_file()
+        }) else {
+            return;
+        };
+        let root = self.root.clone();
+        self.start_output("Exporting the metrics", move || {
+            crate::report::export::ExportFormat::of(&path)?;
+            let (_, _, df) = crate::report::workspace_metrics(&root)?;
+            let rows = crate::report::export::rows(&df, None)?;
+            crate::report::export::write(&rows, &path)?;
+            Ok(format!(
+                "Exported {} rows to {}",
+                rows.height(),
+                path.display()
+            ))
+        });
+    }
+
+    fn write_report(&mut self, path: Option<PathBuf>) {
+        let Some(path) = path.or_else(|| {
+            rfd::FileDialog::new()
+                .set_title("Save the board report")
+                .set_file_name("keel-board-report.pdf")
+                .add_filter("PDF", &["pdf"])
+                .save_file()
+        }) else {
+            return;
+        };
+        let scenarios = crate::report::pack::load(&self.root)
+            .map(|p| {
+                p.slides
+                    .into_iter()
+                    .filter_map(|s| match s {
+                        crate::report::pack::Slide::Scenario { name } => Some(PathBuf::from(name)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let opts = crate::report::board::Options {
+            month: self.month,
+            group: (self.group.kind != crate::metrics::GroupKind::All)
+                .then(|| self.group.name.clone()),
+            scenarios,
+            ..Default::default()
+        };
+        let root = self.root.clone();
+        self.start_output("Writing the board report", move || {
+            let r = crate::report::board::write(&root, &opts, &path)?;
+            Ok(format!("Saved {} ({} pages)", path.display(), r.pages))
+        });
     }
 
     fn start_meeting(&mut self, ctx: &egui::Context) {

@@ -4,8 +4,8 @@
 use super::charts::{self, Chart};
 use super::kpi::{self, KPIS, Kpi, Rag, RagColor};
 use super::model::Model;
-use super::state::Range;
 use super::state::{Command, Group};
+use super::state::{ImageSize, Range};
 use crate::month::Month;
 use crate::report::trend;
 use eframe::egui;
@@ -158,7 +158,7 @@ pub fn show(
     month: Month,
     group: &Group,
     dark: bool,
-    range: &mut Range,
+    (range, image_size): (&mut Range, &mut ImageSize),
     cmds: &mut Vec<Command>,
 ) {
     selectors(ui, model, month, Some(group), cmds);
@@ -184,6 +184,30 @@ pub fn show(
                     ui.selectable_value(range, r, r.label());
                 }
             });
+        ui.separator();
+        egui::ComboBox::from_label("Image size")
+            .selected_text(image_size.label())
+            .show_ui(ui, |ui| {
+                for s in ImageSize::ALL {
+                    ui.selectable_value(image_size, s, s.label());
+                }
+            });
+        if ui
+            .button("Export metrics…")
+            .on_hover_text("Every metric, month and group as CSV or Excel")
+            .clicked()
+        {
+            cmds.push(Command::ExportMetrics(None));
+        }
+        if ui
+            .button("Board report…")
+            .on_hover_text(
+                "The PDF board pack for this month and group, with the meeting pack's scenarios",
+            )
+            .clicked()
+        {
+            cmds.push(Command::WriteReport(None));
+        }
     });
     egui::ScrollArea::vertical()
         .id_salt("dashboard charts")
@@ -192,7 +216,20 @@ pub fn show(
             for row in rows {
                 ui.columns(2, |cols| {
                     for (ui, k) in cols.iter_mut().zip(row.iter()) {
-                        ui.label(egui::RichText::new(k.title).strong());
+                        ui.horizontal(|ui| {
+                            ui.label(egui::RichText::new(k.title).strong());
+                            if ui
+                                .small_button("Save image…")
+                                .on_hover_text("Save this chart as PNG or SVG, with title, legend, as-at month and source")
+                                .accessible_name(format!("Save {} chart", k.title))
+                                .clicked()
+                            {
+                                cmds.push(Command::SaveChart {
+                                    metric: k.metric.to_string(),
+                                    path: None,
+                                });
+                            }
+                        });
                         let england = k
                             .england
                             .map(|m| {

@@ -53,6 +53,8 @@ struct Running {
     load: Option<Job<Result<Model, String>>>,
     read: Option<Job<Vec<Pending>>>,
     write: Option<Job<Result<String, String>>>,
+    /// Chart images, exports and reports being written.
+    output: Option<Job<Result<String, String>>>,
     /// Scenario projections for meeting slides.
     project: Option<Job<(meeting::Projections, Vec<String>)>>,
 }
@@ -123,6 +125,7 @@ impl KeelApp {
             && self.running.read.is_none()
             && self.running.write.is_none()
             && self.running.project.is_none()
+            && self.running.output.is_none()
             && (self.model.is_some() || self.load_error.is_some())
     }
 

@@ -74,6 +74,12 @@ impl KeelApp {
                 Err(e) => self.notice = Some(Notice::Error(e)),
             }
         }
+        if let Some(done) = take_done(&mut self.running.output) {
+            self.notice = Some(match done.and_then(|r| r) {
+                Ok(msg) => Notice::Info(msg),
+                Err(e) => Notice::Error(e),
+            });
+        }
         if let Some(done) = take_done(&mut self.running.project) {
             let (projections, problems) = done.unwrap_or_else(|e| (Vec::new(), vec![e]));
             if let Some(m) = &mut self.meeting {
@@ -98,6 +104,7 @@ impl KeelApp {
             .or_else(|| r.read.as_ref().map(|j| j.status()))
             .or_else(|| r.load.as_ref().map(|j| j.status()))
             .or_else(|| r.project.as_ref().map(|j| j.status()))
+            .or_else(|| r.output.as_ref().map(|j| j.status()))
     }
 
     /// Keys in meeting mode: slides move, Esc leaves; nothing else works.
@@ -334,7 +341,7 @@ impl KeelApp {
                 month,
                 &self.group,
                 dark,
-                &mut self.persisted.range,
+                (&mut self.persisted.range, &mut self.persisted.image_size),
                 cmds,
             ),
             (View::Teams, Some(month)) => teams::show(ui, model, month, &mut self.teams_sort, cmds),

@@ -88,6 +88,39 @@ pub struct Persisted {
     pub range: Range,
     /// Import profiles saved from the app, offered again for new files.
     pub profiles: Vec<PathBuf>,
+    /// Pixel size of saved chart images.
+    pub image_size: ImageSize,
+}
+
+/// Sizes offered for saved chart images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ImageSize {
+    #[default]
+    Slide,
+    Small,
+    Uhd,
+}
+
+impl ImageSize {
+    pub const ALL: [ImageSize; 3] = [ImageSize::Slide, ImageSize::Small, ImageSize::Uhd];
+
+    pub fn pixels(self) -> (u32, u32) {
+        match self {
+            ImageSize::Slide => (1920, 1080),
+            ImageSize::Small => (1280, 720),
+            ImageSize::Uhd => (3840, 2160),
+        }
+    }
+
+    pub fn label(self) -> String {
+        let (w, h) = self.pixels();
+        let what = match self {
+            ImageSize::Slide => "slide",
+            ImageSize::Small => "document",
+            ImageSize::Uhd => "4K",
+        };
+        format!("{w}×{h} ({what})")
+    }
 }
 
 /// Something a view asks the shell to do.
@@ -128,6 +161,17 @@ pub enum Command {
     },
     ToggleTheme,
     ToggleFullscreen,
+    /// Save one measure's chart (for the selected group and range) as PNG
+    /// or SVG, at `path` or where the user chooses.
+    SaveChart {
+        metric: String,
+        path: Option<PathBuf>,
+    },
+    /// Export the metrics table as CSV or Excel.
+    ExportMetrics(Option<PathBuf>),
+    /// Write the board report for the selected month and group (with the
+    /// meeting pack's scenarios).
+    WriteReport(Option<PathBuf>),
     /// Save the meeting pack in the workspace.
     SavePack(Box<crate::report::pack::Pack>),
     /// Open the saved pack full screen, first slide.

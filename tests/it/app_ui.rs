@@ -561,3 +561,40 @@ fn meeting_mode_withholds_a_team_of_four_and_moves_with_the_keys() {
     h.run();
     assert_eq!(h.state().meeting_slide(), None, "Esc leaves meeting mode");
 }
+
+#[test]
+fn the_dashboard_saves_a_chart_exports_the_metrics_and_writes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = two_team_workspace(dir.path());
+    let mut h = harness(root);
+    let png = dir.path().join("agency.png");
+    let xlsx = dir.path().join("metrics.xlsx");
+    let pdf = dir.path().join("board.pdf");
+    h.state_mut().command(Command::SaveChart {
+        metric: "agency_rate_pct".into(),
+        path: Some(png.clone()),
+    });
+    wait_idle(&mut h);
+    h.state_mut()
+        .command(Command::ExportMetrics(Some(xlsx.clone())));
+    wait_idle(&mut h);
+    h.state_mut()
+        .command(Command::WriteReport(Some(pdf.clone())));
+    wait_idle(&mut h);
+    let bytes = std::fs::read(&png).unwrap();
+    // PNG signature, then IHDR: width and height as big-endian u32.
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let dim = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((dim(16), dim(20)), (1920, 1080), "the default slide size");
+    assert_eq!(
+        &std::fs::read(&xlsx).unwrap()[..2],
+        b"PK",
+        "an xlsx is a zip"
+    );
+    let report = std::fs::read(&pdf).unwrap();
+    assert!(report.starts_with(b"%PDF-"), "a PDF was written");
+    assert!(
+        texts(&h).iter().any(|t| t.contains("pages)")),
+        "the status line says it is saved"
+    );
+}
