@@ -30,6 +30,10 @@ pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut V
         .id_salt("settings")
         .show(ui, |ui| {
             egui::Grid::new("limits").num_columns(2).show(ui, |ui| {
+                ui.label("Council name (report covers)");
+                ui.add(egui::TextEdit::singleline(&mut draft.council_name).desired_width(260.0))
+                    .accessible_name("Council name");
+                ui.end_row();
                 ui.label("Standard hours (a full-time week)");
                 ui.add(
                     egui::DragValue::new(&mut draft.standard_hours)
