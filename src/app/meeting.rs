@@ -129,10 +129,10 @@ pub fn show(
 
 fn summary(ui: &mut egui::Ui, model: &Model, group: &Group, month: Month, dark: bool) {
     let t = &model.metrics;
-    let per_row = ((ui.available_width() / 380.0).floor() as usize).clamp(2, 4);
+    let per_row = ((ui.available_width() / 300.0).floor() as usize).clamp(2, 4);
     egui::Grid::new("meeting summary")
         .num_columns(per_row)
-        .spacing([48.0, 28.0])
+        .spacing([40.0, 36.0])
         .show(ui, |ui| {
             for (i, k) in KPIS.iter().enumerate() {
                 let Some(m) = measure(k.metric) else { continue };
@@ -140,7 +140,7 @@ fn summary(ui: &mut egui::Ui, model: &Model, group: &Group, month: Month, dark: 
                 let target = model.settings.targets.get(k.metric);
                 let rag = now.value().zip(target).map(|(v, tg)| Rag::of(v, tg));
                 ui.vertical(|ui| {
-                    ui.set_min_width(330.0);
+                    ui.set_min_width(250.0);
                     ui.label(egui::RichText::new(k.title).strong());
                     let color = rag.map_or(ui.visuals().text_color(), |r| r.color(dark));
                     ui.label(
@@ -150,24 +150,11 @@ fn summary(ui: &mut egui::Ui, model: &Model, group: &Group, month: Month, dark: 
                             .color(color),
                     )
                     .on_hover_text(format!("{} value", k.title));
-                    match (rag, target) {
-                        (Some(r), Some(tg)) => {
-                            ui.label(
-                                egui::RichText::new(format!(
-                                    "{} · target {}",
-                                    r.word(),
-                                    m.unit.format(tg.value)
-                                ))
-                                .color(r.color(dark)),
-                            );
-                        }
-                        (None, Some(tg)) => {
-                            ui.label(format!("target {}", m.unit.format(tg.value)));
-                        }
-                        _ => {
-                            ui.label("no target");
-                        }
-                    }
+                    let status = rag.map_or("no status".to_string(), |r| r.word().to_string());
+                    ui.label(egui::RichText::new(status).color(color));
+                    ui.label(target.map_or("no target".to_string(), |tg| {
+                        format!("target {}", m.unit.format(tg.value))
+                    }));
                     let before = suppress::shown(t, month - 12, group, k.metric);
                     let change = match (now, before) {
                         (Shown::Value(a), Shown::Value(b)) => m.unit.change(a - b),
