@@ -405,14 +405,15 @@ fn project_all(root: &Path, names: &[String]) -> (super::meeting::Projections, V
     use crate::scenario::{cli, persist};
     let mut done = Vec::new();
     let mut problems = Vec::new();
-    let observed = match cli::open(root) {
+    let mut observers = match cli::observers(root) {
         Ok(o) => o,
         Err(e) => return (done, vec![e]),
     };
     for name in names {
         let run = persist::load(&persist::path_of(root, name)).and_then(|s| {
             let months = s.months.unwrap_or(24);
-            cli::project_scenario(&observed, &s, months, 1000, None).map(|p| (s, p))
+            let observed = observers.get(s.team.as_deref())?;
+            cli::project_scenario(observed, &s, months, 1000, None).map(|p| (s, p))
         });
         match run {
             Ok(pair) => done.push(pair),

@@ -98,12 +98,13 @@ impl Source {
                     crate::scenario::compare::MAX_SCENARIOS
                 ));
             }
-            let observed = crate::scenario::calibrate::Observed::load(&ws)?;
+            let mut observers = crate::scenario::scope::Observers::load(&ws)?;
             for path in &opts.scenarios {
                 let s = crate::scenario::cli::find_scenario(root, path)?;
                 let months = s.months.unwrap_or(24);
+                let observed = observers.get(s.team.as_deref())?;
                 let p =
-                    crate::scenario::cli::project_scenario(&observed, &s, months, opts.runs, None)
+                    crate::scenario::cli::project_scenario(observed, &s, months, opts.runs, None)
                         .map_err(|e| format!("scenario '{}': {e}", s.name))?;
                 scenarios.push((s, p));
             }

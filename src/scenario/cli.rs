@@ -67,6 +67,19 @@ pub fn open(root: &Path) -> Result<Observed, String> {
     Observed::load(&ws)
 }
 
+/// The workspace's history, ready to be scoped to a scenario's team.
+pub fn observers(root: &Path) -> Result<super::scope::Observers, String> {
+    if !Workspace::exists(root) {
+        return Err(format!(
+            "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
+            root.display(),
+            root.display()
+        ));
+    }
+    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
+    super::scope::Observers::load(&ws)
+}
+
 fn emit(df: &polars::prelude::DataFrame, format: Format) -> Result<(), String> {
     let stdout = std::io::stdout();
     match crate::table_out::write(df, format, &mut stdout.lock()) {
@@ -108,8 +121,9 @@ fn run_scenario(root: &Path, a: RunArgs) -> Result<(), String> {
     if a.runs == 0 || a.runs > 1_000_000 {
         return Err(format!("--runs must be 1 to 1,000,000, not {}", a.runs));
     }
-    let observed = open(root)?;
-    let p = project_scenario(&observed, &scenario, months, a.runs, a.seed)?;
+    let mut observers = observers(root)?;
+    let observed = observers.get(scenario.team.as_deref())?;
+    let p = project_scenario(observed, &scenario, months, a.runs, a.seed)?;
     emit(&p.to_frame().map_err(|e| e.to_string())?, a.format)
 }
 

@@ -20,6 +20,7 @@ pub mod compare;
 pub mod levers;
 pub mod model;
 pub mod persist;
+pub mod scope;
 pub mod simulate;
 
 use serde::{Deserialize, Serialize};

@@ -28,6 +28,9 @@ pub struct Scenario {
     pub overrides: BTreeMap<String, f64>,
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// Project one team instead of the whole service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
     /// Projection length in months (1–60) when the command line gives none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub months: Option<usize>,
@@ -46,6 +49,7 @@ impl Scenario {
             levers: Levers::default(),
             overrides: BTreeMap::new(),
             seed: DEFAULT_SEED,
+            team: None,
             months: None,
             calibrate_from: None,
             calibrate_to: None,

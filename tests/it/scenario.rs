@@ -566,3 +566,43 @@ fn demand_uncertainty_widens_the_caseload_bands() {
     );
     assert!(with > first, "month 12 {with}, month 1 {first}");
 }
+
+#[test]
+fn a_team_scenario_starts_from_that_team_alone() {
+    use keel::scenario::scope::Observers;
+    let ws = Workspace::open(sample_ws()).unwrap();
+    let mut observers = Observers::load(&ws).unwrap();
+    // The team's own September 2026 employed FTE, from the metrics.
+    let team_fte = {
+        let inputs = keel::metrics::Inputs::from_workspace(&ws).unwrap().unwrap();
+        let df = keel::metrics::compute(&inputs, ws.settings().limits()).unwrap();
+        let t = keel::metrics::table::MetricTable::from_frame(&df).unwrap();
+        let g = keel::metrics::table::Group {
+            kind: keel::metrics::GroupKind::Team,
+            name: "MASH".into(),
+        };
+        t.get(
+            keel::month::Month::new(2026, 9).unwrap(),
+            &g,
+            "employed_fte",
+        )
+        .unwrap()
+    };
+    let cal = observers
+        .get(Some("MASH"))
+        .unwrap()
+        .calibrate(None, None)
+        .unwrap();
+    let plan = Plan::new(&cal, &Levers::default(), 1).unwrap();
+    let employed = |p: &Plan| p.start.heads()[..3].iter().sum::<f64>();
+    let start = employed(&plan) * plan.fte_employed;
+    assert!(
+        (start - team_fte).abs() < 0.5,
+        "the team's start {start} vs its FTE {team_fte}"
+    );
+    let whole = observers.get(None).unwrap().calibrate(None, None).unwrap();
+    let whole_plan = Plan::new(&whole, &Levers::default(), 1).unwrap();
+    assert!(employed(&whole_plan) > 4.0 * employed(&plan));
+    let err = observers.get(Some("No such team")).err().unwrap();
+    assert!(err.contains("no team named"), "{err}");
+}

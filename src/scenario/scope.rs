@@ -1,0 +1,101 @@
+//! Which workforce a scenario projects: the whole service, or one team.
+//!
+//! A team is projected from its own rows: its workforce snapshots, the
+//! leavers, supervision and caseload records of workers who were ever in
+//! it, and its establishment. Moving out of the team counts as leaving it
+//! and moving in as joining it, which is what the team's stock and flow
+//! are, even though the service-level turnover does not count moves.
+
+use super::calibrate::Observed;
+use crate::metrics::{Inputs, Limits};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+fn perr(e: PolarsError) -> String {
+    format!("cannot read the workspace's data: {e}")
+}
+
+/// The rows of `inputs` that belong to `team`.
+pub fn team_inputs(inputs: &Inputs, team: &str) -> Result<Inputs, String> {
+    let workforce = inputs
+        .workforce
+        .clone()
+        .lazy()
+        .filter(col("team").eq(lit(team)))
+        .collect()
+        .map_err(perr)?;
+    if workforce.height() == 0 {
+        return Err(format!(
+            "there is no team named '{team}' in the workforce extracts"
+        ));
+    }
+    let ids = workforce
+        .column("worker_id")
+        .map_err(perr)?
+        .as_materialized_series()
+        .unique()
+        .map_err(perr)?;
+    let of_team = |df: &Option<DataFrame>| -> Result<Option<DataFrame>, String> {
+        let Some(df) = df else { return Ok(None) };
+        let keep = col("worker_id").is_in(lit(ids.clone()).implode(false), false);
+        df.clone()
+            .lazy()
+            .filter(keep)
+            .collect()
+            .map(Some)
+            .map_err(perr)
+    };
+    let establishment = match &inputs.establishment {
+        Some(e) => Some(
+            e.clone()
+                .lazy()
+                .filter(col("team").eq(lit(team)))
+                .collect()
+                .map_err(perr)?,
+        ),
+        None => None,
+    };
+    Ok(Inputs {
+        workforce,
+        leavers: of_team(&inputs.leavers)?,
+        establishment,
+        supervision: of_team(&inputs.supervision)?,
+        caseload: of_team(&inputs.caseload)?,
+    })
+}
+
+/// Observed history per scope, computed once each and kept: the app and
+/// the report project several scenarios, often over the same scope.
+pub struct Observers {
+    inputs: Inputs,
+    limits: Limits,
+    cache: BTreeMap<Option<String>, Observed>,
+}
+
+impl Observers {
+    pub fn load(ws: &crate::workspace::Workspace) -> Result<Observers, String> {
+        let inputs = Inputs::from_workspace(ws)
+            .map_err(|e| e.to_string())?
+            .ok_or("the workspace holds no workforce snapshot: import one first (keel import)")?;
+        Ok(Observers {
+            inputs,
+            limits: ws.settings().limits(),
+            cache: BTreeMap::new(),
+        })
+    }
+
+    /// The history of the whole service (`None`) or of one team.
+    pub fn get(&mut self, team: Option<&str>) -> Result<&Observed, String> {
+        let key = team.map(str::to_string);
+        if !self.cache.contains_key(&key) {
+            let observed = match team {
+                None => Observed::from_inputs(&self.inputs, self.limits)?,
+                Some(t) => Observed::from_inputs(&team_inputs(&self.inputs, t)?, self.limits)?,
+            };
+            self.cache.insert(key.clone(), observed);
+        }
+        self.cache
+            .get(&key)
+            .ok_or_else(|| "the history could not be read".to_string())
+    }
+}
