@@ -117,6 +117,12 @@ impl KeelApp {
             Command::ExportMetrics(path) => self.export_metrics(path),
             Command::WriteReport(path) => self.write_report(path),
             Command::StartMeeting => self.start_meeting(ctx),
+            c @ (Command::OpenScenario(_)
+            | Command::SaveScenario
+            | Command::NewScenario
+            | Command::DuplicateScenario
+            | Command::RenameScenario
+            | Command::CompareScenarios(_)) => self.scenario_command(c),
             Command::SlideStep(n) => {
                 if let Some(m) = &mut self.meeting {
                     m.step(n);
@@ -401,7 +407,10 @@ fn next_empty_dir(default: &Path) -> PathBuf {
 
 /// Project each named scenario (1,000 runs, its own horizon), collecting
 /// what could not be projected instead of stopping at the first.
-fn project_all(root: &Path, names: &[String]) -> (super::meeting::Projections, Vec<String>) {
+pub(super) fn project_all(
+    root: &Path,
+    names: &[String],
+) -> (super::meeting::Projections, Vec<String>) {
     use crate::scenario::{cli, persist};
     let mut done = Vec::new();
     let mut problems = Vec::new();

@@ -16,6 +16,8 @@ mod kpi;
 mod meeting;
 mod model;
 mod quality;
+mod scenario_jobs;
+mod scenarios;
 mod settings_view;
 mod shell;
 mod state;
@@ -55,6 +57,10 @@ struct Running {
     write: Option<Job<Result<String, String>>>,
     /// Chart images, exports and reports being written.
     output: Option<Job<Result<String, String>>>,
+    /// The scenario view's calibration, bands and comparison.
+    calibrate: Option<Job<scenarios::Calibrated>>,
+    simulate: Option<Job<scenarios::Simulated>>,
+    compare: Option<Job<scenarios::Compared>>,
     /// Scenario projections for meeting slides.
     project: Option<Job<(meeting::Projections, Vec<String>)>>,
 }
@@ -75,6 +81,7 @@ pub struct KeelApp {
     commands: Vec<Command>,
     fullscreen: bool,
     meeting: Option<meeting::Meeting>,
+    scenario_ui: Option<scenarios::ScenarioUi>,
     /// The pack being edited in the Meeting view, with the saved
     /// scenarios it can show (both read when the view opens).
     pack_draft: Option<(crate::report::pack::Pack, Vec<String>)>,
@@ -105,6 +112,7 @@ impl KeelApp {
             commands: Vec::new(),
             fullscreen: false,
             meeting: None,
+            scenario_ui: None,
             pack_draft: None,
             title: String::new(),
             ctx: None,
@@ -126,6 +134,9 @@ impl KeelApp {
             && self.running.write.is_none()
             && self.running.project.is_none()
             && self.running.output.is_none()
+            && self.running.calibrate.is_none()
+            && self.running.simulate.is_none()
+            && self.running.compare.is_none()
             && (self.model.is_some() || self.load_error.is_some())
     }
 
@@ -140,6 +151,37 @@ impl KeelApp {
 
     pub fn view(&self) -> View {
         self.persisted.view
+    }
+
+    /// The scenario being edited and its expected path's value of
+    /// `metric` after `months` (for tests).
+    pub fn scenario_expected(&self, metric: &str, months: usize) -> Option<f64> {
+        let ui = self.scenario_ui.as_ref()?;
+        let plan = ui.plan().ok()??;
+        let path = crate::scenario::model::expected_path(&plan);
+        let k = crate::scenario::metric_index(metric)?;
+        path.values.get(months.checked_sub(1)?).map(|v| v[k])
+    }
+
+    /// The scenario view's draft, for tests to move its levers.
+    pub fn scenario_draft(&mut self) -> Option<&mut crate::scenario::persist::Scenario> {
+        self.scenario_ui.as_mut().map(|u| &mut u.draft)
+    }
+
+    /// Whether the scenario view's bands belong to its draft as it is.
+    pub fn scenario_bands_current(&self) -> bool {
+        self.scenario_ui
+            .as_ref()
+            .is_some_and(|u| u.current_bands().is_some())
+    }
+
+    /// Names of the scenarios in the last finished comparison.
+    pub fn compared(&self) -> Vec<String> {
+        self.scenario_ui
+            .as_ref()
+            .and_then(|u| u.compared.as_ref())
+            .map(|(_, done)| done.iter().map(|(s, _)| s.name.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// The title of the slide on screen, when in meeting mode.

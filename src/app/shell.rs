@@ -105,6 +105,8 @@ impl KeelApp {
             .or_else(|| r.load.as_ref().map(|j| j.status()))
             .or_else(|| r.project.as_ref().map(|j| j.status()))
             .or_else(|| r.output.as_ref().map(|j| j.status()))
+            .or_else(|| r.calibrate.as_ref().map(|j| j.status()))
+            .or_else(|| r.compare.as_ref().map(|j| j.status()))
     }
 
     /// Keys in meeting mode: slides move, Esc leaves; nothing else works.
@@ -358,6 +360,13 @@ impl KeelApp {
                 import_view::show(ui, &mut self.pending, self.running.read.is_some(), cmds)
             }
             (View::History, _) => history::show(ui, model, cmds),
+            (View::Scenarios, _) => {
+                let busy = self.running.simulate.is_some();
+                let st = self.scenario_ui.get_or_insert_with(|| {
+                    super::scenarios::ScenarioUi::new(crate::scenario::persist::list(&self.root))
+                });
+                super::scenarios::show(ui, model, st, busy, cmds)
+            }
             (View::Meeting, _) => {
                 let root = &self.root;
                 let (draft, scenarios) = self.pack_draft.get_or_insert_with(|| {
@@ -418,6 +427,7 @@ pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
     }
     egui::Panel::bottom("keel status").show(ui, |ui| app.status_line(ui));
     egui::CentralPanel::default_margins().show(ui, |ui| app.central(ui));
+    app.scenario_work(&ctx);
     app.dialogs(&ctx);
     app.apply(&ctx);
     if app.busy().is_some() {

@@ -18,17 +18,19 @@ pub enum View {
     Import,
     History,
     Quality,
+    Scenarios,
     Meeting,
     Settings,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Dashboard,
         View::Teams,
         View::Import,
         View::History,
         View::Quality,
+        View::Scenarios,
         View::Meeting,
         View::Settings,
     ];
@@ -40,6 +42,7 @@ impl View {
             View::Import => "Import",
             View::History => "History",
             View::Quality => "Data quality",
+            View::Scenarios => "Scenarios",
             View::Meeting => "Meeting",
             View::Settings => "Settings",
         }
@@ -172,6 +175,16 @@ pub enum Command {
     /// Write the board report for the selected month and group (with the
     /// meeting pack's scenarios).
     WriteReport(Option<PathBuf>),
+    /// Open a saved scenario in the scenario view.
+    OpenScenario(String),
+    /// Save the scenario being edited under its name.
+    SaveScenario,
+    NewScenario,
+    /// Copy the opened scenario under the name typed in "new name".
+    DuplicateScenario,
+    RenameScenario,
+    /// Project these saved scenarios side by side.
+    CompareScenarios(Vec<String>),
     /// Save the meeting pack in the workspace.
     SavePack(Box<crate::report::pack::Pack>),
     /// Open the saved pack full screen, first slide.

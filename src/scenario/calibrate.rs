@@ -846,7 +846,7 @@ pub fn calibrate(
 }
 
 /// Parameters that only report (changing them would change nothing).
-const INFORMATIONAL: &[&str] = &[
+pub const INFORMATIONAL: &[&str] = &[
     "observed_conversions_per_month",
     "contract_leavers_fte",
     "progression_after_months",

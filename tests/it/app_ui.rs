@@ -598,3 +598,59 @@ fn the_dashboard_saves_a_chart_exports_the_metrics_and_writes_the_report() {
         "the status line says it is saved"
     );
 }
+
+#[test]
+fn the_scenario_view_follows_its_levers_saves_and_compares() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root.clone());
+    h.get_by_label("Scenarios").click();
+    wait_idle(&mut h);
+    assert!(
+        h.state().scenario_bands_current(),
+        "the Monte Carlo ran for the draft"
+    );
+    let before = h.state().scenario_expected("agency_fte", 12).unwrap();
+    // Convert three agency workers a month: the expected path moves on the
+    // next frame, before any Monte Carlo has run.
+    h.state_mut()
+        .scenario_draft()
+        .unwrap()
+        .levers
+        .conversions
+        .push(keel::scenario::levers::Conversion {
+            heads_per_month: 3.0,
+            from: None,
+            to: None,
+        });
+    h.step();
+    let after = h.state().scenario_expected("agency_fte", 12).unwrap();
+    assert!(after < before - 5.0, "agency FTE {before} → {after}");
+    assert!(
+        !h.state().scenario_bands_current(),
+        "the old bands are stale"
+    );
+    wait_idle(&mut h);
+    assert!(h.state().scenario_bands_current(), "the bands followed");
+
+    h.state_mut().scenario_draft().unwrap().name = "Convert three".into();
+    h.state_mut().command(Command::SaveScenario);
+    wait_idle(&mut h);
+    assert!(root.join("scenarios/Convert three.json").is_file());
+    h.state_mut().command(Command::NewScenario);
+    h.step();
+    h.state_mut().scenario_draft().unwrap().name = "Baseline".into();
+    h.state_mut().command(Command::SaveScenario);
+    wait_idle(&mut h);
+    h.state_mut().command(Command::CompareScenarios(vec![
+        "Baseline".into(),
+        "Convert three".into(),
+    ]));
+    wait_idle(&mut h);
+    assert_eq!(h.state().compared(), vec!["Baseline", "Convert three"]);
+    assert!(
+        texts(&h)
+            .iter()
+            .any(|t| t.contains("First month on target"))
+    );
+}

@@ -1,0 +1,716 @@
+//! The scenario view: levers as sliders and fields, the expected path
+//! redrawn every frame while a slider moves (it takes microseconds), the
+//! Monte Carlo bands following when the background run finishes, and up to
+//! four saved scenarios compared side by side.
+
+use super::charts;
+use super::meeting::Projections;
+use super::model::Model;
+use super::state::Command;
+use crate::metrics::GroupKind;
+use crate::month::Month;
+use crate::report::chart::{Band, ChartSpec, Line, PALETTE, Stroke};
+use crate::report::measures::{Unit, measure};
+use crate::scenario::calibrate::{Calibration, INFORMATIONAL};
+use crate::scenario::compare::{self, DEFAULT_HORIZONS, MAX_SCENARIOS};
+use crate::scenario::levers::{Conversion, EstablishmentChange, LeaveChange, Recruitment};
+use crate::scenario::model::{Path, Plan, expected_path};
+use crate::scenario::persist::Scenario;
+use crate::scenario::simulate::Projection;
+use crate::scenario::{Cohort, metric_index};
+use eframe::egui;
+
+/// Measures the view charts and tabulates (the contract's names).
+pub const MEASURES: [&str; 7] = [
+    "agency_rate_pct",
+    "turnover_rate_12m_pct",
+    "nqsw_share_pct",
+    "vacancy_rate_pct",
+    "caseload_per_fte",
+    "employed_fte",
+    "agency_cost",
+];
+
+/// What the view's background jobs return.
+pub type Calibrated = (CalKey, Result<Calibration, String>);
+pub type Simulated = (Scenario, Result<Projection, String>);
+pub type Compared = (Vec<String>, Result<Projections, String>);
+
+/// Monte Carlo runs behind the bands in the app.
+pub const RUNS: usize = 1000;
+
+/// What the view holds between frames.
+pub struct ScenarioUi {
+    pub names: Vec<String>,
+    pub draft: Scenario,
+    /// The saved name the draft was opened from, if any.
+    pub opened: Option<String>,
+    pub new_name: String,
+    pub metric: usize,
+    /// The calibration for the draft's scope and range.
+    pub calibration: Option<(CalKey, Calibration)>,
+    /// The last finished Monte Carlo and the scenario it ran.
+    pub bands: Option<(Scenario, Projection)>,
+    pub compare: Vec<String>,
+    /// Finished comparison: the names asked for and their projections.
+    pub compared: Option<(Vec<String>, Projections)>,
+    pub problem: Option<String>,
+}
+
+/// What a calibration depends on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalKey {
+    pub team: Option<String>,
+    pub from: Option<Month>,
+    pub to: Option<Month>,
+}
+
+impl CalKey {
+    pub fn of(s: &Scenario) -> CalKey {
+        CalKey {
+            team: s.team.clone(),
+            from: s.calibrate_from,
+            to: s.calibrate_to,
+        }
+    }
+}
+
+impl ScenarioUi {
+    pub fn new(names: Vec<String>) -> ScenarioUi {
+        ScenarioUi {
+            names,
+            draft: Scenario::new("New scenario"),
+            opened: None,
+            new_name: String::new(),
+            metric: 0,
+            calibration: None,
+            bands: None,
+            compare: Vec::new(),
+            compared: None,
+            problem: None,
+        }
+    }
+
+    pub fn horizon(&self) -> usize {
+        self.draft.months.unwrap_or(24)
+    }
+
+    /// The draft's plan, when its calibration is at hand.
+    pub fn plan(&self) -> Result<Option<Plan>, String> {
+        let Some((key, cal)) = &self.calibration else {
+            return Ok(None);
+        };
+        if *key != CalKey::of(&self.draft) {
+            return Ok(None);
+        }
+        let mut cal = cal.clone();
+        cal.apply_overrides(&self.draft.overrides)?;
+        Plan::new(&cal, &self.draft.levers, self.horizon()).map(Some)
+    }
+
+    /// Bands that belong to the draft as it is now.
+    pub fn current_bands(&self) -> Option<&Projection> {
+        self.bands
+            .as_ref()
+            .filter(|(s, _)| *s == self.draft)
+            .map(|(_, p)| p)
+    }
+}
+
+fn group_of(s: &Scenario) -> crate::metrics::table::Group {
+    match &s.team {
+        Some(t) => crate::metrics::table::Group {
+            kind: GroupKind::Team,
+            name: t.clone(),
+        },
+        None => crate::metrics::table::Group::all(),
+    }
+}
+
+/// The chart of one measure: actual history, the expected path and, when
+/// the Monte Carlo is done, its median and P10–P90 band.
+fn chart(model: &Model, ui_state: &ScenarioUi, path: &Path, metric: &str) -> ChartSpec {
+    let k = metric_index(metric).unwrap_or(0);
+    let m = measure(metric);
+    let group = group_of(&ui_state.draft);
+    let (history, _) = crate::report::suppress::series(&model.metrics, &group, metric);
+    let start = path.months.first().copied();
+    let history: Vec<(Month, f64)> = history
+        .into_iter()
+        .filter(|(mo, _)| start.is_none_or(|s| *mo < s && *mo >= s - 24))
+        .collect();
+    let finite = |v: f64| v.is_finite().then_some(v);
+    let mut lines = vec![Line {
+        name: "Actual".into(),
+        points: history,
+        color: [40, 40, 40],
+        stroke: Stroke::Solid,
+        markers: false,
+    }];
+    lines.push(Line {
+        name: "Expected path".into(),
+        points: path
+            .months
+            .iter()
+            .zip(&path.values)
+            .filter_map(|(mo, v)| Some((*mo, finite(v[k])?)))
+            .collect(),
+        color: PALETTE[1],
+        stroke: Stroke::Dotted,
+        markers: false,
+    });
+    let mut bands = Vec::new();
+    if let Some((_, p)) = &ui_state.bands {
+        lines.push(Line {
+            name: "Median (P50)".into(),
+            points: p
+                .months
+                .iter()
+                .zip(&p.p50)
+                .filter_map(|(mo, v)| Some((*mo, finite(v[k])?)))
+                .collect(),
+            color: PALETTE[0],
+            stroke: Stroke::Solid,
+            markers: false,
+        });
+        bands.push(Band {
+            name: "P10–P90".into(),
+            points: p
+                .months
+                .iter()
+                .zip(p.p10.iter().zip(&p.p90))
+                .filter_map(|(mo, (lo, hi))| Some((*mo, finite(lo[k])?, finite(hi[k])?)))
+                .collect(),
+            color: PALETTE[0],
+        });
+    }
+    ChartSpec {
+        title: m.map_or(metric, |m| m.title).to_string(),
+        unit: m.map_or(Unit::Fte, |m| m.unit),
+        lines,
+        bands,
+        target: model.settings.targets.get(metric).map(|t| t.value),
+        england: Vec::new(),
+        as_at: start.map(|s| s - 1),
+        notes: Vec::new(),
+    }
+}
+
+/// A lever that is either off or a number, as a checkbox and a slider.
+fn optional(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut Option<f64>,
+    range: std::ops::RangeInclusive<f64>,
+    default: f64,
+) {
+    ui.horizontal(|ui| {
+        let mut on = value.is_some();
+        if ui.checkbox(&mut on, label).changed() {
+            *value = on.then_some(value.unwrap_or(default));
+        }
+        if let Some(v) = value {
+            ui.add(egui::Slider::new(v, range).clamping(egui::SliderClamping::Never))
+                .accessible_name(label);
+        }
+    });
+}
+
+/// The planned recruitment of `cohort` in calendar month `month` (0 = every
+/// month), as one slider: 0 removes the plan.
+fn recruitment(
+    ui: &mut egui::Ui,
+    s: &mut Scenario,
+    label: &str,
+    cohort: Cohort,
+    month: u32,
+    max: f64,
+) {
+    let months: Vec<u32> = if month == 0 { Vec::new() } else { vec![month] };
+    let at = s.levers.recruitment.iter().position(|r| {
+        r.cohort == cohort && r.calendar_months == months && r.from.is_none() && r.to.is_none()
+    });
+    let mut heads = at.map_or(0.0, |i| s.levers.recruitment[i].heads);
+    let changed = ui
+        .add(
+            egui::Slider::new(&mut heads, 0.0..=max)
+                .step_by(if month == 0 { 0.5 } else { 1.0 })
+                .text(label),
+        )
+        .accessible_name(label)
+        .changed();
+    if changed {
+        match (at, heads > 0.0) {
+            (Some(i), true) => s.levers.recruitment[i].heads = heads,
+            (Some(i), false) => {
+                s.levers.recruitment.remove(i);
+            }
+            (None, true) => s.levers.recruitment.push(Recruitment {
+                cohort,
+                heads,
+                from: None,
+                to: None,
+                calendar_months: months,
+            }),
+            (None, false) => {}
+        }
+    }
+}
+
+fn leave_change(ui: &mut egui::Ui, s: &mut Scenario, cohort: Cohort, label: &str) {
+    let at = s
+        .levers
+        .leave_change
+        .iter()
+        .position(|l| l.cohort == cohort && l.from.is_none() && l.to.is_none());
+    let mut pct = at.map_or(0.0, |i| s.levers.leave_change[i].change_pct);
+    if ui
+        .add(
+            egui::Slider::new(&mut pct, -60.0..=60.0)
+                .step_by(5.0)
+                .suffix("%")
+                .text(label),
+        )
+        .accessible_name(label)
+        .changed()
+    {
+        match (at, pct != 0.0) {
+            (Some(i), true) => s.levers.leave_change[i].change_pct = pct,
+            (Some(i), false) => {
+                s.levers.leave_change.remove(i);
+            }
+            (None, true) => s.levers.leave_change.push(LeaveChange {
+                cohort,
+                change_pct: pct,
+                from: None,
+                to: None,
+            }),
+            (None, false) => {}
+        }
+    }
+}
+
+fn levers(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi) {
+    let s = &mut st.draft;
+    ui.add(
+        egui::TextEdit::multiline(&mut s.description)
+            .desired_rows(2)
+            .hint_text("What this scenario tests"),
+    )
+    .accessible_name("Description");
+    let scope = s
+        .team
+        .clone()
+        .map_or("Whole service".to_string(), |t| format!("Team: {t}"));
+    egui::ComboBox::from_label("Scope")
+        .selected_text(scope)
+        .height(400.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut s.team, None, "Whole service");
+            for g in model
+                .metrics
+                .groups
+                .iter()
+                .filter(|g| g.kind == GroupKind::Team)
+            {
+                ui.selectable_value(
+                    &mut s.team,
+                    Some(g.name.clone()),
+                    format!("Team: {}", g.name),
+                );
+            }
+        });
+    let mut horizon = s.months.unwrap_or(24) as u32;
+    if ui
+        .add(egui::Slider::new(&mut horizon, 1..=60).text("Months ahead"))
+        .accessible_name("Months ahead")
+        .changed()
+    {
+        s.months = Some(horizon as usize);
+    }
+    ui.add_space(6.0);
+    ui.strong("Recruitment");
+    recruitment(ui, s, "NQSWs each September", Cohort::Nqsw, 9, 40.0);
+    recruitment(ui, s, "NQSWs a month (all year)", Cohort::Nqsw, 0, 10.0);
+    recruitment(ui, s, "Experienced a month", Cohort::Experienced, 0, 10.0);
+    ui.label(
+        egui::RichText::new(
+            "A planned cohort replaces its calibrated recruitment in the months it covers.",
+        )
+        .small()
+        .weak(),
+    );
+    ui.add_space(6.0);
+    ui.strong("Agency");
+    let mut conv = s
+        .levers
+        .conversions
+        .first()
+        .map_or(0.0, |c| c.heads_per_month);
+    if ui
+        .add(
+            egui::Slider::new(&mut conv, 0.0..=10.0)
+                .step_by(0.5)
+                .text("Conversions to permanent a month"),
+        )
+        .accessible_name("Conversions to permanent a month")
+        .changed()
+    {
+        s.levers.conversions.clear();
+        if conv > 0.0 {
+            s.levers.conversions.push(Conversion {
+                heads_per_month: conv,
+                from: None,
+                to: None,
+            });
+        }
+    }
+    optional(
+        ui,
+        "Agency cap (FTE)",
+        &mut s.levers.agency_cap_fte,
+        0.0..=100.0,
+        20.0,
+    );
+    optional(
+        ui,
+        "Agency day rate (£)",
+        &mut s.levers.agency_day_rate,
+        200.0..=900.0,
+        450.0,
+    );
+    ui.add_space(6.0);
+    ui.strong("Retention: change in monthly leave probability");
+    leave_change(ui, s, Cohort::Nqsw, "NQSW");
+    leave_change(ui, s, Cohort::EarlyCareer, "Early career");
+    leave_change(ui, s, Cohort::Experienced, "Experienced");
+    leave_change(ui, s, Cohort::Agency, "Agency");
+    ui.add_space(6.0);
+    ui.strong("Posts, demand and pay");
+    let mut est = s
+        .levers
+        .establishment_changes
+        .first()
+        .map_or(0.0, |e| e.change_fte);
+    if ui
+        .add(
+            egui::Slider::new(&mut est, -30.0..=30.0)
+                .step_by(0.5)
+                .text("Establishment change (FTE, from next month)"),
+        )
+        .accessible_name("Establishment change")
+        .changed()
+    {
+        s.levers.establishment_changes.clear();
+        if let (true, Some(start)) = (est != 0.0, model.latest_month()) {
+            s.levers.establishment_changes.push(EstablishmentChange {
+                from: start + 1,
+                change_fte: est,
+            });
+        }
+    }
+    optional(
+        ui,
+        "Demand growth (% a year)",
+        &mut s.levers.demand_growth_pct_per_year,
+        -10.0..=25.0,
+        3.0,
+    );
+    optional(
+        ui,
+        "Permanent annual cost per FTE (£)",
+        &mut s.levers.permanent_annual_cost,
+        30_000.0..=90_000.0,
+        52_000.0,
+    );
+    ui.horizontal(|ui| {
+        ui.label("Seed");
+        ui.add(egui::DragValue::new(&mut s.seed))
+            .accessible_name("Seed");
+    });
+}
+
+fn calibration_table(ui: &mut egui::Ui, st: &mut ScenarioUi) {
+    let Some((_, cal)) = &st.calibration else {
+        return;
+    };
+    let params = cal.params.clone();
+    egui::CollapsingHeader::new(format!("Calibration ({} to {})", cal.from, cal.to))
+        .id_salt("calibration")
+        .show(ui, |ui| {
+            egui::Grid::new("calibration grid")
+                .striped(true)
+                .num_columns(4)
+                .show(ui, |ui| {
+                    ui.strong("Parameter");
+                    ui.strong("Calibrated");
+                    ui.strong("Override");
+                    ui.strong("Evidence");
+                    ui.end_row();
+                    for p in &params {
+                        let key = if p.cohort == "all" {
+                            p.name.clone()
+                        } else {
+                            format!("{}.{}", p.name, p.cohort)
+                        };
+                        ui.label(&key);
+                        ui.label(format!("{:.4}", p.value));
+                        if INFORMATIONAL.contains(&p.name.as_str()) {
+                            ui.label("—");
+                        } else {
+                            let mut on = st.draft.overrides.contains_key(&key);
+                            ui.horizontal(|ui| {
+                                if ui
+                                    .checkbox(&mut on, "")
+                                    .on_hover_text("Override this parameter")
+                                    .changed()
+                                {
+                                    if on {
+                                        st.draft.overrides.insert(key.clone(), p.value.max(0.0));
+                                    } else {
+                                        st.draft.overrides.remove(&key);
+                                    }
+                                }
+                                if let Some(v) = st.draft.overrides.get_mut(&key) {
+                                    ui.add(
+                                        egui::DragValue::new(v).speed(0.001).range(0.0..=f64::MAX),
+                                    )
+                                    .accessible_name(format!("Override {key}"));
+                                }
+                            });
+                        }
+                        ui.label(egui::RichText::new(&p.evidence).small());
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+fn horizons_table(ui: &mut egui::Ui, model: &Model, st: &ScenarioUi, path: &Path) {
+    let bands = st.current_bands();
+    let rows = bands.and_then(|p| {
+        compare::compare(
+            &[(st.draft.name.as_str(), p)],
+            &model.settings.targets,
+            &DEFAULT_HORIZONS,
+        )
+        .ok()
+    });
+    egui::Grid::new("scenario horizons")
+        .striped(true)
+        .num_columns(5)
+        .show(ui, |ui| {
+            ui.strong("Measure");
+            for h in DEFAULT_HORIZONS {
+                ui.strong(format!("{h} months"));
+            }
+            ui.strong("First month on target (P50)");
+            ui.end_row();
+            for metric in MEASURES {
+                let (Some(m), Some(k)) = (measure(metric), metric_index(metric)) else {
+                    continue;
+                };
+                ui.label(m.title);
+                for h in DEFAULT_HORIZONS {
+                    let expected = path
+                        .values
+                        .get(h - 1)
+                        .map(|v| v[k])
+                        .filter(|v| v.is_finite());
+                    let p50 = bands
+                        .and_then(|p| p.p50.get(h - 1))
+                        .map(|v| v[k])
+                        .filter(|v| v.is_finite());
+                    let text = match (expected, p50) {
+                        (Some(e), Some(p)) => {
+                            format!("{} (P50 {})", m.unit.format(e), m.unit.format(p))
+                        }
+                        (Some(e), None) => m.unit.format(e),
+                        _ => "—".into(),
+                    };
+                    ui.label(text);
+                }
+                let first = rows
+                    .as_ref()
+                    .and_then(|r| r.iter().find(|r| r.metric == metric))
+                    .map_or("…".to_string(), |r| r.first_on_target_text());
+                ui.label(first);
+                ui.end_row();
+            }
+        });
+}
+
+fn comparison(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi, cmds: &mut Vec<Command>) {
+    ui.strong(format!("Compare saved scenarios (up to {MAX_SCENARIOS})"));
+    ui.horizontal_wrapped(|ui| {
+        for n in &st.names {
+            let mut on = st.compare.contains(n);
+            let full = st.compare.len() >= MAX_SCENARIOS && !on;
+            if ui
+                .add_enabled(!full, egui::Checkbox::new(&mut on, n))
+                .changed()
+            {
+                if on {
+                    st.compare.push(n.clone());
+                } else {
+                    st.compare.retain(|c| c != n);
+                }
+            }
+        }
+    });
+    if ui
+        .add_enabled(!st.compare.is_empty(), egui::Button::new("Compare"))
+        .clicked()
+    {
+        cmds.push(Command::CompareScenarios(st.compare.clone()));
+    }
+    let Some((names, done)) = &st.compared else {
+        return;
+    };
+    let metric = MEASURES[st.metric];
+    let Some(k) = metric_index(metric) else {
+        return;
+    };
+    let month = model.latest_month().unwrap_or(Month(0));
+    let mut spec = ChartSpec::for_scenarios(&model.metrics, &model.settings, done, metric, month);
+    spec.title = format!("{} — {}", spec.title, names.join(", "));
+    charts::show_spec(ui, "scenario comparison", &spec, 260.0, 2.5);
+    let items: Vec<(&str, &Projection)> = done.iter().map(|(s, p)| (s.name.as_str(), p)).collect();
+    if let Ok(rows) = compare::compare(&items, &model.settings.targets, &DEFAULT_HORIZONS) {
+        egui::Grid::new("scenario comparison table")
+            .striped(true)
+            .show(ui, |ui| {
+                ui.strong("Scenario");
+                for h in DEFAULT_HORIZONS {
+                    ui.strong(format!("{h} months (P50)"));
+                }
+                ui.strong("First month on target");
+                ui.end_row();
+                let unit = measure(metric).map_or(Unit::Fte, |m| m.unit);
+                for r in rows.iter().filter(|r| r.metric == metric) {
+                    ui.label(&r.scenario);
+                    for (_, v) in &r.at {
+                        ui.label(v.map_or("—".into(), |v| unit.format(v)));
+                    }
+                    ui.label(r.first_on_target_text());
+                    ui.end_row();
+                }
+            });
+    }
+    let _ = k;
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    model: &Model,
+    st: &mut ScenarioUi,
+    busy: bool,
+    cmds: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        ui.heading("Scenarios");
+        egui::ComboBox::from_label("Open")
+            .selected_text(st.opened.clone().unwrap_or_else(|| "(not saved)".into()))
+            .show_ui(ui, |ui| {
+                for n in &st.names {
+                    if ui
+                        .selectable_label(st.opened.as_deref() == Some(n), n)
+                        .clicked()
+                    {
+                        cmds.push(Command::OpenScenario(n.clone()));
+                    }
+                }
+            });
+        ui.label("Name");
+        ui.add(egui::TextEdit::singleline(&mut st.draft.name).desired_width(180.0))
+            .accessible_name("Scenario name");
+        if ui.button("Save").clicked() {
+            cmds.push(Command::SaveScenario);
+        }
+        if ui.button("New").clicked() {
+            cmds.push(Command::NewScenario);
+        }
+        ui.separator();
+        ui.add(
+            egui::TextEdit::singleline(&mut st.new_name)
+                .desired_width(140.0)
+                .hint_text("new name"),
+        )
+        .accessible_name("New name");
+        let has = st.opened.is_some() && !st.new_name.trim().is_empty();
+        if ui
+            .add_enabled(has, egui::Button::new("Duplicate"))
+            .clicked()
+        {
+            cmds.push(Command::DuplicateScenario);
+        }
+        if ui.add_enabled(has, egui::Button::new("Rename")).clicked() {
+            cmds.push(Command::RenameScenario);
+        }
+    });
+    if let Some(p) = &st.problem {
+        ui.colored_label(ui.visuals().error_fg_color, p);
+    }
+    ui.separator();
+    let plan = st.plan();
+    egui::Panel::left("scenario levers")
+        .resizable(true)
+        .default_size(380.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("levers")
+                .show(ui, |ui| {
+                    levers(ui, model, st);
+                    ui.add_space(8.0);
+                    calibration_table(ui, st);
+                });
+        });
+    egui::ScrollArea::vertical()
+        .id_salt("scenario results")
+        .show(ui, |ui| {
+            let plan = match plan {
+                Ok(Some(p)) => p,
+                Ok(None) => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Calibrating from the workspace's history…");
+                    });
+                    return;
+                }
+                Err(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                    return;
+                }
+            };
+            let path = expected_path(&plan);
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_label("Measure")
+                    .selected_text(measure(MEASURES[st.metric]).map_or("", |m| m.title))
+                    .show_ui(ui, |ui| {
+                        for (i, m) in MEASURES.iter().enumerate() {
+                            ui.selectable_value(
+                                &mut st.metric,
+                                i,
+                                measure(m).map_or(*m, |m| m.title),
+                            );
+                        }
+                    });
+                if st.current_bands().is_some() {
+                    ui.label(format!(
+                        "Bands: {RUNS} Monte Carlo runs, seed {}",
+                        st.draft.seed
+                    ));
+                } else if busy {
+                    ui.spinner();
+                    ui.label("Running the Monte Carlo…");
+                } else {
+                    ui.label("The bands follow when the slider is released.");
+                }
+            });
+            let spec = chart(model, st, &path, MEASURES[st.metric]);
+            charts::show_spec(ui, "scenario chart", &spec, 300.0, 2.5);
+            horizons_table(ui, model, st, &path);
+            ui.separator();
+            comparison(ui, model, st, cmds);
+        });
+}
