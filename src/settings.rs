@@ -21,6 +21,26 @@ pub struct Target {
     pub source: String,
 }
 
+/// An improvement plan's milestone: `value` by the end of month `by`,
+/// planned from month `from`. Charts draw the planned trajectory from the
+/// figure at `from` (or the previous milestone's value, when one ends
+/// there) to `value` at `by`, beside the actual line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub metric: String,
+    pub from: crate::month::Month,
+    pub by: crate::month::Month,
+    pub value: f64,
+}
+
+/// A dated event (an inspection, a peer review, a restructure), marked on
+/// every chart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub date: chrono::NaiveDate,
+    pub label: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -36,6 +56,9 @@ pub struct Settings {
     pub caseload_limit_standard: f64,
     /// Targets by metric name.
     pub targets: BTreeMap<String, Target>,
+    /// Dated milestones towards the targets.
+    pub milestones: Vec<Milestone>,
+    pub events: Vec<Event>,
 }
 
 fn target(value: f64, better: Better, source: &str) -> Target {
@@ -86,6 +109,8 @@ impl Default for Settings {
             caseload_limit_nqsw: 12.0,
             caseload_limit_standard: 18.0,
             targets: default_targets(),
+            milestones: Vec::new(),
+            events: Vec::new(),
         }
     }
 }
@@ -117,7 +142,7 @@ impl Settings {
             .try_fold(&mut json, |node, key| node.get_mut(*key))
             .ok_or_else(|| {
                 format!(
-                    "'{name}' is not a setting; settings are council_name, standard_hours, pseudonymise, caseload_limit_nqsw, caseload_limit_standard and targets.METRIC (or targets.METRIC.better = lower|higher)"
+                    "'{name}' is not a setting; settings are council_name, standard_hours, pseudonymise, caseload_limit_nqsw, caseload_limit_standard, targets.METRIC (or targets.METRIC.better = lower|higher), milestones and events (as JSON lists)"
                 )
             })?;
         *slot = parsed;
@@ -134,6 +159,29 @@ impl Settings {
         }
         if self.caseload_limit_nqsw < 0.0 || self.caseload_limit_standard < 0.0 {
             return Err("caseload limits cannot be negative".into());
+        }
+        for m in &self.milestones {
+            if !crate::metrics::METRICS.contains(&m.metric.as_str()) {
+                return Err(format!("milestone: '{}' is not a metric", m.metric));
+            }
+            if m.by <= m.from {
+                return Err(format!(
+                    "milestone for {}: 'by' ({}) must be after 'from' ({})",
+                    m.metric, m.by, m.from
+                ));
+            }
+            if !m.value.is_finite() {
+                return Err(format!(
+                    "milestone for {}: the value must be a number",
+                    m.metric
+                ));
+            }
+        }
+        if let Some(e) = self.events.iter().find(|e| e.label.trim().is_empty()) {
+            return Err(format!(
+                "the event on {} needs a label",
+                e.date.format("%d/%m/%Y")
+            ));
         }
         Ok(())
     }
@@ -159,5 +207,27 @@ mod tests {
             s.caseload_limit_standard, 20.0,
             "a failed set changes nothing"
         );
+    }
+
+    #[test]
+    fn milestones_and_events_are_set_as_json_and_checked() {
+        let mut s = Settings::default();
+        s.set(r#"milestones=[{"metric":"agency_rate_pct","from":"2025-10","by":"2026-03","value":15}]"#)
+            .unwrap();
+        assert_eq!(s.milestones[0].by.to_string(), "2026-03");
+        s.set(r#"events=[{"date":"2026-02-10","label":"Ofsted inspection"}]"#)
+            .unwrap();
+        assert_eq!(s.events[0].label, "Ofsted inspection");
+        let before = s.clone();
+        assert!(
+            s.set(r#"milestones=[{"metric":"nope","from":"2025-10","by":"2026-03","value":1}]"#)
+                .is_err()
+        );
+        assert!(s.set(r#"milestones=[{"metric":"agency_rate_pct","from":"2026-03","by":"2026-03","value":1}]"#).is_err());
+        assert!(
+            s.set(r#"events=[{"date":"2026-02-10","label":" "}]"#)
+                .is_err()
+        );
+        assert_eq!(s, before, "a refused setting changes nothing");
     }
 }

@@ -63,6 +63,8 @@ pub struct Chart<'a> {
     /// England's figure per reporting year (to 30 September).
     pub england: Vec<(i32, f64)>,
     pub selected: Option<Month>,
+    pub trajectory: Vec<(Month, f64)>,
+    pub events: Vec<(Month, String)>,
 }
 
 pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
@@ -108,6 +110,7 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
         _ => Vec::new(),
     };
     plot.show(ui, |p| {
+        reference_marks(p, &t.trajectory, &t.events, 2.0);
         if let Some(target) = t.target {
             p.hline(
                 HLine::new("Target", target.value)
@@ -155,6 +158,38 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
         );
         p.points(Points::new(t.kpi.title, points).radius(2.5).color(accent));
     });
+}
+
+/// The planned trajectory (a line with its milestones marked) and the
+/// dated events (labelled vertical lines), on the dashboard and in meetings.
+fn reference_marks(
+    p: &mut egui_plot::PlotUi,
+    trajectory: &[(Month, f64)],
+    events: &[(Month, String)],
+    width: f32,
+) {
+    let green = color(crate::report::chart::PLAN);
+    for run in trajectory.split(|p| !p.1.is_finite()) {
+        let pts: Vec<[f64; 2]> = run.iter().map(|(m, v)| [x_of(*m), *v]).collect();
+        p.line(
+            Line::new("Planned trajectory", pts.clone())
+                .color(green)
+                .width(width),
+        );
+        p.points(
+            Points::new("Planned trajectory", pts[1.min(pts.len())..].to_vec())
+                .shape(egui_plot::MarkerShape::Square)
+                .radius(width * 1.5)
+                .color(green),
+        );
+    }
+    for (m, label) in events {
+        p.vline(
+            VLine::new(label.as_str(), x_of(*m))
+                .color(egui::Color32::GRAY)
+                .style(egui_plot::LineStyle::dashed_dense()),
+        );
+    }
 }
 
 fn color(c: crate::report::chart::Rgb) -> egui::Color32 {
@@ -220,6 +255,7 @@ pub fn show_spec(
                     .color(color(crate::report::chart::ENGLAND)),
             );
         }
+        reference_marks(p, &spec.trajectory, &spec.events, width);
         for l in &spec.lines {
             let pts: Vec<[f64; 2]> = l.points.iter().map(|(m, v)| [x_of(*m), *v]).collect();
             let mut line = Line::new(l.name.as_str(), pts.clone())

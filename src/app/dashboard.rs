@@ -261,6 +261,13 @@ pub fn show(
                                 target,
                                 england,
                                 selected: Some(month),
+                                trajectory: crate::report::chart::trajectory(
+                                    &model.metrics,
+                                    group,
+                                    k.metric,
+                                    &model.settings,
+                                ),
+                                events: crate::report::chart::events(&model.settings, start, None),
                             },
                             190.0,
                         );

@@ -193,6 +193,8 @@ fn chart(model: &Model, ui_state: &ScenarioUi, path: &Path, metric: &str) -> Cha
         england: Vec::new(),
         as_at: start.map(|s| s - 1),
         notes: Vec::new(),
+        trajectory: Vec::new(),
+        events: crate::report::chart::events(&model.settings, start.map(|s| s - 24), None),
     }
 }
 

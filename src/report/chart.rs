@@ -3,7 +3,7 @@
 //! image files and the PDF (here), egui_plot for meeting mode on screen.
 
 use super::measures::{Unit, measure};
-use super::suppress;
+use super::suppress::{self, Shown};
 use super::trend::{self, Outlook};
 use crate::metrics::table::{Group, MetricTable};
 use crate::month::Month;
@@ -31,6 +31,7 @@ pub const PALETTE: [Rgb; 8] = [
 pub const TARGET: Rgb = [0, 150, 80];
 pub const ENGLAND: Rgb = [150, 90, 200];
 pub const TREND: Rgb = [230, 120, 30];
+pub const PLAN: Rgb = [0, 120, 120];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stroke {
@@ -67,6 +68,53 @@ pub struct ChartSpec {
     pub as_at: Option<Month>,
     /// Source, suppression and similar notes under the chart.
     pub notes: Vec<String>,
+    /// The improvement plan's planned path (see `Settings::milestones`).
+    pub trajectory: Vec<(Month, f64)>,
+    /// Dated events, marked at their month.
+    pub events: Vec<(Month, String)>,
+}
+
+/// The planned path of `metric` for `group`: each milestone's line from the
+/// figure at its `from` month (or the previous milestone's value, when one
+/// ends there) to its value at `by`.
+pub fn trajectory(
+    table: &MetricTable,
+    group: &Group,
+    metric: &str,
+    settings: &Settings,
+) -> Vec<(Month, f64)> {
+    let mut ms: Vec<&crate::settings::Milestone> = settings
+        .milestones
+        .iter()
+        .filter(|m| m.metric == metric)
+        .collect();
+    ms.sort_by_key(|m| m.by);
+    let mut out: Vec<(Month, f64)> = Vec::new();
+    for m in ms {
+        let chained = out.last().is_some_and(|(at, _)| *at == m.from);
+        if !chained {
+            let Shown::Value(v) = suppress::shown(table, m.from, group, metric) else {
+                continue;
+            };
+            if !out.is_empty() {
+                // A gap between plans: a break in the line, drawn as NaN.
+                out.push((m.from, f64::NAN));
+            }
+            out.push((m.from, v));
+        }
+        out.push((m.by, m.value));
+    }
+    out
+}
+
+/// Events between `from` and `to` (all when either is open).
+pub fn events(settings: &Settings, from: Option<Month>, to: Option<Month>) -> Vec<(Month, String)> {
+    settings
+        .events
+        .iter()
+        .map(|e| (Month::of(e.date), e.label.clone()))
+        .filter(|(m, _)| from.is_none_or(|f| *m >= f) && to.is_none_or(|t| *m <= t))
+        .collect()
 }
 
 pub const SOURCE: &str = "Source: Keel, from the council's HR extracts; England: DfE children's social work workforce statistics";
@@ -168,6 +216,11 @@ impl ChartSpec {
             },
             as_at,
             notes,
+            trajectory: groups
+                .first()
+                .map(|g| trajectory(table, g, metric, settings))
+                .unwrap_or_default(),
+            events: events(settings, lo, hi.max(to)),
         })
     }
 
@@ -235,6 +288,8 @@ impl ChartSpec {
                 month,
                 scenarios.first().map_or(0, |(_, p)| p.runs)
             )],
+            trajectory: Vec::new(),
+            events: events(settings, Some(month - 24), None),
         }
     }
 
@@ -245,7 +300,8 @@ impl ChartSpec {
             .iter()
             .flat_map(|l| l.points.iter().map(|p| p.0))
             .chain(self.bands.iter().flat_map(|b| b.points.iter().map(|p| p.0)))
-            .chain(self.england.iter().map(|p| p.0));
+            .chain(self.england.iter().map(|p| p.0))
+            .chain(self.trajectory.iter().map(|p| p.0));
         let (mut lo, mut hi) = (None::<Month>, None::<Month>);
         for x in xs {
             lo = Some(lo.map_or(x, |l| l.min(x)));
@@ -262,6 +318,7 @@ impl ChartSpec {
             .flat_map(|l| l.points.iter().map(|p| p.1))
             .chain(self.bands.iter().flat_map(|b| b.points.iter().map(|p| p.2)))
             .chain(self.england.iter().map(|p| p.1))
+            .chain(self.trajectory.iter().map(|p| p.1))
             .chain(self.target);
         let top = ys.fold(0.0_f64, |a, b| if b.is_finite() { a.max(b) } else { a });
         if top <= 0.0 {
@@ -424,6 +481,46 @@ fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> 
             .map_err(err)?
             .label("England (September)")
             .legend(move |(x, y)| Circle::new((x + 15, y), r as i32 / 2 + 3, color.filled()));
+    }
+    if !spec.trajectory.is_empty() {
+        let style = rgb(PLAN).stroke_width(px(4.0));
+        // NaN marks a break between plans: draw each run separately.
+        let runs = spec.trajectory.split(|p| !p.1.is_finite());
+        for (i, run) in runs.enumerate() {
+            let pts: Vec<(i32, f64)> = run.iter().map(|p| (p.0.0, p.1)).collect();
+            let drawn = chart
+                .draw_series(LineSeries::new(pts.clone(), style))
+                .map_err(err)?;
+            if i == 0 {
+                drawn
+                    .label("Planned trajectory")
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], style));
+            }
+            chart
+                .draw_series(pts.iter().skip(1).map(|p| {
+                    EmptyElement::at(*p) + Rectangle::new([(-6, -6), (6, 6)], rgb(PLAN).filled())
+                }))
+                .map_err(err)?;
+        }
+    }
+    let top = spec.y_max();
+    for (m, label) in &spec.events {
+        let grey = RGBColor(110, 110, 110);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(m.0, 0.0), (m.0, top)],
+                px(10.0),
+                px(8.0),
+                grey.stroke_width(px(3.0)),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (m.0, top * 0.97),
+                TextStyle::from(font(24.0)).color(&grey),
+            )))
+            .map_err(err)?;
     }
     for l in &spec.lines {
         let color = rgb(l.color);

@@ -408,3 +408,49 @@ fn exports_hold_the_metrics_table_as_csv_and_xlsx() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains(".csv or .xlsx"));
 }
+
+#[test]
+fn milestones_and_events_appear_on_chart_images() {
+    let (dir, ws) = fixture();
+    let out = keel(&[
+        "settings",
+        "--workspace",
+        &ws,
+        "--set",
+        r#"milestones=[{"metric":"caseload_per_fte","from":"2026-07","by":"2026-12","value":8}]"#,
+        "--set",
+        r#"events=[{"date":"2026-08-14","label":"Ofsted inspection"}]"#,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = dir.path().join("plan.svg");
+    let out = keel(&[
+        "chart",
+        "--workspace",
+        &ws,
+        "--metric",
+        "caseload_per_fte",
+        "--out",
+        &svg.display().to_string(),
+        "--width",
+        "800",
+        "--height",
+        "450",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        s.contains("Planned trajectory"),
+        "the plan is in the legend"
+    );
+    assert!(s.contains("Ofsted inspection"), "the event is labelled");
+
+    let out = keel(&[
+        "settings",
+        "--workspace",
+        &ws,
+        "--set",
+        r#"milestones=[{"metric":"caseload_per_fte","from":"2026-12","by":"2026-07","value":8}]"#,
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("must be after"), "{}", stderr(&out));
+}
