@@ -65,6 +65,8 @@ pub struct Chart<'a> {
     pub selected: Option<Month>,
     pub trajectory: Vec<(Month, f64)>,
     pub events: Vec<(Month, String)>,
+    /// Published reference figures by DfE year (to September).
+    pub benchmarks: Vec<(String, Vec<(i32, f64)>, crate::report::chart::Rgb)>,
 }
 
 pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
@@ -125,6 +127,26 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
                     .color(egui::Color32::GRAY)
                     .allow_hover(false),
             );
+        }
+        for (name, pts, c) in &t.benchmarks {
+            let pts: Vec<[f64; 2]> = match (t.series.first(), t.series.last()) {
+                (Some((a, _)), Some((b, _))) => pts
+                    .iter()
+                    .filter_map(|(y, v)| {
+                        let m = Month::new(*y, 9)?;
+                        (m >= *a - 12 && m <= *b).then_some([x_of(m), *v])
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if !pts.is_empty() {
+                p.points(
+                    Points::new(name.as_str(), pts)
+                        .radius(4.0)
+                        .shape(egui_plot::MarkerShape::Square)
+                        .color(color(*c)),
+                );
+            }
         }
         if !england.is_empty() {
             p.points(

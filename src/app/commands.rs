@@ -114,6 +114,31 @@ impl KeelApp {
                 }
             }
             Command::SaveChart { metric, path } => self.save_chart(&metric, path),
+            Command::PickBenchmark => {
+                if let Some(f) = rfd::FileDialog::new()
+                    .set_title("Choose a DfE workforce indicators or statistical neighbours CSV")
+                    .add_filter("CSV", &["csv"])
+                    .pick_file()
+                {
+                    self.commands.push(Command::ImportBenchmark(f));
+                }
+            }
+            Command::ImportBenchmark(file) => {
+                self.start_write("Importing the benchmark file", move |ws| {
+                    let mut source = crate::benchmark::read_source(&file)?;
+                    let r = ws
+                        .import_benchmark(&mut source, &file)
+                        .map_err(|e| e.to_string())?;
+                    Ok(format!(
+                        "Imported {} ({}, {} rows, {} warnings)",
+                        r.file,
+                        r.kind.name(),
+                        r.rows_read,
+                        r.warnings
+                    ))
+                });
+            }
+            Command::ChooseCouncil(query) => self.choose_council(query),
             Command::ExportMetrics(path) => self.export_metrics(path),
             Command::WriteReport(path) => self.write_report(path),
             Command::StartMeeting => self.start_meeting(ctx),
@@ -133,6 +158,22 @@ impl KeelApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
             }
         }
+    }
+
+    fn choose_council(&mut self, query: String) {
+        let Some((ind, sn)) = self.model.as_ref().and_then(|m| m.benchmark_data.clone()) else {
+            return;
+        };
+        if query.is_empty() || self.running.bench.is_some() {
+            return;
+        }
+        self.persisted.council = query.clone();
+        let dfe: Vec<&'static str> = super::benchmarks::measures().iter().map(|m| m.1).collect();
+        self.running.bench = Some(Job::spawn(
+            "Comparing with the council",
+            self.ctx.clone(),
+            move |_| crate::benchmark::view::council_view(&ind, sn.as_ref(), &query, &dfe),
+        ));
     }
 
     /// Run output work (rendering, writing files) off the UI thread.

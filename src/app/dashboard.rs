@@ -157,7 +157,7 @@ pub fn show(
     model: &Model,
     month: Month,
     group: &Group,
-    dark: bool,
+    (dark, bench): (bool, Option<&crate::benchmark::view::CouncilView>),
     (range, image_size): (&mut Range, &mut ImageSize),
     cmds: &mut Vec<Command>,
 ) {
@@ -268,6 +268,7 @@ pub fn show(
                                     &model.settings,
                                 ),
                                 events: crate::report::chart::events(&model.settings, start, None),
+                                benchmarks: references(bench, k, group),
                             },
                             190.0,
                         );
@@ -281,4 +282,35 @@ pub fn show(
                 ui.add_space(8.0);
             }
         });
+}
+
+/// The council's published figures, its region and its neighbours' median
+/// for a headline measure, once a council is chosen (whole service only:
+/// they are whole-service figures).
+fn references(
+    bench: Option<&crate::benchmark::view::CouncilView>,
+    k: &Kpi,
+    group: &Group,
+) -> Vec<(String, Vec<(i32, f64)>, crate::report::chart::Rgb)> {
+    use crate::report::chart::PALETTE;
+    let (Some(view), Some(dfe), crate::metrics::GroupKind::All) = (bench, k.england, group.kind)
+    else {
+        return Vec::new();
+    };
+    let Some(m) = view.measure(dfe) else {
+        return Vec::new();
+    };
+    vec![
+        (
+            format!("{} (published)", view.council.name),
+            m.council.clone(),
+            PALETTE[0],
+        ),
+        ("Region".into(), m.region.clone(), PALETTE[1]),
+        (
+            "Neighbours' median".into(),
+            m.neighbours_median.clone(),
+            PALETTE[2],
+        ),
+    ]
 }

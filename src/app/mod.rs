@@ -5,6 +5,7 @@
 //! model and push [`state::Command`]s; the shell applies them after the
 //! frame, which is the only place that opens dialogs or starts jobs.
 
+mod benchmarks;
 mod charts;
 mod commands;
 mod dashboard;
@@ -61,6 +62,8 @@ struct Running {
     calibrate: Option<Job<scenarios::Calibrated>>,
     simulate: Option<Job<scenarios::Simulated>>,
     compare: Option<Job<scenarios::Compared>>,
+    /// The chosen council's benchmark series.
+    bench: Option<Job<Result<crate::benchmark::view::CouncilView, String>>>,
     /// Scenario projections for meeting slides.
     project: Option<Job<(meeting::Projections, Vec<String>)>>,
 }
@@ -82,6 +85,8 @@ pub struct KeelApp {
     fullscreen: bool,
     meeting: Option<meeting::Meeting>,
     scenario_ui: Option<scenarios::ScenarioUi>,
+    /// The council compared with, once computed.
+    bench_view: Option<Result<crate::benchmark::view::CouncilView, String>>,
     /// The pack being edited in the Meeting view, with the saved
     /// scenarios it can show (both read when the view opens).
     pack_draft: Option<(crate::report::pack::Pack, Vec<String>)>,
@@ -113,6 +118,7 @@ impl KeelApp {
             fullscreen: false,
             meeting: None,
             scenario_ui: None,
+            bench_view: None,
             pack_draft: None,
             title: String::new(),
             ctx: None,
@@ -137,6 +143,7 @@ impl KeelApp {
             && self.running.calibrate.is_none()
             && self.running.simulate.is_none()
             && self.running.compare.is_none()
+            && self.running.bench.is_none()
             && (self.model.is_some() || self.load_error.is_some())
     }
 

@@ -9,6 +9,7 @@ pub use crate::metrics::table::MetricTable;
 use crate::month::Month;
 use crate::settings::Settings;
 use crate::workspace::{ImportRecord, Workspace};
+use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 
 /// What one load of the workspace produced.
@@ -20,6 +21,9 @@ pub struct Model {
     pub imports: Vec<ImportRecord>,
     pub metrics: MetricTable,
     pub findings: Vec<Finding>,
+    pub benchmarks_held: Vec<crate::workspace::manifest::BenchmarkRecord>,
+    /// The latest DfE indicators and neighbours imported, if any.
+    pub benchmark_data: Option<(DataFrame, Option<DataFrame>)>,
 }
 
 impl Model {
@@ -79,7 +83,21 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
             (table, findings)
         }
     };
+    use crate::benchmark::SourceKind;
+    let indicators = ws
+        .load_benchmark(SourceKind::Indicators)
+        .map_err(|e| e.to_string())?;
+    let benchmark_data = match indicators {
+        Some(ind) => Some((
+            ind,
+            ws.load_benchmark(SourceKind::Neighbours)
+                .map_err(|e| e.to_string())?,
+        )),
+        None => None,
+    };
     Ok(Model {
+        benchmarks_held: ws.manifest().benchmarks.clone(),
+        benchmark_data,
         root: root.to_path_buf(),
         sample,
         settings: ws.settings().clone(),

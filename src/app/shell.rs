@@ -53,6 +53,10 @@ impl KeelApp {
         if let Some(done) = take_done(&mut self.running.load) {
             match done.and_then(|r| r) {
                 Ok(model) => {
+                    let council = self.persisted.council.trim().to_string();
+                    if !council.is_empty() && model.benchmark_data.is_some() {
+                        self.commands.push(Command::ChooseCouncil(council));
+                    }
                     let months = &model.metrics.months;
                     // Keep the month the user chose if it is still held.
                     if self.month.is_none_or(|m| !months.contains(&m)) {
@@ -73,6 +77,9 @@ impl KeelApp {
                 Ok(files) => self.pending.extend(files),
                 Err(e) => self.notice = Some(Notice::Error(e)),
             }
+        }
+        if let Some(done) = take_done(&mut self.running.bench) {
+            self.bench_view = Some(done.and_then(|r| r));
         }
         if let Some(done) = take_done(&mut self.running.output) {
             self.notice = Some(match done.and_then(|r| r) {
@@ -107,6 +114,7 @@ impl KeelApp {
             .or_else(|| r.output.as_ref().map(|j| j.status()))
             .or_else(|| r.calibrate.as_ref().map(|j| j.status()))
             .or_else(|| r.compare.as_ref().map(|j| j.status()))
+            .or_else(|| r.bench.as_ref().map(|j| j.status()))
     }
 
     /// Keys in meeting mode: slides move, Esc leaves; nothing else works.
@@ -342,7 +350,7 @@ impl KeelApp {
                 model,
                 month,
                 &self.group,
-                dark,
+                (dark, self.bench_view.as_ref().and_then(|b| b.as_ref().ok())),
                 (&mut self.persisted.range, &mut self.persisted.image_size),
                 cmds,
             ),
@@ -360,6 +368,14 @@ impl KeelApp {
                 import_view::show(ui, &mut self.pending, self.running.read.is_some(), cmds)
             }
             (View::History, _) => history::show(ui, model, cmds),
+            (View::Benchmarks, _) => super::benchmarks::show(
+                ui,
+                model,
+                &mut self.persisted.council,
+                self.bench_view.as_ref(),
+                self.running.bench.is_some(),
+                cmds,
+            ),
             (View::Scenarios, _) => {
                 let busy = self.running.simulate.is_some();
                 let st = self.scenario_ui.get_or_insert_with(|| {

@@ -18,18 +18,20 @@ pub enum View {
     Import,
     History,
     Quality,
+    Benchmarks,
     Scenarios,
     Meeting,
     Settings,
 }
 
 impl View {
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Dashboard,
         View::Teams,
         View::Import,
         View::History,
         View::Quality,
+        View::Benchmarks,
         View::Scenarios,
         View::Meeting,
         View::Settings,
@@ -42,6 +44,7 @@ impl View {
             View::Import => "Import",
             View::History => "History",
             View::Quality => "Data quality",
+            View::Benchmarks => "Benchmarks",
             View::Scenarios => "Scenarios",
             View::Meeting => "Meeting",
             View::Settings => "Settings",
@@ -93,6 +96,8 @@ pub struct Persisted {
     pub profiles: Vec<PathBuf>,
     /// Pixel size of saved chart images.
     pub image_size: ImageSize,
+    /// The council the benchmarks compare with (name or code).
+    pub council: String,
 }
 
 /// Sizes offered for saved chart images.
@@ -175,6 +180,11 @@ pub enum Command {
     /// Write the board report for the selected month and group (with the
     /// meeting pack's scenarios).
     WriteReport(Option<PathBuf>),
+    /// Choose a DfE benchmark file with the native dialog, then import it.
+    PickBenchmark,
+    ImportBenchmark(PathBuf),
+    /// Compare with this council (name or code) and remember it.
+    ChooseCouncil(String),
     /// Open a saved scenario in the scenario view.
     OpenScenario(String),
     /// Save the scenario being edited under its name.

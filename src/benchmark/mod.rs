@@ -6,6 +6,7 @@
 //! release with more or fewer measures needs no code change.
 
 pub mod england;
+pub mod view;
 
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};

@@ -654,3 +654,44 @@ fn the_scenario_view_follows_its_levers_saves_and_compares() {
             .any(|t| t.contains("First month on target"))
     );
 }
+
+#[test]
+fn the_benchmarks_view_compares_the_chosen_council_and_remembers_it() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dfe");
+    let indicators = shared.join("csww_indicators_2017_to_2025.csv");
+    let neighbours = shared.join("sn_model_2025_wide.csv");
+    assert!(
+        indicators.is_file() && neighbours.is_file(),
+        "the DfE open data is absent: {} is needed by this test (CI provides ../shared/data/dfe)",
+        shared.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root);
+    h.get_by_label("Benchmarks").click();
+    h.run();
+    assert!(
+        texts(&h)
+            .iter()
+            .any(|t| t.starts_with("No DfE indicators imported yet"))
+    );
+    h.state_mut().command(Command::ImportBenchmark(indicators));
+    wait_idle(&mut h);
+    h.state_mut().command(Command::ImportBenchmark(neighbours));
+    wait_idle(&mut h);
+    h.state_mut()
+        .command(Command::ChooseCouncil("Bristol, City of".into()));
+    wait_idle(&mut h);
+    let shown = texts(&h);
+    assert!(
+        shown
+            .iter()
+            .any(|t| t == "Bristol, City of · region South West · 10 statistical neighbours"),
+        "{shown:?}"
+    );
+    // A council that is not in the file says so, with nothing drawn.
+    h.state_mut()
+        .command(Command::ChooseCouncil("no such council".into()));
+    wait_idle(&mut h);
+    assert!(texts(&h).iter().any(|t| t.starts_with("no council called")));
+}
