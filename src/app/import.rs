@@ -24,6 +24,8 @@ pub struct Pending {
     pub types: BTreeMap<String, EmploymentType>,
     /// The saved profile applied automatically, if any.
     pub applied: Option<String>,
+    /// The first rows as written in the file (names masked).
+    pub preview: Vec<Vec<String>>,
 }
 
 impl Pending {
@@ -126,7 +128,10 @@ pub fn read_all(
                     return pending;
                 }
             }
+            let preview =
+                crate::extract::preview::first_rows(&path, None, profile.as_ref(), &headers, 5);
             Pending {
+                preview,
                 applied: None,
                 file_name,
                 outcome,

@@ -212,6 +212,33 @@ fn file_card(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Comm
             ui.label("Correct the file and read it again, or map its headers below.");
         }
     }
+    if !p.preview.is_empty() {
+        egui::CollapsingHeader::new(format!(
+            "First {} rows, as written in the file",
+            p.preview.len()
+        ))
+        .id_salt(("preview", idx))
+        .show(ui, |ui| {
+            egui::ScrollArea::horizontal()
+                .id_salt(("preview scroll", idx))
+                .show(ui, |ui| {
+                    egui::Grid::new(("preview grid", idx))
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for (h, _) in &p.headers {
+                                ui.strong(h);
+                            }
+                            ui.end_row();
+                            for row in &p.preview {
+                                for v in row {
+                                    ui.label(v);
+                                }
+                                ui.end_row();
+                            }
+                        });
+                });
+        });
+    }
     egui::CollapsingHeader::new(format!("Headers ({})", p.headers.len()))
         .id_salt(("headers", idx))
         .default_open(

@@ -6,6 +6,7 @@
 pub mod fields;
 pub mod parse;
 pub mod plan;
+pub mod preview;
 pub mod profile;
 pub mod reader;
 pub mod values;

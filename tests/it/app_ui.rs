@@ -695,3 +695,36 @@ fn the_benchmarks_view_compares_the_chosen_council_and_remembers_it() {
     wait_idle(&mut h);
     assert!(texts(&h).iter().any(|t| t.starts_with("no council called")));
 }
+
+#[test]
+fn the_import_view_previews_the_first_rows_with_names_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let file = dir.path().join("november.csv");
+    let mut csv = String::from("Employee Number,Full Name,Team,FTE,Contract Type,Extract Date\n");
+    for i in 0..40 {
+        csv.push_str(&format!(
+            "77{i:03},Jo Bloggs{i},MASH,0.8,Permanent,30/11/2026\n"
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let mut h = harness(root);
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(vec![file]));
+    wait_idle(&mut h);
+    h.get_by_label("First 5 rows, as written in the file")
+        .click();
+    h.run();
+    let shown = texts(&h);
+    assert!(
+        shown.iter().any(|t| t == "77004"),
+        "the fifth row is shown: {shown:?}"
+    );
+    assert!(!shown.iter().any(|t| t == "77005"), "only five rows");
+    assert!(shown.iter().any(|t| t == keel::extract::preview::MASK));
+    assert!(
+        !shown.iter().any(|t| t.contains("Bloggs")),
+        "a name is on screen"
+    );
+}
