@@ -54,6 +54,9 @@ fn month_marks(input: GridInput) -> Vec<GridMark> {
     out
 }
 
+/// A published reference series: its name, (DfE year, value), colour.
+pub type Reference = (String, Vec<(i32, f64)>, crate::report::chart::Rgb);
+
 pub struct Chart<'a> {
     pub kpi: &'a Kpi,
     /// The months to draw (already cut to the chosen range).
@@ -66,7 +69,7 @@ pub struct Chart<'a> {
     pub trajectory: Vec<(Month, f64)>,
     pub events: Vec<(Month, String)>,
     /// Published reference figures by DfE year (to September).
-    pub benchmarks: Vec<(String, Vec<(i32, f64)>, crate::report::chart::Rgb)>,
+    pub benchmarks: Vec<Reference>,
 }
 
 pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {

@@ -48,6 +48,16 @@ impl KeelApp {
                 }
             }
             Command::ClearPending => self.pending.clear(),
+            Command::CancelRead => {
+                // The reading thread finishes on its own and its result is
+                // dropped with the job: reading stores nothing, so there is
+                // nothing to undo.
+                if self.running.read.take().is_some() {
+                    self.notice = Some(Notice::Info(
+                        "Reading cancelled; nothing was stored.".into(),
+                    ));
+                }
+            }
             Command::Import { replace } => self.import(replace),
             Command::AskUndo => {
                 if self.model.as_ref().is_some_and(|m| m.can_undo()) {

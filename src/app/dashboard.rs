@@ -291,7 +291,7 @@ fn references(
     bench: Option<&crate::benchmark::view::CouncilView>,
     k: &Kpi,
     group: &Group,
-) -> Vec<(String, Vec<(i32, f64)>, crate::report::chart::Rgb)> {
+) -> Vec<charts::Reference> {
     use crate::report::chart::PALETTE;
     let (Some(view), Some(dfe), crate::metrics::GroupKind::All) = (bench, k.england, group.kind)
     else {

@@ -100,7 +100,10 @@ pub fn read_all(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| path.display().to_string());
-            progress.set(format!("Reading {file_name} ({} of {n})…", i + 1));
+            let size = std::fs::metadata(&path).map_or(String::new(), |m| {
+                format!("{:.1} MB, ", m.len() as f64 / 1_000_000.0)
+            });
+            progress.set(format!("Reading {file_name} ({size}{} of {n})…", i + 1));
             let opts = ReadOptions {
                 profile: profile.as_ref(),
                 standard_hours,

@@ -26,6 +26,7 @@ pub struct Job<T> {
     pub name: &'static str,
     progress: Progress,
     rx: mpsc::Receiver<T>,
+    started: std::time::Instant,
 }
 
 impl<T: Send + 'static> Job<T> {
@@ -51,7 +52,12 @@ impl<T: Send + 'static> Job<T> {
             // Spawning only fails when the OS is out of threads; the
             // receiver then reports the job as stopped.
             .ok();
-        Job { name, progress, rx }
+        Job {
+            name,
+            progress,
+            rx,
+            started: std::time::Instant::now(),
+        }
     }
 
     /// `Some` once the job has finished (or died).
@@ -66,12 +72,20 @@ impl<T: Send + 'static> Job<T> {
         }
     }
 
+    /// What the job is doing, with the seconds it has run once that is
+    /// long enough to wonder.
     pub fn status(&self) -> String {
         let p = self.progress.get();
-        if p.is_empty() {
+        let text = if p.is_empty() {
             format!("{}…", self.name)
         } else {
             p
+        };
+        let secs = self.started.elapsed().as_secs();
+        if secs >= 2 {
+            format!("{text} ({secs} s)")
+        } else {
+            text
         }
     }
 }

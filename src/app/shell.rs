@@ -260,6 +260,14 @@ impl KeelApp {
             if let Some(busy) = self.busy() {
                 ui.spinner();
                 ui.label(busy);
+                if self.running.read.is_some()
+                    && ui
+                        .button("Cancel")
+                        .on_hover_text("Stop reading these files; nothing is stored until you import")
+                        .clicked()
+                {
+                    self.commands.push(Command::CancelRead);
+                }
                 ui.separator();
             }
             match &self.notice {

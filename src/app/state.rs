@@ -148,6 +148,8 @@ pub enum Command {
         replace: bool,
     },
     ClearPending,
+    /// Stop waiting for the files being read (nothing is stored by reading).
+    CancelRead,
     /// Ask to confirm undoing the last import.
     AskUndo,
     Undo,

@@ -728,3 +728,49 @@ fn the_import_view_previews_the_first_rows_with_names_masked() {
         "a name is on screen"
     );
 }
+
+#[test]
+fn reading_can_be_cancelled_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let before = Workspace::open(&root).unwrap().manifest().imports.len();
+    let file = dir.path().join("big.csv");
+    let mut csv = String::from("Employee Number,Team,FTE,Contract Type,Extract Date\n");
+    // Big enough that reading (unoptimised, in tests) outlasts the cancel.
+    for i in 0..500_000 {
+        csv.push_str(&format!("{i},MASH,1.0,Permanent,30/11/2026\n"));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let mut h = harness(root.clone());
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(vec![file]));
+    h.step();
+    assert!(!h.state().is_idle(), "reading is under way");
+    // The reading thread names the file as soon as it starts on it.
+    let start = Instant::now();
+    while !texts(&h).iter().any(|t| t.starts_with("Reading big.csv (")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "no progress shown: {:?}",
+            texts(&h)
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
+    h.get_by_label("Cancel").click();
+    wait_idle(&mut h);
+    assert!(
+        texts(&h)
+            .iter()
+            .any(|t| t == "Reading cancelled; nothing was stored.")
+    );
+    assert!(
+        !texts(&h).iter().any(|t| t == "big.csv"),
+        "no file waits to be imported"
+    );
+    assert_eq!(
+        Workspace::open(&root).unwrap().manifest().imports.len(),
+        before
+    );
+}
