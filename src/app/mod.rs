@@ -248,7 +248,7 @@ pub fn run(root: PathBuf) -> Result<(), String> {
         viewport: egui::ViewportBuilder::default()
             .with_title(shell::title_for(&root, false))
             .with_app_id("uk.keel.Keel")
-            .with_inner_size([1280.0, 800.0])
+            .with_inner_size([1280.0, 720.0])
             .with_min_inner_size([960.0, 600.0]),
         ..Default::default()
     };
