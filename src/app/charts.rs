@@ -72,23 +72,29 @@ pub struct Chart<'a> {
     pub benchmarks: Vec<Reference>,
 }
 
-pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
-    let percent = t.kpi.percent;
-    let accent = ui.visuals().hyperlink_color;
-    let plot = Plot::new(id)
+/// A fixed (not draggable or zoomable) plot with months on the x axis.
+fn month_plot(id: &str, height: f32, legend: egui::TextStyle) -> Plot<'static> {
+    Plot::new(id)
         .height(height)
         .legend(
             Legend::default()
                 .position(Corner::LeftBottom)
-                .text_style(egui::TextStyle::Small),
+                .text_style(legend),
         )
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
+        .allow_boxed_zoom(false)
         .include_y(0.0)
         .x_grid_spacer(month_marks)
         .x_axis_formatter(|mark, _| month_label(mark.value))
-        .label_formatter(move |pos| match pos {
+}
+
+pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
+    let percent = t.kpi.percent;
+    let accent = ui.visuals().hyperlink_color;
+    let plot =
+        month_plot(id, height, egui::TextStyle::Small).label_formatter(move |pos| match pos {
             HoverPosition::NearDataPoint {
                 plot_name,
                 position,
@@ -233,21 +239,8 @@ pub fn show_spec(
 ) {
     use crate::report::chart::Stroke;
     let unit = spec.unit;
-    let plot = Plot::new(id)
-        .height(height)
-        .legend(
-            Legend::default()
-                .position(Corner::LeftBottom)
-                .text_style(egui::TextStyle::Body),
-        )
-        .allow_scroll(false)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_boxed_zoom(false)
-        .include_y(0.0)
-        .x_grid_spacer(month_marks)
-        .x_axis_formatter(|mark, _| month_label(mark.value))
-        .y_axis_formatter(move |mark, _| match unit {
+    let plot =
+        month_plot(id, height, egui::TextStyle::Body).y_axis_formatter(move |mark, _| match unit {
             crate::report::measures::Unit::Percent => format!("{:.0}%", mark.value),
             _ => format!("{:.0}", mark.value),
         });

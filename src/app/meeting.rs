@@ -252,8 +252,13 @@ fn scenario_slide(
     for pair in rows {
         ui.columns(2, |cols| {
             for (ui, metric) in cols.iter_mut().zip(pair) {
-                let spec =
-                    ChartSpec::for_scenarios(&model.metrics, &model.settings, one, metric, month);
+                let spec = ChartSpec::for_scenarios(
+                    &model.metrics,
+                    &model.settings,
+                    (one, one[0].0.team.as_deref()),
+                    metric,
+                    month,
+                );
                 ui.label(egui::RichText::new(&spec.title).strong());
                 charts::show_spec(
                     ui,

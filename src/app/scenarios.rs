@@ -9,7 +9,7 @@ use super::model::Model;
 use super::state::Command;
 use crate::metrics::GroupKind;
 use crate::month::Month;
-use crate::report::chart::{Band, ChartSpec, Line, PALETTE, Stroke};
+use crate::report::chart::{ChartSpec, Line, PALETTE, Stroke};
 use crate::report::measures::{Unit, measure};
 use crate::scenario::calibrate::{Calibration, INFORMATIONAL};
 use crate::scenario::compare::{self, DEFAULT_HORIZONS, MAX_SCENARIOS};
@@ -20,16 +20,8 @@ use crate::scenario::simulate::Projection;
 use crate::scenario::{Cohort, metric_index};
 use eframe::egui;
 
-/// Measures the view charts and tabulates (the contract's names).
-pub const MEASURES: [&str; 7] = [
-    "agency_rate_pct",
-    "turnover_rate_12m_pct",
-    "nqsw_share_pct",
-    "vacancy_rate_pct",
-    "caseload_per_fte",
-    "employed_fte",
-    "agency_cost",
-];
+/// Measures the view charts and tabulates.
+use crate::scenario::CONTRACT_MEASURES as MEASURES;
 
 /// What the view's background jobs return.
 pub type Calibrated = (CalKey, Result<Calibration, String>);
@@ -117,85 +109,28 @@ impl ScenarioUi {
     }
 }
 
-fn group_of(s: &Scenario) -> crate::metrics::table::Group {
-    match &s.team {
-        Some(t) => crate::metrics::table::Group {
-            kind: GroupKind::Team,
-            name: t.clone(),
-        },
-        None => crate::metrics::table::Group::all(),
-    }
-}
-
 /// The chart of one measure: actual history, the expected path and, when
 /// the Monte Carlo is done, its median and P10–P90 band.
 fn chart(model: &Model, ui_state: &ScenarioUi, path: &Path, metric: &str) -> ChartSpec {
-    let k = metric_index(metric).unwrap_or(0);
-    let m = measure(metric);
-    let group = group_of(&ui_state.draft);
-    let (history, _) = crate::report::suppress::series(&model.metrics, &group, metric);
-    let start = path.months.first().copied();
-    let history: Vec<(Month, f64)> = history
-        .into_iter()
-        .filter(|(mo, _)| start.is_none_or(|s| *mo < s && *mo >= s - 24))
-        .collect();
-    let finite = |v: f64| v.is_finite().then_some(v);
-    let mut lines = vec![Line {
-        name: "Actual".into(),
-        points: history,
-        color: [40, 40, 40],
-        stroke: Stroke::Solid,
-        markers: false,
-    }];
-    lines.push(Line {
-        name: "Expected path".into(),
-        points: path
-            .months
-            .iter()
-            .zip(&path.values)
-            .filter_map(|(mo, v)| Some((*mo, finite(v[k])?)))
-            .collect(),
-        color: PALETTE[1],
-        stroke: Stroke::Dotted,
-        markers: false,
-    });
-    let mut bands = Vec::new();
-    if let Some((_, p)) = &ui_state.bands {
-        lines.push(Line {
-            name: "Median (P50)".into(),
-            points: p
-                .months
-                .iter()
-                .zip(&p.p50)
-                .filter_map(|(mo, v)| Some((*mo, finite(v[k])?)))
-                .collect(),
-            color: PALETTE[0],
-            stroke: Stroke::Solid,
-            markers: false,
-        });
-        bands.push(Band {
-            name: "P10–P90".into(),
-            points: p
-                .months
-                .iter()
-                .zip(p.p10.iter().zip(&p.p90))
-                .filter_map(|(mo, (lo, hi))| Some((*mo, finite(lo[k])?, finite(hi[k])?)))
-                .collect(),
-            color: PALETTE[0],
-        });
+    let start = path.months.first().copied().unwrap_or(Month(0));
+    let bands = ui_state.bands.as_slice();
+    let scope = (bands, ui_state.draft.team.as_deref());
+    let mut spec =
+        ChartSpec::for_scenarios(&model.metrics, &model.settings, scope, metric, start - 1);
+    spec.title = measure(metric).map_or(metric, |m| m.title).to_string();
+    if let Some(k) = metric_index(metric) {
+        spec.lines.insert(
+            1,
+            Line {
+                name: "Expected path".into(),
+                points: crate::report::chart::path_points(&path.months, &path.values, k),
+                color: PALETTE[1],
+                stroke: Stroke::Dotted,
+                markers: false,
+            },
+        );
     }
-    ChartSpec {
-        title: m.map_or(metric, |m| m.title).to_string(),
-        unit: m.map_or(Unit::Fte, |m| m.unit),
-        lines,
-        bands,
-        target: model.settings.targets.get(metric).map(|t| t.value),
-        england: Vec::new(),
-        as_at: start.map(|s| s - 1),
-        notes: Vec::new(),
-        trajectory: Vec::new(),
-        events: crate::report::chart::events(&model.settings, start.map(|s| s - 24), None),
-    }
+    spec
 }
 
 /// A lever that is either off or a number, as a checkbox and a slider.
@@ -534,7 +469,7 @@ fn horizons_table(ui: &mut egui::Ui, model: &Model, st: &ScenarioUi, path: &Path
                 }
                 let first = rows
                     .as_ref()
-                    .and_then(|r| r.iter().find(|r| r.metric == metric))
+                    .and_then(|r| r.iter().find(|r| r.metric == *metric))
                     .map_or("…".to_string(), |r| r.first_on_target_text());
                 ui.label(first);
                 ui.end_row();
@@ -574,7 +509,9 @@ fn comparison(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi, cmds: &mut 
         return;
     };
     let month = model.latest_month().unwrap_or(Month(0));
-    let mut spec = ChartSpec::for_scenarios(&model.metrics, &model.settings, done, metric, month);
+    let team = done.first().and_then(|(s, _)| s.team.as_deref());
+    let mut spec =
+        ChartSpec::for_scenarios(&model.metrics, &model.settings, (done, team), metric, month);
     spec.title = format!("{} — {}", spec.title, names.join(", "));
     charts::show_spec(ui, "scenario comparison", &spec, 260.0, 2.5);
     let items: Vec<(&str, &Projection)> = done.iter().map(|(s, p)| (s.name.as_str(), p)).collect();

@@ -34,16 +34,8 @@ pub const CHARTED: [&str; 10] = [
     "employed_fte",
 ];
 
-/// Scenario measures compared in the report (the contract's names).
-pub const SCENARIO_MEASURES: [&str; 7] = [
-    "agency_rate_pct",
-    "turnover_rate_12m_pct",
-    "nqsw_share_pct",
-    "vacancy_rate_pct",
-    "caseload_per_fte",
-    "employed_fte",
-    "agency_cost",
-];
+/// Scenario measures compared in the report.
+pub use crate::scenario::CONTRACT_MEASURES as SCENARIO_MEASURES;
 
 /// Chart images are drawn at twice the points they fill, for print.
 const CHART_W: u32 = 1600;
@@ -170,7 +162,14 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, String> {
             .iter()
             .filter(|_| !src.scenarios.is_empty())
             .map(|metric| {
-                ChartSpec::for_scenarios(&src.table, &src.settings, &src.scenarios, metric, month)
+                let team = src.scenarios.first().and_then(|(s, _)| s.team.as_deref());
+                ChartSpec::for_scenarios(
+                    &src.table,
+                    &src.settings,
+                    (&src.scenarios, team),
+                    metric,
+                    month,
+                )
             }),
     );
     let images: Vec<Vec<u8>> = specs
@@ -382,7 +381,7 @@ fn scenario_table(doc: &mut Doc, src: &Source, footer: &str) -> Result<(), Strin
         y -= 14.0;
         for metric in SCENARIO_MEASURES {
             let Some(m) = measure(metric) else { continue };
-            for (i, r) in rows.iter().filter(|r| r.metric == metric).enumerate() {
+            for (i, r) in rows.iter().filter(|r| r.metric == *metric).enumerate() {
                 if y < 60.0 {
                     break;
                 }

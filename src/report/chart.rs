@@ -107,6 +107,43 @@ pub fn trajectory(
     out
 }
 
+/// Measure `k` of a projection as a path: one value per projected month,
+/// months where it is not computable left out.
+pub fn path_points(
+    months: &[Month],
+    values: &[[f64; crate::scenario::model::NM]],
+    k: usize,
+) -> Vec<(Month, f64)> {
+    months
+        .iter()
+        .zip(values)
+        .filter_map(|(mo, v)| v[k].is_finite().then_some((*mo, v[k])))
+        .collect()
+}
+
+/// A scenario's median (P50) line and P10–P90 band for measure `k`.
+pub fn projection_series(name: &str, p: &Projection, k: usize, color: Rgb) -> (Line, Band) {
+    let line = Line {
+        name: format!("{name} (P50)"),
+        points: path_points(&p.months, &p.p50, k),
+        color,
+        stroke: Stroke::Solid,
+        markers: false,
+    };
+    let band = Band {
+        name: format!("{name} P10–P90"),
+        points: p
+            .months
+            .iter()
+            .zip(p.p10.iter().zip(&p.p90))
+            .filter(|(_, (lo, hi))| lo[k].is_finite() && hi[k].is_finite())
+            .map(|(mo, (lo, hi))| (*mo, lo[k], hi[k]))
+            .collect(),
+        color,
+    };
+    (line, band)
+}
+
 /// Events between `from` and `to` (all when either is open).
 pub fn events(settings: &Settings, from: Option<Month>, to: Option<Month>) -> Vec<(Month, String)> {
     settings
@@ -224,22 +261,28 @@ impl ChartSpec {
         })
     }
 
-    /// History of the whole service, then each scenario's median and band.
+    /// The last 24 months of `team`'s history (or the whole service's),
+    /// then each scenario's median and band.
     pub fn for_scenarios(
         table: &MetricTable,
         settings: &Settings,
-        scenarios: &[(Scenario, Projection)],
+        (scenarios, team): (&[(Scenario, Projection)], Option<&str>),
         metric: &str,
         month: Month,
     ) -> ChartSpec {
         let m = measure(metric).map_or((metric, Unit::Fte), |m| (m.title, m.unit));
-        let all = Group::all();
-        let (history, _) = suppress::series(table, &all, metric);
+        let group = match team {
+            Some(team) => Group {
+                kind: crate::metrics::GroupKind::Team,
+                name: team.to_string(),
+            },
+            None => Group::all(),
+        };
+        let (history, _) = suppress::series(table, &group, metric);
         let history: Vec<(Month, f64)> = history
             .into_iter()
             .filter(|(mo, _)| *mo <= month && *mo > month - 24)
             .collect();
-        let k = crate::scenario::metric_index(metric);
         let mut lines = vec![Line {
             name: "Actual".into(),
             points: history,
@@ -248,32 +291,12 @@ impl ChartSpec {
             markers: false,
         }];
         let mut bands = Vec::new();
-        for (i, (s, p)) in scenarios.iter().enumerate() {
-            let Some(k) = k else { continue };
-            let color = PALETTE[i % PALETTE.len()];
-            let finite = |v: f64| v.is_finite().then_some(v);
-            lines.push(Line {
-                name: format!("{} (P50)", s.name),
-                points: p
-                    .months
-                    .iter()
-                    .zip(&p.p50)
-                    .filter_map(|(mo, r)| Some((*mo, finite(r[k])?)))
-                    .collect(),
-                color,
-                stroke: Stroke::Solid,
-                markers: false,
-            });
-            bands.push(Band {
-                name: format!("{} P10–P90", s.name),
-                points: p
-                    .months
-                    .iter()
-                    .zip(p.p10.iter().zip(&p.p90))
-                    .filter_map(|(mo, (lo, hi))| Some((*mo, finite(lo[k])?, finite(hi[k])?)))
-                    .collect(),
-                color,
-            });
+        if let Some(k) = crate::scenario::metric_index(metric) {
+            for (i, (s, p)) in scenarios.iter().enumerate() {
+                let (line, band) = projection_series(&s.name, p, k, PALETTE[i % PALETTE.len()]);
+                lines.push(line);
+                bands.push(band);
+            }
         }
         ChartSpec {
             title: format!("{}: scenarios", m.0),
@@ -625,12 +648,7 @@ pub enum ImageFormat {
 
 impl ImageFormat {
     pub fn of(path: &std::path::Path) -> Result<ImageFormat, String> {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        match super::extension(path).as_deref() {
             Some("png") => Ok(ImageFormat::Png),
             Some("svg") => Ok(ImageFormat::Svg),
             _ => Err(format!("{}: save a chart as .png or .svg", path.display())),

@@ -14,12 +14,7 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     pub fn of(path: &Path) -> Result<ExportFormat, String> {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        match super::extension(path).as_deref() {
             Some("csv") => Ok(ExportFormat::Csv),
             Some("xlsx") => Ok(ExportFormat::Xlsx),
             _ => Err(format!(

@@ -35,14 +35,7 @@ pub fn workspace_metrics(
     ),
     String,
 > {
-    if !crate::workspace::Workspace::exists(root) {
-        return Err(format!(
-            "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
-            root.display(),
-            root.display()
-        ));
-    }
-    let ws = crate::workspace::Workspace::open(root).map_err(|e| e.to_string())?;
+    let ws = crate::workspace::Workspace::open_existing(root)?;
     let Some(inputs) = crate::metrics::Inputs::from_workspace(&ws).map_err(|e| e.to_string())?
     else {
         return Err(format!(
@@ -53,4 +46,11 @@ pub fn workspace_metrics(
     let df = crate::metrics::compute(&inputs, ws.settings().limits())
         .map_err(|e| format!("cannot compute the metrics: {e}"))?;
     Ok((ws, inputs, df))
+}
+
+/// A file name's extension in lower case, to choose an output format.
+pub fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
 }

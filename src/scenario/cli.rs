@@ -56,28 +56,12 @@ pub fn run(root: &Path, command: ScenarioCommand) -> Result<(), String> {
 }
 
 pub fn open(root: &Path) -> Result<Observed, String> {
-    if !Workspace::exists(root) {
-        return Err(format!(
-            "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
-            root.display(),
-            root.display()
-        ));
-    }
-    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
-    Observed::load(&ws)
+    Observed::load(&Workspace::open_existing(root)?)
 }
 
 /// The workspace's history, ready to be scoped to a scenario's team.
 pub fn observers(root: &Path) -> Result<super::scope::Observers, String> {
-    if !Workspace::exists(root) {
-        return Err(format!(
-            "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
-            root.display(),
-            root.display()
-        ));
-    }
-    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
-    super::scope::Observers::load(&ws)
+    super::scope::Observers::load(&Workspace::open_existing(root)?)
 }
 
 fn emit(df: &polars::prelude::DataFrame, format: Format) -> Result<(), String> {

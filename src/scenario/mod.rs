@@ -82,6 +82,10 @@ pub const METRICS: &[&str] = &[
     "permanent_cost",
 ];
 
+/// The projected measures that are the contract's own (same names and
+/// definitions as `keel metrics`), which views and reports compare.
+pub const CONTRACT_MEASURES: &[&str] = METRICS.split_at(7).0;
+
 /// Index of a metric in [`METRICS`].
 pub fn metric_index(name: &str) -> Option<usize> {
     METRICS.iter().position(|m| *m == name)

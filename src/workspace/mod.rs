@@ -92,6 +92,19 @@ impl Workspace {
         Workspace::open(root)
     }
 
+    /// Open a workspace that must already exist, with the message a user
+    /// of the command line should see when it does not.
+    pub fn open_existing(root: &Path) -> Result<Workspace, String> {
+        if !Workspace::exists(root) {
+            return Err(format!(
+                "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
+                root.display(),
+                root.display()
+            ));
+        }
+        Workspace::open(root).map_err(|e| e.to_string())
+    }
+
     pub fn open(root: &Path) -> Result<Workspace, Error> {
         let manifest = read_manifest(root)?;
         let settings = read_settings(root)?;
