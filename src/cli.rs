@@ -143,9 +143,16 @@ pub struct ImportArgs {
     /// Worksheet of an Excel file [default: the first]
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Print every warning [default: the first 50 of each file, then a count]
+    #[arg(long)]
+    pub all_warnings: bool,
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
+
+/// Warnings printed per file unless `--all-warnings`: a national file can
+/// infer thousands of leavers, which would bury the summary.
+const SHOWN_WARNINGS: usize = 50;
 
 #[derive(Args, Debug)]
 pub struct SampleArgs {
@@ -234,8 +241,19 @@ fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), String> {
                 rep.import
             );
         }
-        for w in warnings {
+        let shown = if a.all_warnings {
+            warnings.len()
+        } else {
+            SHOWN_WARNINGS
+        };
+        for w in warnings.iter().take(shown) {
             say!("  {w}");
+        }
+        if warnings.len() > shown {
+            say!(
+                "  … and {} more warning(s) for this file: --all-warnings prints them all",
+                warnings.len() - shown
+            );
         }
     }
     Ok(())

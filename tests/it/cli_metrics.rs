@@ -119,3 +119,41 @@ fn settings_show_set_and_refuse_bad_values() {
     assert!(!out.status.success());
     assert!(stdout(&keel(&["settings", "--workspace", &ws])).contains("standard_hours = 37"));
 }
+
+#[test]
+fn import_prints_fifty_warnings_then_a_count_unless_asked_for_all() {
+    let dir = tempfile::tempdir().unwrap();
+    // Sixty workers vanish between March and April: sixty inferred leavers.
+    let ids: Vec<String> = (1..=61).map(|i| i.to_string()).collect();
+    let all: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mar = write(dir.path(), "mar.csv", &snapshot_csv("31/03/2024", &all));
+    let apr = write(
+        dir.path(),
+        "apr.csv",
+        &snapshot_csv("30/04/2024", &all[..1]),
+    );
+    let ws = dir.path().join("ws").display().to_string();
+    let out = keel(&["import", "--workspace", &ws, &mar.display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = keel(&["import", "--workspace", &ws, &apr.display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let listed = text.lines().filter(|l| l.starts_with("  warning")).count();
+    assert_eq!(listed, 50, "{text}");
+    assert!(text.contains("… and 10 more warning(s)"), "{text}");
+    let out = keel(&["undo", "--workspace", &ws]);
+    assert!(out.status.success());
+    let out = keel(&[
+        "import",
+        "--workspace",
+        &ws,
+        "--all-warnings",
+        &apr.display().to_string(),
+    ]);
+    let text = stdout(&out);
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  warning")).count(),
+        60,
+        "{text}"
+    );
+}
