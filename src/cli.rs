@@ -52,6 +52,12 @@ pub struct WorkspaceArg {
 }
 
 impl WorkspaceArg {
+    /// Whether `--workspace` or `$KEEL_WORKSPACE` names the workspace.
+    pub fn is_explicit(&self) -> bool {
+        self.workspace.is_some()
+            || std::env::var_os("KEEL_WORKSPACE").is_some_and(|v| !v.is_empty())
+    }
+
     pub fn root(&self) -> PathBuf {
         self.workspace
             .clone()
@@ -170,7 +176,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.ws.root();
     let result = match cli.command {
-        None => crate::app::run(root),
+        // The app reopens the workspace last chosen in it unless one is named.
+        None => crate::app::run(root, cli.ws.is_explicit()),
         Some(Command::Import(a)) => import(&root, a),
         Some(Command::History) => history(&root),
         Some(Command::Undo) => undo(&root),

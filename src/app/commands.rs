@@ -89,6 +89,25 @@ impl KeelApp {
                 self.commands.push(Command::NewEmptyWorkspace(dir));
             }
             Command::NewEmptyWorkspace(dir) => self.new_workspace(dir),
+            Command::PickWorkspace => {
+                if let Some(dir) = rfd::FileDialog::new()
+                    .set_title("Open a Keel workspace folder")
+                    .pick_folder()
+                {
+                    self.commands.push(Command::OpenWorkspace(dir));
+                }
+            }
+            Command::OpenWorkspace(dir) => {
+                if Workspace::exists(&dir) {
+                    self.switch_to(dir, View::Dashboard);
+                    self.notice = Some(Notice::Info(format!("Opened {}", self.root.display())));
+                } else {
+                    self.notice = Some(Notice::Error(format!(
+                        "{} is not a Keel workspace (it has no keel.json): choose the folder a workspace is in, or create a new one there",
+                        dir.display()
+                    )));
+                }
+            }
             Command::SaveProfile { index, path } => self.save_profile(index, path),
             Command::CopyText(t) => {
                 ctx.copy_text(t);
@@ -425,17 +444,11 @@ impl KeelApp {
         let dir = dir.unwrap_or_else(|| next_empty_dir(&crate::workspace::default_root()));
         match Workspace::open_or_create(&dir) {
             Ok(_) => {
-                self.root = dir;
-                self.model = None;
-                self.month = None;
-                self.group = Group::all();
-                self.pending.clear();
+                self.switch_to(dir, View::Import);
                 self.notice = Some(Notice::Info(format!(
                     "Started an empty workspace in {}. Import your extracts here.",
                     self.root.display()
                 )));
-                self.persisted.view = View::Import;
-                self.start_load(false);
             }
             Err(e) => {
                 self.notice = Some(Notice::Error(format!(
@@ -444,6 +457,24 @@ impl KeelApp {
                 )))
             }
         }
+    }
+}
+
+impl KeelApp {
+    /// Leave this workspace's data behind and load `dir`'s, remembering it
+    /// for the next start.
+    fn switch_to(&mut self, dir: PathBuf, view: View) {
+        self.root = dir;
+        self.persisted.workspace = Some(self.root.clone());
+        self.model = None;
+        self.month = None;
+        self.group = Group::all();
+        self.pending.clear();
+        self.scenario_ui = None;
+        self.pack_draft = None;
+        self.bench_view = None;
+        self.persisted.view = view;
+        self.start_load(false);
     }
 }
 

@@ -28,6 +28,7 @@ pub use state::{Command, View};
 
 use crate::month::Month;
 use crate::settings::Settings;
+use crate::workspace::Workspace;
 use eframe::egui;
 use import::Pending;
 use jobs::Job;
@@ -243,7 +244,7 @@ impl eframe::App for KeelApp {
     }
 }
 
-pub fn run(root: PathBuf) -> Result<(), String> {
+pub fn run(root: PathBuf, explicit: bool) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(shell::title_for(&root, false))
@@ -255,7 +256,15 @@ pub fn run(root: PathBuf) -> Result<(), String> {
     eframe::run_native(
         "Keel",
         options,
-        Box::new(move |cc| Ok(Box::new(KeelApp::new(cc.storage, root)))),
+        Box::new(move |cc| {
+            // Without a workspace named on the command line, reopen the one
+            // last chosen in the app, if it is still there.
+            let root = match load_persisted(cc.storage).0.workspace {
+                Some(last) if !explicit && Workspace::exists(&last) => last,
+                _ => root,
+            };
+            Ok(Box::new(KeelApp::new(cc.storage, root)))
+        }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }

@@ -26,7 +26,23 @@ pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut V
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
     });
-    ui.label(format!("Workspace: {}", model.root.display()));
+    ui.horizontal(|ui| {
+        ui.label(format!("Workspace: {}", model.root.display()));
+        if ui
+            .button("Open another…")
+            .on_hover_text("Open the workspace in another folder; Keel reopens it next time")
+            .clicked()
+        {
+            cmds.push(Command::PickWorkspace);
+        }
+        if ui
+            .button("New empty workspace…")
+            .on_hover_text("Create a workspace in an empty folder of your choice")
+            .clicked()
+        {
+            cmds.push(Command::PickEmptyWorkspace);
+        }
+    });
     ui.separator();
     egui::ScrollArea::vertical()
         .id_salt("settings")

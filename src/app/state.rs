@@ -98,6 +98,8 @@ pub struct Persisted {
     pub image_size: ImageSize,
     /// The council the benchmarks compare with (name or code).
     pub council: String,
+    /// The workspace last opened or created in the app.
+    pub workspace: Option<PathBuf>,
 }
 
 /// Sizes offered for saved chart images.
@@ -157,6 +159,9 @@ pub enum Command {
     /// Start an empty workspace, in `Some(dir)` or a folder we choose.
     NewEmptyWorkspace(Option<PathBuf>),
     PickEmptyWorkspace,
+    /// Choose a folder with the native dialog and open the workspace in it.
+    PickWorkspace,
+    OpenWorkspace(PathBuf),
     CopyText(String),
     /// Save the mapping of pending file `index` as an import profile, at
     /// `path` or where the user chooses.

@@ -774,3 +774,32 @@ fn reading_can_be_cancelled_and_stores_nothing() {
         before
     );
 }
+
+#[test]
+fn settings_open_another_workspace_and_refuse_a_folder_that_is_not_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let other_dir = dir.path().join("other");
+    std::fs::create_dir(&other_dir).unwrap();
+    let other = two_team_workspace(&other_dir);
+    let mut h = harness(root);
+    h.get_by_label("Settings").click();
+    h.run();
+    let plain = dir.path().join("plain");
+    std::fs::create_dir(&plain).unwrap();
+    h.state_mut().command(Command::OpenWorkspace(plain));
+    wait_idle(&mut h);
+    assert!(
+        texts(&h)
+            .iter()
+            .any(|t| t.contains("is not a Keel workspace"))
+    );
+    h.state_mut().command(Command::OpenWorkspace(other.clone()));
+    wait_idle(&mut h);
+    assert_eq!(h.state().root(), other.as_path());
+    assert_eq!(h.state().view(), keel::app::View::Dashboard);
+    // The other workspace's teams are the ones on offer now.
+    h.get_by_label("Teams").click();
+    h.run();
+    assert!(texts(&h).iter().any(|t| t == "Tiny"), "{:?}", texts(&h));
+}
