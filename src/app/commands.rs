@@ -143,6 +143,7 @@ impl KeelApp {
                 }
             }
             Command::SaveChart { metric, path } => self.save_chart(&metric, path),
+            Command::SaveSpec { spec, name, path } => self.save_spec(*spec, &name, path),
             Command::PickBenchmark => {
                 if let Some(f) = rfd::FileDialog::new()
                     .set_title("Choose a DfE workforce indicators or statistical neighbours CSV")
@@ -237,17 +238,24 @@ impl KeelApp {
             from,
             last,
         );
-        let spec = match spec {
-            Ok(s) => s,
-            Err(e) => {
-                self.notice = Some(Notice::Error(e));
-                return;
-            }
-        };
+        match spec {
+            Ok(spec) => self.save_spec(spec, metric, path),
+            Err(e) => self.notice = Some(Notice::Error(e)),
+        }
+    }
+
+    /// Save a chart as drawn by the images renderer, PNG or SVG by the
+    /// file's extension, at the chosen image size.
+    fn save_spec(
+        &mut self,
+        spec: crate::report::chart::ChartSpec,
+        stem: &str,
+        path: Option<PathBuf>,
+    ) {
         let Some(path) = path.or_else(|| {
             rfd::FileDialog::new()
                 .set_title("Save the chart")
-                .set_file_name(format!("{metric}.png"))
+                .set_file_name(format!("{stem}.png"))
                 .add_filter("PNG image", &["png"])
                 .add_filter("SVG image", &["svg"])
                 .save_file()

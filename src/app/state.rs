@@ -182,6 +182,12 @@ pub enum Command {
         metric: String,
         path: Option<PathBuf>,
     },
+    /// Save a chart already worked out (scenario, benchmark) as PNG or SVG.
+    SaveSpec {
+        spec: Box<crate::report::chart::ChartSpec>,
+        name: String,
+        path: Option<PathBuf>,
+    },
     /// Export the metrics table as CSV or Excel.
     ExportMetrics(Option<PathBuf>),
     /// Write the board report for the selected month and group (with the
