@@ -246,15 +246,24 @@ pub fn show_spec(
         });
     plot.show(ui, |p| {
         for b in &spec.bands {
-            let mut pts: Vec<[f64; 2]> =
-                b.points.iter().map(|(m, _, hi)| [x_of(*m), *hi]).collect();
-            pts.extend(b.points.iter().rev().map(|(m, lo, _)| [x_of(*m), *lo]));
+            // egui_plot fills convex shapes only: a band is drawn as one
+            // four-sided piece per pair of months, under one legend entry.
             let c = color(b.color);
-            p.polygon(
-                egui_plot::Polygon::new(b.name.as_str(), pts)
-                    .fill_color(c.gamma_multiply(0.2))
-                    .stroke(egui::Stroke::new(0.0, c)),
-            );
+            for w in b.points.windows(2) {
+                let ((m0, lo0, hi0), (m1, lo1, hi1)) = (w[0], w[1]);
+                let quad = vec![
+                    [x_of(m0), lo0],
+                    [x_of(m1), lo1],
+                    [x_of(m1), hi1],
+                    [x_of(m0), hi0],
+                ];
+                p.polygon(
+                    egui_plot::Polygon::new(b.name.as_str(), quad)
+                        .fill_color(c.gamma_multiply(0.2))
+                        .stroke(egui::Stroke::NONE)
+                        .allow_hover(false),
+                );
+            }
         }
         if let Some(t) = spec.target {
             p.hline(

@@ -315,6 +315,14 @@ impl KeelApp {
                     .collect()
             })
             .unwrap_or_default();
+        let mut scenarios: Vec<PathBuf> = scenarios;
+        if scenarios.len() > crate::scenario::compare::MAX_SCENARIOS {
+            scenarios.truncate(crate::scenario::compare::MAX_SCENARIOS);
+            self.notice = Some(Notice::Info(format!(
+                "The report compares the first {} scenarios of the meeting pack.",
+                crate::scenario::compare::MAX_SCENARIOS
+            )));
+        }
         let opts = crate::report::board::Options {
             month: self.month,
             group: (self.group.kind != crate::metrics::GroupKind::All)
@@ -481,6 +489,9 @@ impl KeelApp {
         self.scenario_ui = None;
         self.pack_draft = None;
         self.bench_view = None;
+        // Work on the old workspace is dropped, never applied to the new.
+        let r = &mut self.running;
+        (r.calibrate, r.simulate, r.compare, r.project, r.bench) = (None, None, None, None, None);
         self.persisted.view = view;
         self.start_load(false);
     }
@@ -509,7 +520,9 @@ pub(super) fn project_all(
         Err(e) => return (done, vec![e]),
     };
     for name in names {
-        let run = persist::load(&persist::path_of(root, name)).and_then(|s| {
+        let run = persist::load(&persist::path_of(root, name)).and_then(|mut s| {
+            // Slides and comparisons know a scenario by its file's name.
+            s.name.clone_from(name);
             let months = s.months.unwrap_or(24);
             let observed = observers.get(s.team.as_deref())?;
             cli::project_scenario(observed, &s, months, 1000, None).map(|p| (s, p))

@@ -247,6 +247,12 @@ fn scenario_slide(
         }
         return;
     };
+    if crate::report::suppress::scope_withheld(&model.metrics, one.0.team.as_deref()) {
+        ui.label(format!(
+            "The scenario '{name}' is withheld: its scope has fewer than 5 people."
+        ));
+        return;
+    }
     let one = std::slice::from_ref(one);
     let rows = SCENARIO_SLIDE.chunks(2);
     for pair in rows {

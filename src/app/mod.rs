@@ -84,6 +84,9 @@ pub struct KeelApp {
     teams_sort: teams::Sort,
     commands: Vec<Command>,
     fullscreen: bool,
+    /// Counts the workspace loads, so work derived from an older load is
+    /// recognised as stale.
+    generation: u64,
     meeting: Option<meeting::Meeting>,
     scenario_ui: Option<scenarios::ScenarioUi>,
     /// The council compared with, once computed.
@@ -117,6 +120,7 @@ impl KeelApp {
             teams_sort: teams::Sort::default(),
             commands: Vec::new(),
             fullscreen: false,
+            generation: 0,
             meeting: None,
             scenario_ui: None,
             bench_view: None,

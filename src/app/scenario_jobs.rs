@@ -19,7 +19,11 @@ impl KeelApp {
         if let Some(done) = take_done(&mut self.running.calibrate) {
             match done {
                 Ok((key, Ok(cal))) => st.calibration = Some((key, cal)),
-                Ok((_, Err(e))) | Err(e) => st.problem = Some(e),
+                Ok((key, Err(e))) => {
+                    st.failed = Some(key);
+                    st.problem = Some(e);
+                }
+                Err(e) => st.problem = Some(e),
             }
         }
         if let Some(done) = take_done(&mut self.running.simulate) {
@@ -37,9 +41,11 @@ impl KeelApp {
         if self.persisted.view != View::Scenarios {
             return;
         }
-        let key = CalKey::of(&st.draft);
+        st.generation = self.generation;
+        let key = CalKey::of(&st.draft, st.generation);
         let calibrated = st.calibration.as_ref().is_some_and(|(k, _)| *k == key);
-        if !calibrated && self.running.calibrate.is_none() {
+        let failed = st.failed.as_ref() == Some(&key);
+        if !calibrated && !failed && self.running.calibrate.is_none() {
             let root = self.root.clone();
             self.running.calibrate = Some(Job::spawn("Calibrating", self.ctx.clone(), move |_| {
                 let cal = crate::scenario::cli::observers(&root)
@@ -100,13 +106,35 @@ impl KeelApp {
                 match st.opened.clone() {
                     None => Err("Save the scenario first".into()),
                     Some(from) => {
-                        let done = if matches!(c, Command::RenameScenario) {
-                            persist::rename(&root, &from, &to)
-                        } else {
-                            persist::duplicate(&root, &from, &to)
-                        };
-                        done.map(|s| {
-                            st.draft = s;
+                        let rename = matches!(c, Command::RenameScenario);
+                        // The draft as it is on screen goes under the new
+                        // name, so unsaved slider moves are kept.
+                        let mut draft = st.draft.clone();
+                        draft.name = to.clone();
+                        let done = persist::check_name(&to)
+                            .and_then(|()| {
+                                if persist::path_of(&root, &to).exists() {
+                                    Err(format!("a scenario named '{to}' already exists"))
+                                } else {
+                                    persist::save(&root, &draft)
+                                }
+                            })
+                            .and_then(|_| {
+                                if rename {
+                                    let old = persist::path_of(&root, &from);
+                                    std::fs::remove_file(&old)
+                                        .map_err(|e| format!("{}: {e}", old.display()))?;
+                                    crate::report::pack::rename_scenario(&root, &from, &to)?;
+                                }
+                                Ok(())
+                            });
+                        done.map(|()| {
+                            if rename {
+                                for n in st.compare.iter_mut().filter(|n| **n == from) {
+                                    n.clone_from(&to);
+                                }
+                            }
+                            st.draft = draft;
                             st.opened = Some(to.clone());
                             st.new_name.clear();
                             Some(format!("Now editing '{to}'"))

@@ -47,19 +47,27 @@ pub struct ScenarioUi {
     /// Finished comparison: the names asked for and their projections.
     pub compared: Option<(Vec<String>, Projections)>,
     pub problem: Option<String>,
+    /// The workspace load the view works from (see [`CalKey`]).
+    pub generation: u64,
+    /// A calibration that failed, not to be retried until something changes.
+    pub failed: Option<CalKey>,
 }
 
 /// What a calibration depends on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CalKey {
+    /// Which load of the workspace it came from: an import, an undo or a
+    /// change of settings calls for a new calibration.
+    pub generation: u64,
     pub team: Option<String>,
     pub from: Option<Month>,
     pub to: Option<Month>,
 }
 
 impl CalKey {
-    pub fn of(s: &Scenario) -> CalKey {
+    pub fn of(s: &Scenario, generation: u64) -> CalKey {
         CalKey {
+            generation,
             team: s.team.clone(),
             from: s.calibrate_from,
             to: s.calibrate_to,
@@ -80,6 +88,8 @@ impl ScenarioUi {
             compare: Vec::new(),
             compared: None,
             problem: None,
+            generation: 0,
+            failed: None,
         }
     }
 
@@ -92,7 +102,7 @@ impl ScenarioUi {
         let Some((key, cal)) = &self.calibration else {
             return Ok(None);
         };
-        if *key != CalKey::of(&self.draft) {
+        if *key != CalKey::of(&self.draft, self.generation) {
             return Ok(None);
         }
         let mut cal = cal.clone();
@@ -505,11 +515,8 @@ fn comparison(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi, cmds: &mut 
         return;
     };
     let metric = MEASURES[st.metric];
-    let Some(k) = metric_index(metric) else {
-        return;
-    };
     let month = model.latest_month().unwrap_or(Month(0));
-    let team = done.first().and_then(|(s, _)| s.team.as_deref());
+    let team = crate::report::chart::common_team(done);
     let mut spec =
         ChartSpec::for_scenarios(&model.metrics, &model.settings, (done, team), metric, month);
     spec.title = format!("{} — {}", spec.title, names.join(", "));
@@ -536,7 +543,6 @@ fn comparison(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi, cmds: &mut 
                 }
             });
     }
-    let _ = k;
 }
 
 pub fn show(

@@ -68,6 +68,7 @@ impl KeelApp {
                     self.settings_draft = None;
                     self.load_error = None;
                     self.model = Some(model);
+                    self.generation += 1;
                 }
                 Err(e) => self.load_error = Some(e),
             }

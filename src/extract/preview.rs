@@ -42,8 +42,12 @@ fn table(path: &Path, sheet: Option<&str>, profile: Option<&ImportProfile>) -> O
             .read_to_end(&mut bytes)
             .ok()?;
         if bytes.len() == CSV_PREFIX {
-            // Cut at the last line end so no record is read half.
-            let end = bytes.iter().rposition(|b| *b == b'\n')?;
+            // Cut at the last line end (\n, or \r in old Mac files) so no
+            // record is read half.
+            let end = bytes
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .or_else(|| bytes.iter().rposition(|b| *b == b'\r'))?;
             bytes.truncate(end + 1);
         }
         reader::read_csv_bytes(&bytes, &is_header).ok()

@@ -113,13 +113,7 @@ impl Source {
 /// The groups a report covers.
 pub fn groups(table: &MetricTable, opts: &Options) -> Result<Vec<Group>, String> {
     if let Some(name) = &opts.group {
-        return table
-            .groups
-            .iter()
-            .find(|g| g.kind != GroupKind::All && &g.name == name)
-            .cloned()
-            .map(|g| vec![g])
-            .ok_or_else(|| format!("there is no service or team named '{name}' in the workspace"));
+        return super::cli::find_group(table, Some(name)).map(|g| vec![g]);
     }
     Ok(match opts.group_by {
         GroupKind::All => vec![Group::all()],
@@ -162,7 +156,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, String> {
             .iter()
             .filter(|_| !src.scenarios.is_empty())
             .map(|metric| {
-                let team = src.scenarios.first().and_then(|(s, _)| s.team.as_deref());
+                let team = chart::common_team(&src.scenarios);
                 ChartSpec::for_scenarios(
                     &src.table,
                     &src.settings,
@@ -191,8 +185,8 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, String> {
         long_month(month)
     );
     cover(&mut doc, &council, from, month, &groups);
-    for g in &groups {
-        summary(&mut doc, src, g, month, &footer);
+    for i in 0..groups.len() {
+        summary(&mut doc, src, (&groups, i), month, &footer);
     }
     let mut images = images.into_iter();
     for (metric, spec) in CHARTED.iter().zip(&specs) {
@@ -294,7 +288,16 @@ fn status(v: Shown, target: Option<&crate::settings::Target>) -> Option<Rag> {
     Some(Rag::of(v.value()?, target?))
 }
 
-fn summary(doc: &mut Doc, src: &Source, g: &Group, month: Month, footer: &str) {
+/// The summary page of `groups[i]`, withholding as the groups shown
+/// together require (see `suppress::shown_among`).
+fn summary(
+    doc: &mut Doc,
+    src: &Source,
+    (groups, gi): (&[Group], usize),
+    month: Month,
+    footer: &str,
+) {
+    let g = &groups[gi];
     let t = &src.table;
     let cols = [
         (MARGIN, "Measure", false),
@@ -321,7 +324,7 @@ fn summary(doc: &mut Doc, src: &Source, g: &Group, month: Month, footer: &str) {
             if i % 2 == 1 {
                 p.fill_rect(MARGIN, y - 5.0, WIDTH - 2.0 * MARGIN, 17.0, [244, 246, 248]);
             }
-            let now = suppress::shown(t, month, g, m.name);
+            let now = suppress::shown_among(t, month, groups, m.name)[gi];
             let target = src.settings.targets.get(m.name);
             let face = if kpi(m.name).is_some() { Face::Bold } else { Face::Regular };
             p.text(cols[0].0, y, 10.0, face, INK, m.title);
@@ -337,7 +340,7 @@ fn summary(doc: &mut Doc, src: &Source, g: &Group, month: Month, footer: &str) {
                 None if target.is_some() => p.text(cols[3].0, y, 10.0, Face::Regular, GREY, "—"),
                 None => {}
             }
-            let before = suppress::shown(t, month - 12, g, m.name);
+            let before = suppress::shown_among(t, month - 12, groups, m.name)[gi];
             if let (Shown::Value(a), Shown::Value(b)) = (now, before) {
                 p.text_right(cols[4].0, y, 10.0, Face::Regular, INK, &m.unit.change(a - b));
             } else if now == Shown::Withheld || before == Shown::Withheld {
@@ -379,21 +382,28 @@ fn scenario_table(doc: &mut Doc, src: &Source, footer: &str) -> Result<(), Strin
         y -= 6.0;
         p.rule(MARGIN, y, WIDTH - MARGIN, y, 0.6, [150, 150, 150]);
         y -= 14.0;
+        // Four scenarios × seven measures fit one page at the tighter step.
+        let step = if src.scenarios.len() > 3 { 13.0 } else { 15.0 };
         for metric in SCENARIO_MEASURES {
             let Some(m) = measure(metric) else { continue };
             for (i, r) in rows.iter().filter(|r| r.metric == *metric).enumerate() {
-                if y < 60.0 {
-                    break;
-                }
                 if i == 0 {
                     p.text(MARGIN, y, 10.0, Face::Bold, INK, m.title);
                 }
                 p.text(MARGIN + 170.0, y, 10.0, Face::Regular, INK, &r.scenario);
+                let team = src.scenarios.iter().find(|(s, _)| s.name == r.scenario).and_then(|(s, _)| s.team.as_deref());
+                let hidden = suppress::scope_withheld(&src.table, team);
                 for (x, (_, v)) in x_h.iter().zip(&r.at) {
-                    p.text_right(*x, y, 10.0, Face::Regular, INK, &v.map_or("—".into(), |v| m.unit.format(v)));
+                    let text = match v {
+                        _ if hidden => suppress::MARK.to_string(),
+                        Some(v) => m.unit.format(*v),
+                        None => "—".into(),
+                    };
+                    p.text_right(*x, y, 10.0, Face::Regular, INK, &text);
                 }
-                p.text(MARGIN + 590.0, y, 10.0, Face::Regular, INK, &r.first_on_target_text());
-                y -= 15.0;
+                let first = if hidden { suppress::MARK.to_string() } else { r.first_on_target_text() };
+                p.text(MARGIN + 590.0, y, 10.0, Face::Regular, INK, &first);
+                y -= step;
             }
             y -= 4.0;
         }

@@ -107,6 +107,16 @@ pub fn trajectory(
     out
 }
 
+/// The team all these scenarios project, if they share one; the whole
+/// service's history is drawn otherwise.
+pub fn common_team(scenarios: &[(Scenario, Projection)]) -> Option<&str> {
+    let first = scenarios.first()?.0.team.as_deref()?;
+    scenarios
+        .iter()
+        .all(|(s, _)| s.team.as_deref() == Some(first))
+        .then_some(first)
+}
+
 /// Measure `k` of a projection as a path: one value per projected month,
 /// months where it is not computable left out.
 pub fn path_points(
@@ -195,13 +205,19 @@ impl ChartSpec {
         let mut lines = Vec::new();
         let mut withheld = false;
         let mut trend_line = None;
-        for (i, g) in groups.iter().enumerate() {
-            let (all, w) = suppress::series(table, g, metric);
-            withheld |= w;
+        let (series, w) = suppress::series_among(table, groups, metric);
+        withheld |= w;
+        for (i, (g, all)) in groups.iter().zip(series).enumerate() {
             let points: Vec<(Month, f64)> =
                 all.iter().copied().filter(|(mo, _)| in_range(mo)).collect();
             if i == 0 && groups.len() == 1 {
-                trend_line = trend::fit(&points, target);
+                // Fitted on the months up to the chart's end, as the
+                // report's reading is, even when the chart shows fewer.
+                let upto: Vec<(Month, f64)> = all
+                    .into_iter()
+                    .filter(|(mo, _)| to.is_none_or(|t| *mo <= t))
+                    .collect();
+                trend_line = trend::fit(&upto, target);
             }
             let name = if groups.len() == 1 && g.kind == crate::metrics::GroupKind::All {
                 m.title.to_string()
@@ -291,8 +307,20 @@ impl ChartSpec {
             markers: false,
         }];
         let mut bands = Vec::new();
+        let mut notes = vec![format!(
+            "Projection from the {} snapshot; {} Monte Carlo runs per scenario.",
+            month,
+            scenarios.first().map_or(0, |(_, p)| p.runs)
+        )];
         if let Some(k) = crate::scenario::metric_index(metric) {
             for (i, (s, p)) in scenarios.iter().enumerate() {
+                if suppress::scope_withheld(table, s.team.as_deref()) {
+                    notes.push(format!(
+                        "{}: withheld, its scope has fewer than 5 people.",
+                        s.name
+                    ));
+                    continue;
+                }
                 let (line, band) = projection_series(&s.name, p, k, PALETTE[i % PALETTE.len()]);
                 lines.push(line);
                 bands.push(band);
@@ -306,11 +334,7 @@ impl ChartSpec {
             target: settings.targets.get(metric).map(|t| t.value),
             england: Vec::new(),
             as_at: Some(month),
-            notes: vec![format!(
-                "Projection from the {} snapshot; {} Monte Carlo runs per scenario.",
-                month,
-                scenarios.first().map_or(0, |(_, p)| p.runs)
-            )],
+            notes,
             trajectory: Vec::new(),
             events: events(settings, Some(month - 24), None),
         }

@@ -79,3 +79,22 @@ pub fn save(root: &Path, pack: &Pack) -> Result<(), String> {
     bytes.push(b'\n');
     atomic::write_bytes(&p, &bytes).map_err(|e| format!("{}: {e}", p.display()))
 }
+
+/// Follow a scenario's new name in the saved pack, so its slide still
+/// shows it.
+pub fn rename_scenario(root: &Path, from: &str, to: &str) -> Result<(), String> {
+    if !path(root).is_file() {
+        return Ok(());
+    }
+    let mut pack = load(root)?;
+    let mut changed = false;
+    for s in &mut pack.slides {
+        if let Slide::Scenario { name } = s
+            && name == from
+        {
+            *name = to.to_string();
+            changed = true;
+        }
+    }
+    if changed { save(root, &pack) } else { Ok(()) }
+}

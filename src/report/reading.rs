@@ -71,6 +71,7 @@ pub fn read(
                 Some(Outlook::TooSlow) => format!(
                     "At the current trend the target of {tv} is more than three years away."
                 ),
+                Some(Outlook::NoTarget) => format!("The target is {tv}."),
                 Some(Outlook::MovingAway) => {
                     format!("At the current trend it is moving away from the target of {tv}.")
                 }

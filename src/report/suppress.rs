@@ -17,50 +17,131 @@ pub const MIN_PEOPLE: f64 = 5.0;
 pub const MARK: &str = "c";
 pub const MARK_MEANING: &str = "c = withheld: fewer than 5 people (counts, and rates or totals resting on fewer than 5 people)";
 
-/// The count of people a metric's figure rests on, as the name of the
-/// column holding it (or a sum of two).
-fn base_of(metric: &str) -> Option<&'static [&'static str]> {
-    Some(match metric {
-        "employed_headcount"
-        | "employed_fte"
-        | "vacancy_fte"
-        | "vacancy_rate_pct"
-        | "leavers_fte_12m"
+/// The people a rate is taken over, as the columns holding them (summed).
+fn over_of(metric: &str) -> &'static [&'static str] {
+    match metric {
+        "vacancy_rate_pct"
         | "turnover_rate_12m_pct"
-        | "nqsw_headcount"
         | "nqsw_share_pct"
         | "early_career_share_pct" => &["employed_headcount"],
-        "agency_headcount" | "agency_fte" | "agency_cost" => &["agency_headcount"],
         "agency_rate_pct" => &["employed_headcount", "agency_headcount"],
-        "leavers_headcount" | "leavers_fte" => &["leavers_headcount"],
-        "starters_headcount" | "starters_fte" => &["starters_headcount"],
-        "case_holders_fte" | "cases" | "caseload_per_fte" | "supervision_compliance_pct" => {
-            &["case_holders_headcount"]
-        }
-        "over_limit_headcount" => &["over_limit_headcount"],
+        "caseload_per_fte" | "supervision_compliance_pct" => &["case_holders_headcount"],
         "stability_index_pct" => &["stability_base_headcount"],
-        // Funded posts are not people.
-        "establishment_fte" => return None,
+        _ => &[],
+    }
+}
+
+/// Sum of columns for one month and group; `None` when any is unknown.
+fn sum(table: &MetricTable, month: Month, group: &Group, cols: &[&str]) -> Option<f64> {
+    cols.iter().map(|c| table.get(month, group, c)).sum()
+}
+
+/// The people a figure counts or adds up: a head count itself; the people
+/// behind an FTE, cost or case total; the people in a share's numerator
+/// (which the share and its denominator would give away). `Some(None)`
+/// when the count is unknown.
+fn counted(table: &MetricTable, month: Month, group: &Group, metric: &str) -> Option<Option<f64>> {
+    let get = |c: &str| table.get(month, group, c);
+    Some(match metric {
+        "employed_headcount" | "employed_fte" | "vacancy_fte" => get("employed_headcount"),
+        "agency_headcount" | "agency_fte" | "agency_rate_pct" => get("agency_headcount"),
+        "agency_cost" => get("agency_rated_headcount").or_else(|| get("agency_headcount")),
+        "leavers_headcount" | "leavers_fte" => get("leavers_headcount"),
+        "starters_headcount" | "starters_fte" => get("starters_headcount"),
+        "nqsw_headcount" | "nqsw_share_pct" => get("nqsw_headcount"),
+        "over_limit_headcount" => get("over_limit_headcount"),
+        "case_holders_fte" | "cases" => get("case_holders_headcount"),
+        "early_career_share_pct" => {
+            let (p, n) = (get("early_career_share_pct"), get("employed_headcount"));
+            p.zip(n).map(|(p, n)| (p * n / 100.0).round())
+        }
+        // Leaves in the twelve months the figure adds up.
+        "leavers_fte_12m" | "turnover_rate_12m_pct" => (0..12)
+            .map(|k| table.get(month - k, group, "leavers_headcount"))
+            .sum(),
         _ => return None,
     })
 }
 
+fn small(n: f64) -> bool {
+    n > 0.0 && n < MIN_PEOPLE
+}
+
 /// Whether `metric` is withheld for this month and group.
 pub fn withheld(table: &MetricTable, month: Month, group: &Group, metric: &str) -> bool {
-    let Some(cols) = base_of(metric) else {
+    if !table.has(month, group) {
         return false;
+    }
+    // An unknown count is treated as small: withholding a figure is the
+    // safe mistake.
+    let by_count = match counted(table, month, group, metric) {
+        Some(Some(n)) => small(n),
+        Some(None) => true,
+        None => false,
     };
-    let mut people = 0.0;
-    for c in cols {
-        match table.get(month, group, c) {
-            Some(n) => people += n,
-            // An unknown base is treated as small: withholding a figure
-            // is the safe mistake.
-            None => return table.has(month, group),
+    let over = over_of(metric);
+    let by_base = !over.is_empty() && sum(table, month, group, over).is_none_or(small);
+    by_count || by_base
+}
+
+/// The people in a group (employed and agency), to find its smallest part.
+fn size(table: &MetricTable, month: Month, group: &Group) -> f64 {
+    sum(
+        table,
+        month,
+        group,
+        &["employed_headcount", "agency_headcount"],
+    )
+    .unwrap_or(0.0)
+}
+
+/// Whether a projection of this scope (a team, or the whole service) rests
+/// on fewer than five people now: its figures would stand close to the
+/// withheld actual ones, so meetings and reports withhold them too.
+pub fn scope_withheld(table: &MetricTable, team: Option<&str>) -> bool {
+    let group = match team {
+        Some(t) => Group {
+            kind: crate::metrics::GroupKind::Team,
+            name: t.to_string(),
+        },
+        None => Group::all(),
+    };
+    table
+        .months
+        .last()
+        .is_some_and(|m| size(table, *m, &group) < MIN_PEOPLE)
+}
+
+/// A figure for several groups shown together, where `groups[0]` is the
+/// whole service and the rest its parts (service areas): when exactly one
+/// part is withheld, the whole minus the others would give it back, so the
+/// smallest other part is withheld too.
+pub fn shown_among(
+    table: &MetricTable,
+    month: Month,
+    groups: &[Group],
+    metric: &str,
+) -> Vec<Shown> {
+    let mut out: Vec<Shown> = groups
+        .iter()
+        .map(|g| shown(table, month, g, metric))
+        .collect();
+    let whole = groups
+        .first()
+        .is_some_and(|g| g.kind == crate::metrics::GroupKind::All);
+    let parts = 1..out.len();
+    let hidden = parts.clone().filter(|i| out[*i] == Shown::Withheld).count();
+    if whole && out.len() > 2 && hidden == 1 && matches!(out[0], Shown::Value(_)) {
+        let second = parts
+            .filter(|i| matches!(out[*i], Shown::Value(_)))
+            .min_by(|a, b| {
+                size(table, month, &groups[*a]).total_cmp(&size(table, month, &groups[*b]))
+            });
+        if let Some(i) = second {
+            out[i] = Shown::Withheld;
         }
     }
-    // A figure over nobody is null or zero already, and shows as such.
-    people > 0.0 && people < MIN_PEOPLE
+    out
 }
 
 /// A figure as a meeting or report may show it.
@@ -98,23 +179,35 @@ pub fn shown(table: &MetricTable, month: Month, group: &Group, metric: &str) -> 
     }
 }
 
+/// Each group's series for a chart drawing several groups together (see
+/// [`shown_among`]), and whether any month was withheld.
+pub fn series_among(
+    table: &MetricTable,
+    groups: &[Group],
+    metric: &str,
+) -> (Vec<Vec<(Month, f64)>>, bool) {
+    let mut out = vec![Vec::new(); groups.len()];
+    let mut any = false;
+    for m in &table.months {
+        for (i, v) in shown_among(table, *m, groups, metric)
+            .into_iter()
+            .enumerate()
+        {
+            match v {
+                Shown::Value(v) => out[i].push((*m, v)),
+                Shown::Withheld => any = true,
+                Shown::Missing => {}
+            }
+        }
+    }
+    (out, any)
+}
+
 /// The series a chart in a meeting or report may draw: withheld months
 /// are left out, and the second value says whether any were.
 pub fn series(table: &MetricTable, group: &Group, metric: &str) -> (Vec<(Month, f64)>, bool) {
-    let mut any = false;
-    let points = table
-        .months
-        .iter()
-        .filter_map(|m| match shown(table, *m, group, metric) {
-            Shown::Value(v) => Some((*m, v)),
-            Shown::Withheld => {
-                any = true;
-                None
-            }
-            Shown::Missing => None,
-        })
-        .collect();
-    (points, any)
+    let (mut one, any) = series_among(table, std::slice::from_ref(group), metric);
+    (one.pop().unwrap_or_default(), any)
 }
 
 #[cfg(test)]
@@ -158,19 +251,22 @@ mod tests {
 
     #[test]
     fn a_rate_over_fewer_than_five_people_is_withheld() {
-        // Agency rate rests on employed and agency people together: 3 + 2.
+        // Agency rate rests on employed and agency people together (3 + 2)
+        // and counts the agency workers (2): withheld by its numerator.
         let (t, m, g) = table(&[
             ("employed_headcount", 3.0),
             ("agency_headcount", 2.0),
             ("agency_rate_pct", 40.0),
-            ("nqsw_share_pct", 33.3),
+            ("nqsw_headcount", 0.0),
+            ("nqsw_share_pct", 0.0),
             ("case_holders_headcount", 5.0),
             ("caseload_per_fte", 14.0),
             ("stability_base_headcount", 4.0),
             ("stability_index_pct", 75.0),
             ("establishment_fte", 6.0),
         ]);
-        assert_eq!(shown(&t, m, &g, "agency_rate_pct"), Shown::Value(40.0));
+        assert_eq!(shown(&t, m, &g, "agency_rate_pct"), Shown::Withheld);
+        // No NQSW, but the share is over three employed people.
         assert_eq!(shown(&t, m, &g, "nqsw_share_pct"), Shown::Withheld);
         assert_eq!(shown(&t, m, &g, "caseload_per_fte"), Shown::Value(14.0));
         assert_eq!(shown(&t, m, &g, "stability_index_pct"), Shown::Withheld);
@@ -180,6 +276,69 @@ mod tests {
         assert_eq!(
             Shown::Withheld.text(crate::report::measures::Unit::Percent),
             MARK
+        );
+    }
+
+    #[test]
+    fn a_share_with_one_to_four_people_on_top_is_withheld() {
+        let (t, m, g) = table(&[
+            ("employed_headcount", 20.0),
+            ("agency_headcount", 5.0),
+            ("agency_rate_pct", 20.0),
+            ("nqsw_headcount", 2.0),
+            ("nqsw_share_pct", 10.0),
+            ("early_career_share_pct", 15.0),
+        ]);
+        // 5 agency workers: shown; 2 NQSW: the count and the share that
+        // would give it back are withheld; 15% of 20 is 3 early-career.
+        assert_eq!(shown(&t, m, &g, "agency_rate_pct"), Shown::Value(20.0));
+        assert_eq!(shown(&t, m, &g, "nqsw_headcount"), Shown::Withheld);
+        assert_eq!(shown(&t, m, &g, "nqsw_share_pct"), Shown::Withheld);
+        assert_eq!(shown(&t, m, &g, "early_career_share_pct"), Shown::Withheld);
+    }
+
+    #[test]
+    fn one_withheld_part_withholds_the_smallest_other_part_too() {
+        let group = |kind, name: &str| Group {
+            kind,
+            name: name.into(),
+        };
+        let mut cols = vec![
+            Column::new("month".into(), ["2026-09"; 4]),
+            Column::new(
+                "group_kind".into(),
+                ["all", "service", "service", "service"],
+            ),
+            Column::new("group".into(), ["all", "A", "B", "C"]),
+        ];
+        let heads = [Some(31.0), Some(3.0), Some(8.0), Some(20.0)];
+        for name in METRICS.iter().chain(BASES) {
+            let v: Vec<Option<f64>> = match *name {
+                "employed_headcount" => heads.to_vec(),
+                "employed_fte" => heads.iter().map(|h| h.map(|h| h * 0.9)).collect(),
+                _ => vec![None; 4],
+            };
+            cols.push(Column::new((*name).into(), v));
+        }
+        let t = MetricTable::from_frame(&DataFrame::new_infer_height(cols).unwrap()).unwrap();
+        let m = Month::new(2026, 9).unwrap();
+        let groups = [
+            Group::all(),
+            group(GroupKind::Service, "A"),
+            group(GroupKind::Service, "B"),
+            group(GroupKind::Service, "C"),
+        ];
+        let shown = shown_among(&t, m, &groups, "employed_headcount");
+        // A (3) is withheld, so B, the smaller of the others, is too: the
+        // whole service minus C no longer gives A back.
+        assert_eq!(
+            shown,
+            vec![
+                Shown::Value(31.0),
+                Shown::Withheld,
+                Shown::Withheld,
+                Shown::Value(20.0)
+            ]
         );
     }
 

@@ -27,12 +27,17 @@ pub enum Outlook {
     /// Heading towards it, but not within three years.
     TooSlow,
     MovingAway,
+    /// No target to head for.
+    NoTarget,
 }
 
-/// Least-squares line over the last [`WINDOW`] points; `None` with fewer
-/// than six points, where a line would be mostly noise.
+/// Least-squares line over the last [`WINDOW`] months (a month withheld
+/// or not computable is a gap, not a reason to reach further back);
+/// `None` with fewer than six points, where a line would be mostly noise.
 pub fn fit(series: &[(Month, f64)], target: Option<&Target>) -> Option<Trend> {
-    let pts = &series[series.len().saturating_sub(WINDOW)..];
+    let last = series.last()?.0;
+    let start = series.partition_point(|(m, _)| *m <= last - WINDOW as i32);
+    let pts = &series[start..];
     if pts.len() < 6 {
         return None;
     }
@@ -50,7 +55,7 @@ pub fn fit(series: &[(Month, f64)], target: Option<&Target>) -> Option<Trend> {
     let (first, last) = (pts[0].0, pts[pts.len() - 1].0);
     let now = at(last);
     let outlook = match target {
-        None => Outlook::TooSlow,
+        None => Outlook::NoTarget,
         Some(t) => {
             let gap = t.value - now;
             // Judged on the latest actual figure, as the tile is, so the
@@ -60,9 +65,15 @@ pub fn fit(series: &[(Month, f64)], target: Option<&Target>) -> Option<Trend> {
                 Better::Lower => actual <= t.value,
                 Better::Higher => actual >= t.value,
             };
+            let fitted_meets = match t.better {
+                Better::Lower => now <= t.value,
+                Better::Higher => now >= t.value,
+            };
             if meets {
                 Outlook::OnTarget
-            } else if gap == 0.0 {
+            } else if gap == 0.0 || fitted_meets {
+                // The line is already past the target: the latest month
+                // bounced back above it, and the next may not.
                 Outlook::Reaches(last + 1)
             } else if slope == 0.0 || gap.signum() != slope.signum() {
                 Outlook::MovingAway
@@ -93,6 +104,7 @@ pub fn describe(t: &Trend, unit: &str) -> String {
             format!("{rate}; at this rate the target is more than three years away")
         }
         Outlook::MovingAway => format!("{rate}; moving away from the target"),
+        Outlook::NoTarget => rate,
     }
 }
 

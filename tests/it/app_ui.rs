@@ -803,3 +803,37 @@ fn settings_open_another_workspace_and_refuse_a_folder_that_is_not_one() {
     h.run();
     assert!(texts(&h).iter().any(|t| t == "Tiny"), "{:?}", texts(&h));
 }
+
+#[test]
+fn renaming_a_scenario_keeps_the_draft_and_follows_it_in_the_meeting_pack() {
+    use keel::report::pack::{Pack, Slide};
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root.clone());
+    h.get_by_label("Scenarios").click();
+    wait_idle(&mut h);
+    h.state_mut().scenario_draft().unwrap().name = "Old name".into();
+    h.state_mut().command(Command::SaveScenario);
+    wait_idle(&mut h);
+    let mut pack = Pack::default();
+    pack.slides.push(Slide::Scenario {
+        name: "Old name".into(),
+    });
+    keel::report::pack::save(&root, &pack).unwrap();
+    // An unsaved change, then the rename.
+    h.state_mut().scenario_draft().unwrap().seed = 7;
+    wait_idle(&mut h);
+    h.get_by_label("New name").click();
+    h.step();
+    h.get_by_label("New name").type_text("New name");
+    wait_idle(&mut h);
+    h.get_by_label("Rename").click();
+    wait_idle(&mut h);
+    assert!(!root.join("scenarios/Old name.json").exists());
+    let saved = keel::scenario::persist::load(&root.join("scenarios/New name.json")).unwrap();
+    assert_eq!(saved.seed, 7, "the draft as on screen was saved");
+    let pack = keel::report::pack::load(&root).unwrap();
+    assert!(pack.slides.contains(&Slide::Scenario {
+        name: "New name".into()
+    }));
+}
