@@ -55,9 +55,20 @@ pub fn team_inputs(inputs: &Inputs, team: &str) -> Result<Inputs, String> {
         ),
         None => None,
     };
+    // A leavers row naming another team is a leave from there: the worker
+    // moved out of this team earlier, which already counts as leaving it.
+    let leavers = match of_team(&inputs.leavers)? {
+        Some(l) if l.get_column_names().iter().any(|c| c.as_str() == "team") => Some(
+            l.lazy()
+                .filter(col("team").is_null().or(col("team").eq(lit(team))))
+                .collect()
+                .map_err(perr)?,
+        ),
+        other => other,
+    };
     Ok(Inputs {
         workforce,
-        leavers: of_team(&inputs.leavers)?,
+        leavers,
         establishment,
         supervision: of_team(&inputs.supervision)?,
         caseload: of_team(&inputs.caseload)?,
