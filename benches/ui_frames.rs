@@ -24,7 +24,15 @@ fn million_rows() -> PathBuf {
     if !csv.is_file() {
         eprintln!("writing {} (35,000 workers × 29 months)…", csv.display());
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_keel"))
-            .args(["sample", "--out", &dir.display().to_string(), "--workers", "35000", "--months", "29"])
+            .args([
+                "sample",
+                "--out",
+                &dir.display().to_string(),
+                "--workers",
+                "35000",
+                "--months",
+                "29",
+            ])
             .status()
             .expect("run keel sample");
         assert!(status.success());
@@ -43,7 +51,10 @@ fn frames_until_idle(h: &mut Harness<'static, KeelApp>, limit: Duration) -> Vec<
         if h.state().is_idle() {
             return times;
         }
-        assert!(start.elapsed() < limit, "the app did not finish in {limit:?}");
+        assert!(
+            start.elapsed() < limit,
+            "the app did not finish in {limit:?}"
+        );
         // A real window repaints every ~16 ms while a job runs.
         std::thread::sleep(Duration::from_millis(16));
     }
@@ -75,9 +86,13 @@ fn main() {
     keel::workspace::Workspace::open_or_create(&root).expect("workspace");
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut KeelApp| app.show(ui), KeelApp::new_for_test(root));
+        .build_ui_state(
+            |ui, app: &mut KeelApp| app.show(ui),
+            KeelApp::new_for_test(root),
+        );
     frames_until_idle(&mut h, Duration::from_secs(60));
-    h.state_mut().command(Command::SetView(keel::app::View::Import));
+    h.state_mut()
+        .command(Command::SetView(keel::app::View::Import));
     h.state_mut().command(Command::ReadFiles(vec![csv.clone()]));
     let read = frames_until_idle(&mut h, Duration::from_secs(600));
     h.state_mut().command(Command::Import { replace: false });
