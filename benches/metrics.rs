@@ -4,9 +4,12 @@
 //! Builds (once, under the target folder) a workspace from the sample
 //! generator at the chosen scale, then times `metrics::compute` — every
 //! metric, every group, every month — over repeated runs in one process,
-//! and reports the median and the process's peak memory.
+//! and reports the median and the process's peak memory. Then, more
+//! briefly, the board report's cases: whole service and service areas only
+//! (`compute_kinds`), and every metric with the data-quality report from
+//! one preparation (`quality::metrics_and_report_for_workspace`).
 
-use keel::metrics::{Inputs, compute};
+use keel::metrics::{GroupKind, Inputs, compute, compute_kinds, quality};
 use keel::workspace::Workspace;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -26,6 +29,19 @@ fn peak_rss_mb() -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
+}
+
+/// Median, min and max of the times of `runs` calls of `f`.
+fn time(runs: usize, mut f: impl FnMut()) -> (f64, f64, f64) {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], times[0], times[times.len() - 1])
 }
 
 fn workspace(scale: &str, workers: usize, months: usize) -> PathBuf {
@@ -74,21 +90,26 @@ fn main() {
             .expect("has snapshots");
         let load = t.elapsed().as_secs_f64();
         let rows = inputs.workforce.height();
-        let mut times = Vec::new();
+        let limits = ws.settings().limits();
         let mut out_rows = 0;
-        for _ in 0..runs {
-            let t = Instant::now();
-            let df = compute(&inputs, ws.settings().limits()).expect("compute");
-            times.push(t.elapsed().as_secs_f64());
-            out_rows = df.height();
-        }
-        times.sort_by(f64::total_cmp);
+        let (median, min, max) = time(runs, || {
+            out_rows = compute(&inputs, limits).expect("compute").height();
+        });
         println!(
-            "{scale}: {rows} worker-month rows → {out_rows} metric rows; load {load:.3} s; compute median {:.4} s (min {:.4}, max {:.4}, {runs} runs); peak memory {:.0} MB",
-            times[times.len() / 2],
-            times[0],
-            times[times.len() - 1],
+            "{scale}: {rows} worker-month rows → {out_rows} metric rows; load {load:.3} s; compute median {median:.4} s (min {min:.4}, max {max:.4}, {runs} runs); peak memory {:.0} MB",
             peak_rss_mb()
         );
+        let few = runs.min(3);
+        let (median, ..) = time(few, || {
+            compute_kinds(&inputs, limits, &[GroupKind::All, GroupKind::Service])
+                .expect("compute_kinds");
+        });
+        println!("{scale}: all and service areas only: median {median:.4} s ({few} runs)");
+        let kinds = [GroupKind::All, GroupKind::Service, GroupKind::Team];
+        let (median, ..) = time(few, || {
+            quality::metrics_and_report_for_workspace(&ws, &inputs, limits, &kinds)
+                .expect("metrics and report");
+        });
+        println!("{scale}: every metric and the quality report: median {median:.4} s ({few} runs)");
     }
 }

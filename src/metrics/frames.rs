@@ -2,7 +2,7 @@
 //! flags, leave events (recorded and inferred), the month calendar, team
 //! stability pairs and the establishment in force.
 
-use super::{Limits, by_group_month, per_group};
+use super::{GroupKind, Limits, by_group_month, per_group};
 use crate::month::{Month, epoch_days};
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -42,6 +42,9 @@ pub(super) struct Prepared {
     pub months: LazyFrame,
     pub team_service: LazyFrame,
     pub establishment: Option<LazyFrame>,
+    /// Codes for team and service names (`code`, `name`): `in_post` carries
+    /// them as `team_c` and `service_c`.
+    pub names: DataFrame,
 }
 
 fn days(name: &str) -> Expr {
@@ -90,6 +93,27 @@ fn month_table(w: &DataFrame) -> PolarsResult<DataFrame> {
     )
 }
 
+/// Worker codes fit in 28 bits and month indices (`year * 12 + month − 1`)
+/// in 16, so a (group, month, worker) triple packs into one `u64` with
+/// group codes below 2^20. Single integer keys keep polars' joins, uniques
+/// and group-bys on their fast paths.
+pub(super) const WORKER_BITS: u32 = 28;
+const WORKER_SHIFT: u64 = 1 << 34;
+pub(super) const MONTH_SHIFT: u64 = 1 << WORKER_BITS;
+pub(super) const GROUP_SHIFT: u64 = 1 << 16;
+
+/// (worker, month) as one integer.
+pub(super) fn pack_worker_month(wid: Expr, month: Expr) -> Expr {
+    month.cast(DataType::UInt64) * lit(MONTH_SHIFT) + wid.cast(DataType::UInt64)
+}
+
+/// (worker, day) as one integer ordered by worker then day, with the
+/// lowest bit free: day numbers are offset to be non-negative in 33 bits.
+fn pack_worker_day(wid: Expr, day: Expr) -> Expr {
+    wid.cast(DataType::UInt64) * lit(WORKER_SHIFT)
+        + (day.cast(DataType::Int64) + lit(1i64 << 31)).cast(DataType::UInt64) * lit(2u64)
+}
+
 fn with_codes(lf: LazyFrame, codes: &LazyFrame) -> LazyFrame {
     lf.join(
         codes.clone(),
@@ -100,6 +124,7 @@ fn with_codes(lf: LazyFrame, codes: &LazyFrame) -> LazyFrame {
 }
 
 pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared> {
+    let mut clock = std::time::Instant::now();
     let months_df = month_table(&inputs.workforce)?;
     let months = months_df.lazy();
 
@@ -119,6 +144,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .with_row_index("wid", None)
         .collect()?
         .lazy();
+    crate::trace::lap("metrics: worker codes", &mut clock);
 
     // A team's service area: from its latest snapshot row that names one,
     // else from the establishment file.
@@ -154,8 +180,38 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         team_service = team_service.select([col("team"), col("service_w").alias("service_t")]);
     }
 
+    // Only the columns the measures read: the others would be carried
+    // through every join and materialised for nothing.
+    let used = [
+        "worker_id",
+        "team",
+        "service",
+        "month",
+        "snapshot_date",
+        "leave_date",
+        "start_date",
+        "qualified_date",
+        "last_supervision_date",
+        "employment_type",
+        "asye",
+        "caseload",
+        "fte",
+        "day_rate",
+    ];
+    // Materialised: the rows, the leaves, the names and the establishment
+    // all read it.
+    let team_service = team_service.collect()?.lazy();
     let mut w = with_codes(
-        inputs.workforce.clone().lazy().with_row_index("rid", None),
+        inputs
+            .workforce
+            .clone()
+            .lazy()
+            .with_row_index("rid", None)
+            .select(
+                std::iter::once(col("rid"))
+                    .chain(used.iter().map(|c| col(*c)))
+                    .collect::<Vec<_>>(),
+            ),
         &codes,
     )
     .join(
@@ -171,7 +227,22 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         days("start_date").alias("start"),
         days("qualified_date").alias("qual"),
         days("last_supervision_date").alias("lastsup"),
-    ]);
+    ])
+    // What the steps below no longer read (in their day-number forms now),
+    // so as not to hold millions of rows of them.
+    .drop(cols([
+        "worker_id",
+        "service_t",
+        "snapshot_date",
+        "leave_date",
+        "start_date",
+        "qualified_date",
+        "last_supervision_date",
+    ]))
+    // Materialised: the steps below read it more than once, and a lazy
+    // plan would compute these joins again for each.
+    .collect()?
+    .lazy();
 
     // A caseload extract for a month is the truth for that month: each
     // worker's count goes on one of their rows (the first), others get 0.
@@ -236,31 +307,69 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         w = w.with_column(lit(NULL).cast(DataType::Int32).alias("log_sup"));
     }
 
-    // Who was on any row of the previous snapshot (for starters without a start date).
-    let present_before = w
+    if inputs.caseload.is_some() || inputs.supervision.is_some() {
+        // Materialised again: read more than once below.
+        w = w.collect()?.lazy();
+    }
+
+    // Who was on any row of the previous snapshot, for starters without a
+    // start date: looked up for those rows only (often none), on (worker,
+    // month) packed into one integer.
+    let undated = w
         .clone()
-        .select([col("wid"), (col("month") + lit(1)).alias("month")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .with_column(lit(true).alias("was_present"));
-    let w = w
-        .join(
-            present_before,
-            [col("wid"), col("month")],
-            [col("wid"), col("month")],
+        .filter(col("start").is_null())
+        .select([
+            col("rid"),
+            pack_worker_month(col("wid"), col("month")).alias("wm"),
+        ])
+        .collect()?;
+    let w = if undated.height() == 0 {
+        w.with_column(lit(NULL).cast(DataType::Boolean).alias("was_present"))
+    } else {
+        let present_before =
+            w.clone()
+                .select([pack_worker_month(col("wid"), col("month") + lit(1)).alias("wm")]);
+        let was_present = undated
+            .lazy()
+            .join(
+                present_before,
+                [col("wm")],
+                [col("wm")],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .select([col("rid"), lit(true).alias("was_present")]);
+        w.join(
+            was_present,
+            [col("rid")],
+            [col("rid")],
             JoinArgs::new(JoinType::Left),
         )
+    };
+    let w = w
+        // A left join rather than an inner one, which would copy every
+        // row: rows of months not held (no snapshot date) have a null
+        // `snap_day` and are filtered out below, with the other filters.
         .join(
             months.clone(),
             [col("month")],
             [col("month")],
-            JoinArgs::new(JoinType::Inner),
+            JoinArgs::new(JoinType::Left),
         );
+    // Materialised: the in-post rows and the recorded leaves both start
+    // from it.
+    let w = w.collect()?.lazy();
+    let on_rows = recorded_on_rows(&w).collect()?.lazy();
+    crate::trace::lap("metrics: snapshot rows", &mut clock);
 
     let since_qual = col("snap") - col("qual");
     let since_start = col("snap") - col("start");
     let in_post = w
         .clone()
-        .filter(col("leave").is_null().or(col("leave").gt(col("snap"))))
+        .filter(
+            col("snap_day")
+                .is_not_null()
+                .and(col("leave").is_null().or(col("leave").gt(col("snap")))),
+        )
         .with_columns([
             col("employment_type").neq(lit("agency")).alias("employed"),
             when(col("asye").is_not_null())
@@ -315,13 +424,85 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             col("holder")
                 .and(col("caseload").gt(col("limit")))
                 .alias("over"),
-        ]);
+        ])
+        // Only what the measures and the quality report read.
+        .select(
+            [
+                "month",
+                "wid",
+                "rid",
+                "snap",
+                "team",
+                "service",
+                "fte",
+                "employed",
+                "starter",
+                "nqsw",
+                "early",
+                "holder",
+                "caseload",
+                "over",
+                "latest_sup",
+                "supervised",
+                "cost",
+                "day_rate",
+                "qual",
+                "asye",
+            ]
+            .map(col),
+        );
+
+    // Group names as integer codes: the aggregations over millions of
+    // in-post rows then group and join on integers rather than strings.
+    let name_of = |lf: LazyFrame, c: &str| {
+        lf.select([col(c).alias("name")])
+            .unique(None, UniqueKeepStrategy::Any)
+    };
+    let workforce = inputs.workforce.clone().lazy();
+    let names = concat(
+        [
+            name_of(workforce.clone(), "team"),
+            name_of(workforce, "service"),
+            name_of(team_service.clone(), "service_t"),
+            DataFrame::new(1, vec![Column::new("name".into(), ["Unassigned"])])?.lazy(),
+        ],
+        UnionArgs::default(),
+    )?
+    .drop_nulls(None)
+    .unique_stable(None, UniqueKeepStrategy::First)
+    .with_row_index("code", None)
+    .collect()?;
+    if names.height() as u64 >= 1 << 20 {
+        return Err(PolarsError::ComputeError(
+            "more than a million team and service names".into(),
+        ));
+    }
+    let code_of = |name: &str, code: &str| {
+        names
+            .clone()
+            .lazy()
+            .select([col("name").alias(name), col("code").alias(code)])
+    };
+    let in_post = in_post
+        .join(
+            code_of("team", "team_c"),
+            [col("team")],
+            [col("team")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            code_of("service", "service_c"),
+            [col("service")],
+            [col("service")],
+            JoinArgs::new(JoinType::Left),
+        );
 
     // Materialised: every measure below starts from these two frames.
-    let mut clock = std::time::Instant::now();
     let in_post = in_post.collect()?.lazy();
+    // The snapshot rows are not needed again: free them before the leaves.
+    drop(w);
     crate::trace::lap("metrics: in-post rows", &mut clock);
-    let leaves = leave_events(inputs, &w, &in_post, &codes, &months, &team_service)?
+    let leaves = leave_events(inputs, &on_rows, &in_post, &codes, &months, &team_service)?
         .collect()?
         .lazy();
     crate::trace::lap("metrics: leave events", &mut clock);
@@ -331,7 +512,67 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         months,
         team_service,
         establishment,
+        names,
     })
+}
+
+/// The group code of each in-post row for one kind of group (null when the
+/// row has none, e.g. no team).
+pub(super) fn group_code(kind: GroupKind) -> Expr {
+    match kind {
+        GroupKind::All => lit(0u32),
+        GroupKind::Service => col("service_c"),
+        GroupKind::Team => col("team_c"),
+    }
+}
+
+/// (group, month) as one integer.
+pub(super) fn pack_group_month(g: Expr, month: Expr) -> Expr {
+    g.cast(DataType::UInt64) * lit(GROUP_SHIFT) + month.cast(DataType::UInt64)
+}
+
+/// Turn the packed (group, month) key `gm` of one kind's aggregate back
+/// into the named `group_kind`, `group` and `month` columns.
+pub(super) fn decode(lf: LazyFrame, kind: GroupKind, names: &DataFrame) -> LazyFrame {
+    let lf = lf.with_columns([
+        (col("gm") % lit(GROUP_SHIFT))
+            .cast(DataType::Int32)
+            .alias("month"),
+        col("gm")
+            .floor_div(lit(GROUP_SHIFT))
+            .cast(IDX_DTYPE)
+            .alias("g_code"),
+    ]);
+    let lf = match kind {
+        GroupKind::All => lf.with_column(lit("all").alias("group")),
+        _ => lf.join(
+            names
+                .clone()
+                .lazy()
+                .select([col("code").alias("g_code"), col("name").alias("group")]),
+            [col("g_code")],
+            [col("g_code")],
+            JoinArgs::new(JoinType::Left),
+        ),
+    };
+    lf.drop(cols(["gm", "g_code"]))
+        .with_column(lit(kind.name()).alias("group_kind"))
+}
+
+/// The snapshot rows that record an employed worker's leave. Taken from
+/// the prepared rows, not from the raw rows filtered early: the order of
+/// the rows fixes the order in which leavers' FTEs are summed, and with it
+/// the last bits of those sums.
+fn recorded_on_rows(w: &LazyFrame) -> LazyFrame {
+    w.clone()
+        .filter(
+            col("snap_day").is_not_null().and(
+                col("employment_type")
+                    .neq(lit("agency"))
+                    .and(col("leave").is_not_null()),
+            ),
+        )
+        .select([col("wid"), col("leave")])
 }
 
 /// Leaves by month: recorded ones (snapshot rows and leavers reports, the
@@ -339,26 +580,19 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
 /// no leave recorded in m−1…m+1). Columns: wid, month, team, service, fte.
 fn leave_events(
     inputs: &Inputs,
-    w: &LazyFrame,
+    on_rows: &LazyFrame,
     in_post: &LazyFrame,
     codes: &LazyFrame,
     months: &LazyFrame,
     team_service: &LazyFrame,
 ) -> PolarsResult<LazyFrame> {
-    let from_rows = w
-        .clone()
-        .filter(
-            col("employment_type")
-                .neq(lit("agency"))
-                .and(col("leave").is_not_null()),
-        )
-        .select([
-            col("wid"),
-            col("leave"),
-            lit(NULL).cast(DataType::Float64).alias("l_fte"),
-            lit(NULL).cast(DataType::String).alias("l_team"),
-            lit(NULL).cast(DataType::String).alias("l_service"),
-        ]);
+    let from_rows = on_rows.clone().select([
+        col("wid"),
+        col("leave"),
+        lit(NULL).cast(DataType::Float64).alias("l_fte"),
+        lit(NULL).cast(DataType::String).alias("l_team"),
+        lit(NULL).cast(DataType::String).alias("l_service"),
+    ]);
     let mut sources = vec![from_rows];
     if let Some(l) = &inputs.leavers {
         sources.push(
@@ -385,63 +619,80 @@ fn leave_events(
             col("l_fte").max().alias("l_fte"),
             col("l_team").max().alias("l_team"),
             col("l_service").max().alias("l_service"),
-        ]);
+        ])
+        // A group-by hands its groups back in an order that changes from
+        // run to run. Leaves matched to no snapshot keep this order into
+        // the sums of leavers' FTEs, where it can move the last bit: fix it.
+        .sort(["wid", "leave"], Default::default());
 
     // Fields a leavers row lacks come from the last snapshot on which the
     // worker was in post (every post, for a worker with two).
     let posts = in_post.clone().filter(col("employed")).select([
         col("wid"),
-        col("month").alias("p_month"),
         col("snap").alias("p_snap"),
         col("team").alias("p_team"),
         col("service").alias("p_service"),
         col("fte").alias("p_fte"),
         col("rid").alias("p_rid"),
     ]);
-    let last_posts = |candidates: LazyFrame| -> PolarsResult<LazyFrame> {
-        Ok(candidates
-            .filter(col("p_snap").lt(col("leave")))
-            .filter(col("p_snap").eq(col("p_snap").max().over([col("wid"), col("leave")])?)))
+    // Which snapshot that is, found as an as-of match: posts' snapshot days
+    // and leave days in one column sorted by (worker, day), a leave before a
+    // post on the same day (the post must come strictly before the leave).
+    // The running maximum of the posts' packed keys then names, at each
+    // leave, the worker's latest earlier post — or another worker's, which
+    // the check on the worker rules out. One sort replaces joins that grew
+    // with every month a worker was in post.
+    let tagged = |lf: LazyFrame, day: &str, is_post: bool| {
+        lf.select([(pack_worker_day(col("wid"), col(day)) + lit(is_post as u64)).alias("k")])
     };
-    // Nearly always the last post is within the three months up to the
-    // leave: look there first, joining on (worker, month), so the work does
-    // not grow with every month a worker was ever in post...
-    let near = concat(
-        (0..3)
-            .map(|k| {
-                events
-                    .clone()
-                    .with_column((month_of_days(col("leave")) - lit(k)).alias("p_month"))
-            })
-            .collect::<Vec<_>>(),
+    let events = events.collect()?.lazy();
+    let found = concat(
+        [
+            tagged(posts.clone(), "p_snap", true),
+            tagged(events.clone(), "leave", false),
+        ],
         UnionArgs::default(),
     )?
-    .join(
-        posts.clone(),
-        [col("wid"), col("p_month")],
-        [col("wid"), col("p_month")],
-        JoinArgs::new(JoinType::Inner),
-    );
-    let near = last_posts(near)?.drop(cols(["p_month"])).collect()?.lazy();
-    // ...and only for the rest search all of the worker's posts.
-    let rest = events
+    .sort(["k"], Default::default())
+    .with_column(
+        when((col("k") % lit(2u64)).eq(lit(1u64)))
+            .then(col("k"))
+            .otherwise(lit(0u64))
+            .cum_max(false)
+            .alias("last_post"),
+    )
+    .filter(
+        (col("k") % lit(2u64))
+            .eq(lit(0u64))
+            .and(col("last_post").gt(lit(0u64)))
+            .and(
+                col("last_post")
+                    .floor_div(lit(WORKER_SHIFT))
+                    .eq(col("k").floor_div(lit(WORKER_SHIFT))),
+            ),
+    )
+    .select([
+        col("k").alias("ev_k"),
+        (col("last_post") - lit(1u64)).alias("post_k"),
+    ]);
+    let matched = events
         .clone()
+        .with_column((pack_worker_day(col("wid"), col("leave"))).alias("ev_k"))
         .join(
-            near.clone()
-                .select([col("wid"), col("leave")])
-                .unique(None, UniqueKeepStrategy::Any),
-            [col("wid"), col("leave")],
-            [col("wid"), col("leave")],
-            JoinArgs::new(JoinType::Anti),
+            found,
+            [col("ev_k")],
+            [col("ev_k")],
+            JoinArgs::new(JoinType::Inner),
         )
         .join(
-            posts,
-            [col("wid")],
-            [col("wid")],
+            posts
+                .with_column(pack_worker_day(col("wid"), col("p_snap")).alias("post_k"))
+                .drop(cols(["wid"])),
+            [col("post_k")],
+            [col("post_k")],
             JoinArgs::new(JoinType::Inner),
-        );
-    let far = last_posts(rest)?.drop(cols(["p_month"]));
-    let matched = concat([near, far], UnionArgs::default())?
+        )
+        .drop(cols(["ev_k", "post_k"]))
         // Used twice below: computed once.
         .collect()?
         .lazy();
@@ -505,22 +756,21 @@ fn leave_events(
         .lazy();
 
     // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
+    // (Worker and month packed into one integer: single-column joins.)
     let covered = concat(
         (-1..=1)
             .map(|k| {
                 recorded
                     .clone()
-                    .select([col("wid"), (col("month") + lit(k)).alias("month")])
+                    .select([pack_worker_month(col("wid"), col("month") + lit(k)).alias("wm")])
             })
             .collect::<Vec<_>>(),
         UnionArgs::default(),
-    )?
-    .unique(None, UniqueKeepStrategy::Any);
+    )?;
     let employed = in_post.clone().filter(col("employed"));
     let employed_keys = employed
         .clone()
-        .select([col("wid"), col("month")])
-        .unique(None, UniqueKeepStrategy::Any);
+        .select([pack_worker_month(col("wid"), col("month")).alias("wm")]);
     let inferred = employed
         .select([
             col("wid"),
@@ -530,10 +780,11 @@ fn leave_events(
             col("fte"),
             lit(true).alias("inferred"),
         ])
+        .with_column(pack_worker_month(col("wid"), col("month")).alias("wm"))
         .join(
             employed_keys,
-            [col("wid"), col("month")],
-            [col("wid"), col("month")],
+            [col("wm")],
+            [col("wm")],
             JoinArgs::new(JoinType::Anti),
         )
         .join(
@@ -544,10 +795,11 @@ fn leave_events(
         )
         .join(
             covered,
-            [col("wid"), col("month")],
-            [col("wid"), col("month")],
+            [col("wm")],
+            [col("wm")],
             JoinArgs::new(JoinType::Anti),
-        );
+        )
+        .drop(cols(["wm"]));
 
     Ok(concat([recorded, inferred], UnionArgs::default())?.join(
         months.clone().select([col("month")]),
@@ -558,30 +810,78 @@ fn leave_events(
 }
 
 /// Team stability pairs: per group and month, how many of the workers in
-/// post 12 months earlier (`base`) are still in post in the group (`stayed`).
-pub(super) fn stability(p: &Prepared) -> PolarsResult<LazyFrame> {
-    let employed = p.in_post.clone().filter(col("employed")).select([
-        col("wid"),
-        col("month"),
-        col("team"),
-        col("service"),
+/// post 12 months earlier (`base`) are still in post in the group
+/// (`stayed`). `rows` are the in-post rows with their group codes, the
+/// `p_employed` flag and `multi` (the worker has several rows that month);
+/// `stock` holds each group's `employed_headcount`.
+pub(super) fn stability(
+    rows: &LazyFrame,
+    stock: &LazyFrame,
+    kinds: &[GroupKind],
+    names: &DataFrame,
+) -> PolarsResult<LazyFrame> {
+    // The workers in post 12 months earlier are that month's employed
+    // head count.
+    let base = stock.clone().select([
+        col("group_kind"),
+        col("group"),
+        (col("month") + lit(12)).alias("month"),
+        col("employed_headcount").alias("base"),
     ]);
-    per_group(&employed, |g| {
-        let k = || [col("group"), col("month")];
-        let now = g
-            .select([col("group"), col("month"), col("wid")])
-            .unique(None, UniqueKeepStrategy::Any);
-        let earlier = now
+    // Each worker's employed rows paired with their rows 12 months later:
+    // one join for every kind of group. A worker stays in a group when one
+    // of their pairs has it at both ends.
+    let employed = rows.clone().filter(col("p_employed").eq(lit(1)));
+    let side = |shift: i32, suffix: &str| {
+        employed.clone().select([
+            pack_worker_month(col("wid"), col("month") + lit(shift)).alias("wm"),
+            col("team_c").alias(format!("team_c{suffix}")),
+            col("service_c").alias(format!("service_c{suffix}")),
+            col("multi").alias(format!("multi{suffix}")),
+        ])
+    };
+    let pairs = side(0, "")
+        .join(
+            side(12, "0"),
+            [col("wm")],
+            [col("wm")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(col("multi").or(col("multi0")).alias("multi"))
+        .collect()?
+        .lazy();
+    let mut parts = Vec::new();
+    for &kind in kinds {
+        let (now, then) = match kind {
+            GroupKind::All => (lit(0u32), lit(0u32)),
+            GroupKind::Service => (col("service_c"), col("service_c0")),
+            GroupKind::Team => (col("team_c"), col("team_c0")),
+        };
+        let kept = pairs.clone().filter(now.clone().eq(then)).select([
+            (now.cast(DataType::UInt64) * lit(GROUP_SHIFT * MONTH_SHIFT) + col("wm")).alias("gmw"),
+            col("multi"),
+        ]);
+        let gm = || col("gmw").floor_div(lit(MONTH_SHIFT)).alias("gm");
+        // One pair per worker unless they had several posts at either end.
+        let single = kept
             .clone()
-            .with_column((col("month") + lit(12)).alias("month"));
-        let base =
-            by_group_month(earlier.clone()).agg([len().cast(DataType::Float64).alias("base")]);
-        let kw = [col("group"), col("month"), col("wid")];
-        let stayed =
-            by_group_month(earlier.join(now, kw.clone(), kw, JoinArgs::new(JoinType::Inner)))
-                .agg([len().cast(DataType::Float64).alias("stayed")]);
-        base.join(stayed, k(), k(), JoinArgs::new(JoinType::Left))
-    })
+            .filter(col("multi").not())
+            .group_by([gm()])
+            .agg([len().alias("n")]);
+        let several = kept
+            .filter(col("multi"))
+            .select([col("gmw")])
+            .unique(None, UniqueKeepStrategy::Any)
+            .group_by([gm()])
+            .agg([len().alias("n")]);
+        let stayed = concat([single, several], UnionArgs::default())?
+            .group_by([col("gm")])
+            .agg([col("n").sum().cast(DataType::Float64).alias("stayed")]);
+        parts.push(decode(stayed, kind, names));
+    }
+    let stayed = concat(parts, UnionArgs::default())?;
+    let k = || [col("group_kind"), col("group"), col("month")];
+    Ok(base.join(stayed, k(), k(), JoinArgs::new(JoinType::Left)))
 }
 
 /// (team, month) pairs with an establishment in force.
@@ -620,7 +920,11 @@ fn in_force(p: &Prepared) -> PolarsResult<LazyFrame> {
 /// Establishment in force at each month (the latest effective date on or
 /// before the snapshot; a later import restating a date wins) and the
 /// vacancies it implies, team by team, summed up the groups.
-pub(super) fn establishment(p: &Prepared, stock: LazyFrame) -> PolarsResult<LazyFrame> {
+pub(super) fn establishment(
+    p: &Prepared,
+    team_fte: LazyFrame,
+    kinds: &[GroupKind],
+) -> PolarsResult<LazyFrame> {
     if p.establishment.is_none() {
         let empty = DataFrame::new(
             0,
@@ -635,11 +939,6 @@ pub(super) fn establishment(p: &Prepared, stock: LazyFrame) -> PolarsResult<Lazy
         return Ok(empty.lazy());
     }
     let in_force = in_force(p)?;
-    let team_fte = stock.filter(col("group_kind").eq(lit("team"))).select([
-        col("group").alias("team"),
-        col("month"),
-        col("employed_fte"),
-    ]);
     let rows = in_force
         .join(
             team_fte,
@@ -663,7 +962,7 @@ pub(super) fn establishment(p: &Prepared, stock: LazyFrame) -> PolarsResult<Lazy
                 .otherwise(lit(0.0))
                 .alias("vac"),
         );
-    per_group(&rows, |g| {
+    per_group(&rows, kinds, |g| {
         by_group_month(g).agg([
             col("est").sum().alias("establishment_fte"),
             col("vac").sum().alias("vacancy_fte"),

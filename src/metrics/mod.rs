@@ -90,26 +90,30 @@ impl GroupKind {
     }
 }
 
-/// Run `f` once per kind of group — the whole service, each service area,
-/// each team — on the rows with that group's name in `group`, and stack the
-/// results with their `group_kind`. Three passes over the rows rather than
-/// one pass over three copies: the copies would triple memory at national
-/// scale.
-fn per_group(lf: &LazyFrame, f: impl Fn(LazyFrame) -> LazyFrame) -> PolarsResult<LazyFrame> {
-    let kinds = [
-        ("all", lit("all")),
-        ("service", col("service")),
-        ("team", col("team")),
-    ];
+/// Run `f` once per kind of group asked for — the whole service, each
+/// service area, each team — on the rows with that group's name in
+/// `group`, and stack the results with their `group_kind`. One pass per
+/// kind rather than one pass over three copies: the copies would triple
+/// memory at national scale.
+fn per_group(
+    lf: &LazyFrame,
+    kinds: &[GroupKind],
+    f: impl Fn(LazyFrame) -> LazyFrame,
+) -> PolarsResult<LazyFrame> {
     concat(
         kinds
-            .into_iter()
-            .map(|(kind, group)| {
+            .iter()
+            .map(|kind| {
+                let group = match kind {
+                    GroupKind::All => lit("all"),
+                    GroupKind::Service => col("service"),
+                    GroupKind::Team => col("team"),
+                };
                 let rows = lf
                     .clone()
                     .with_column(group.alias("group"))
                     .filter(col("group").is_not_null());
-                f(rows).with_column(lit(kind).alias("group_kind"))
+                f(rows).with_column(lit(kind.name()).alias("group_kind"))
             })
             .collect::<Vec<_>>(),
         UnionArgs::default(),
@@ -132,17 +136,34 @@ pub(crate) fn pct(num: Expr, den: Expr) -> Expr {
     ratio(num, den) * lit(100.0)
 }
 
-fn keys() -> [Expr; 3] {
-    [col("group_kind"), col("group"), col("month")]
-}
-
-fn left(a: LazyFrame, b: LazyFrame) -> LazyFrame {
-    a.join(b, keys(), keys(), JoinArgs::new(JoinType::Left))
-}
-
 /// All metrics for every month held and every group.
 pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
+    compute_kinds(
+        inputs,
+        limits,
+        &[GroupKind::All, GroupKind::Service, GroupKind::Team],
+    )
+}
+
+/// All metrics for every month held and every group of the kinds given
+/// (the rows `compute` returns for those kinds, in the same order).
+pub fn compute_kinds(
+    inputs: &Inputs,
+    limits: Limits,
+    kinds: &[GroupKind],
+) -> PolarsResult<DataFrame> {
     let p = frames::prepare(inputs, limits)?;
+    compute_prepared(&p, kinds)
+}
+
+fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<DataFrame> {
+    let mut kinds = kinds.to_vec();
+    kinds.sort();
+    kinds.dedup();
+    if kinds.is_empty() {
+        return Ok(compute_prepared(p, &[GroupKind::All])?.head(Some(0)));
+    }
+    let kinds = &kinds[..];
     let mut clock = std::time::Instant::now();
     // Aggregations stay on polars' vectorised paths: sums of precomputed
     // columns, and head counts as sums of per-person flags. (A filtered
@@ -151,26 +172,6 @@ pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
     let agency = col("employed").not();
     let only = |flag: Expr, value: Expr| when(flag).then(value).otherwise(lit(0.0));
     let flag = |e: Expr| e.cast(DataType::Int32);
-    let rows = p.in_post.clone().with_columns([
-        only(col("employed"), col("fte")).alias("employed_fte"),
-        only(agency.clone(), col("fte")).alias("agency_fte"),
-        only(col("starter"), col("fte")).alias("starters_fte"),
-        only(col("holder"), col("fte")).alias("case_holders_fte"),
-        only(col("holder"), col("caseload")).alias("cases"),
-        only(agency.clone(), col("cost"))
-            .fill_null(lit(0.0))
-            .alias("cost_sum"),
-        flag(agency.clone().and(col("day_rate").is_not_null())).alias("rated"),
-        flag(agency.clone()).alias("agency_rows"),
-        flag(col("employed")).alias("p_employed"),
-        flag(agency.clone()).alias("p_agency"),
-        flag(col("employed").and(col("nqsw"))).alias("p_nqsw"),
-        flag(col("employed").and(col("early"))).alias("p_early"),
-        flag(col("starter")).alias("p_starter"),
-        flag(col("over")).alias("p_over"),
-        flag(col("holder")).alias("p_holder"),
-        flag(col("holder").and(col("supervised"))).alias("p_supervised"),
-    ]);
     let sums = [
         "employed_fte",
         "agency_fte",
@@ -192,29 +193,156 @@ pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
         ("p_holder", "holders"),
         ("p_supervised", "supervised"),
     ];
-    let stock = per_group(&rows, |g| {
-        let totals =
-            by_group_month(g.clone()).agg(sums.iter().map(|c| col(*c).sum()).collect::<Vec<_>>());
-        let heads = g
-            .group_by([col("group"), col("month"), col("wid")])
+    // Only the columns aggregated, materialised once for the passes below.
+    let rows = p
+        .in_post
+        .clone()
+        .select([
+            col("month"),
+            col("wid"),
+            col("team_c"),
+            col("service_c"),
+            only(col("employed"), col("fte")).alias("employed_fte"),
+            only(agency.clone(), col("fte")).alias("agency_fte"),
+            only(col("starter"), col("fte")).alias("starters_fte"),
+            only(col("holder"), col("fte")).alias("case_holders_fte"),
+            only(col("holder"), col("caseload")).alias("cases"),
+            only(agency.clone(), col("cost"))
+                .fill_null(lit(0.0))
+                .alias("cost_sum"),
+            flag(agency.clone().and(col("day_rate").is_not_null())).alias("rated"),
+            flag(agency.clone()).alias("agency_rows"),
+            flag(col("employed")).alias("p_employed"),
+            flag(agency.clone()).alias("p_agency"),
+            flag(col("employed").and(col("nqsw"))).alias("p_nqsw"),
+            flag(col("employed").and(col("early"))).alias("p_early"),
+            flag(col("starter")).alias("p_starter"),
+            flag(col("over")).alias("p_over"),
+            flag(col("holder")).alias("p_holder"),
+            flag(col("holder").and(col("supervised"))).alias("p_supervised"),
+        ])
+        .collect()?;
+    // A person counts once per group: almost everyone has one post a
+    // month, so their flags are summed as they stand; only the (month,
+    // worker) pairs with several posts go through a per-person maximum.
+    let wm = || frames::pack_worker_month(col("wid"), col("month"));
+    let multi = rows
+        .clone()
+        .lazy()
+        .group_by([wm().alias("wm")])
+        .agg([len().alias("n")])
+        .filter(col("n").gt(lit(1)))
+        .select([col("wm")])
+        .collect()?;
+    let multi = multi.column("wm")?.as_materialized_series().clone();
+    let rows = rows
+        .lazy()
+        .with_column(wm().is_in(lit(multi).implode(false), false).alias("multi"))
+        .collect()?
+        .lazy();
+    crate::trace::lap("metrics: stock rows", &mut clock);
+    let stock_of = |kind: GroupKind| -> LazyFrame {
+        let g = frames::group_code(kind);
+        let g_rows = rows
+            .clone()
+            .filter(g.clone().is_not_null())
+            .with_column(frames::pack_group_month(g, col("month")).alias("gm"));
+        let totals = g_rows.clone().group_by([col("gm")]).agg(
+            sums.iter()
+                .map(|c| col(*c).sum())
+                .chain(people.iter().map(|(c, _)| {
+                    when(col("multi"))
+                        .then(lit(0))
+                        .otherwise(col(*c))
+                        .sum()
+                        .alias(*c)
+                }))
+                .collect::<Vec<_>>(),
+        );
+        let several = g_rows
+            .filter(col("multi"))
+            .group_by([
+                (col("gm") * lit(frames::MONTH_SHIFT) + col("wid").cast(DataType::UInt64))
+                    .alias("gmw"),
+            ])
             .agg(
                 people
                     .iter()
                     .map(|(c, _)| col(*c).max())
                     .collect::<Vec<_>>(),
             )
-            .group_by([col("group"), col("month")])
+            .group_by([col("gmw").floor_div(lit(frames::MONTH_SHIFT)).alias("gm")])
             .agg(
                 people
                     .iter()
-                    .map(|(c, out)| col(*c).cast(DataType::Float64).sum().alias(*out))
+                    .map(|(c, _)| col(*c).sum().alias(format!("m_{c}")))
                     .collect::<Vec<_>>(),
             );
-        let k = || [col("group"), col("month")];
-        totals.join(heads, k(), k(), JoinArgs::new(JoinType::Left))
-    })?;
+        totals
+            .join(
+                several,
+                [col("gm")],
+                [col("gm")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_columns(
+                people
+                    .iter()
+                    .map(|(c, out)| {
+                        (col(*c).cast(DataType::Float64)
+                            + col(format!("m_{c}"))
+                                .fill_null(lit(0))
+                                .cast(DataType::Float64))
+                        .alias(*out)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .drop(cols(
+                people
+                    .iter()
+                    .flat_map(|(c, _)| [c.to_string(), format!("m_{c}")])
+                    .collect::<Vec<_>>(),
+            ))
+    };
+    let stock = concat(
+        kinds
+            .iter()
+            .map(|&k| frames::decode(stock_of(k), k, &p.names))
+            .collect::<Vec<_>>(),
+        // One kind at a time: each group-by is parallel already, and
+        // running them together would hold all their buffers at once.
+        UnionArgs {
+            parallel: false,
+            ..Default::default()
+        },
+    )?
+    .collect()?
+    .lazy();
+    crate::trace::lap("metrics: stock", &mut clock);
+    // Vacancies are counted team by team, even when teams are not shown.
+    let team_fte = if p.establishment.is_none() {
+        None
+    } else if kinds.contains(&GroupKind::Team) {
+        Some(stock.clone().filter(col("group_kind").eq(lit("team"))))
+    } else {
+        let g = frames::group_code(GroupKind::Team);
+        let sums = rows
+            .clone()
+            .filter(g.clone().is_not_null())
+            .with_column(frames::pack_group_month(g, col("month")).alias("gm"))
+            .group_by([col("gm")])
+            .agg([col("employed_fte").sum()]);
+        Some(frames::decode(sums, GroupKind::Team, &p.names))
+    }
+    .map(|t| {
+        t.select([
+            col("group").alias("team"),
+            col("month"),
+            col("employed_fte"),
+        ])
+    });
 
-    let leaves = per_group(&p.leaves, |g| {
+    let leaves = per_group(&p.leaves, kinds, |g| {
         let totals = by_group_month(g.clone()).agg([col("fte").sum().alias("leavers_fte")]);
         let heads = g
             .select([col("group"), col("month"), col("wid")])
@@ -224,129 +352,187 @@ pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
         let k = || [col("group"), col("month")];
         totals.join(heads, k(), k(), JoinArgs::new(JoinType::Left))
     })?;
-    // Twelve shifted copies summed: months m−11 … m.
-    let window = concat(
-        (0..12)
-            .map(|k| {
-                leaves.clone().select([
-                    col("group_kind"),
-                    col("group"),
-                    (col("month") + lit(k)).alias("month"),
-                    col("leavers_fte"),
-                ])
-            })
-            .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?
-    .group_by(keys())
-    .agg([col("leavers_fte").sum().alias("leavers_12m_sum")]);
-
     // Each part is used more than once below (keys, joins, vacancies):
     // materialise it so the lazy plan does not compute it again each time.
-    let stock = stock.collect()?.lazy();
     let leaves = leaves.collect()?.lazy();
-    let window = window.collect()?.lazy();
-    let stability = frames::stability(&p)?.collect()?.lazy();
-    let establishment = frames::establishment(&p, stock.clone())?.collect()?.lazy();
+    let stability = frames::stability(&rows, &stock, kinds, &p.names)?
+        .collect()?
+        .lazy();
+    crate::trace::lap("metrics: leaves and stability", &mut clock);
+    let establishment = match team_fte {
+        Some(t) => frames::establishment(p, t, kinds)?,
+        None => frames::establishment(p, DataFrame::empty().lazy(), kinds)?,
+    }
+    .collect()?
+    .lazy();
+    crate::trace::lap("metrics: establishment", &mut clock);
 
-    let all_keys = concat(
+    // Every (group_kind, group) as an integer, so the window and the joins
+    // below run on one integer key rather than three columns with strings.
+    let pair = || [col("group_kind"), col("group")];
+    let gids = concat(
         [
-            stock.clone().select(keys()),
-            leaves.clone().select(keys()),
-            establishment.clone().select(keys()),
+            stock.clone().select(pair()),
+            leaves.clone().select(pair()),
+            establishment.clone().select(pair()),
         ],
         UnionArgs::default(),
     )?
     .unique(None, UniqueKeepStrategy::Any)
+    .with_row_index("gid", None)
+    .collect()?;
+    let keyed = |lf: LazyFrame| {
+        lf.join(
+            gids.clone().lazy(),
+            pair(),
+            pair(),
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(frames::pack_group_month(col("gid"), col("month")).alias("key"))
+        .drop(cols(["group_kind", "group", "month", "gid"]))
+    };
+    let stock = keyed(stock).collect()?.lazy();
+    let leaves = keyed(leaves).collect()?.lazy();
+    let stability = keyed(stability);
+    let establishment = keyed(establishment).collect()?.lazy();
+
+    // Twelve shifted copies summed: months m−11 … m.
+    let window = concat(
+        (0..12u64)
+            .map(|k| {
+                leaves
+                    .clone()
+                    .select([(col("key") + lit(k)).alias("key"), col("leavers_fte")])
+            })
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?
+    .group_by([col("key")])
+    .agg([col("leavers_fte").sum().alias("leavers_12m_sum")]);
+
+    let all_keys = concat(
+        [
+            stock.clone().select([col("key")]),
+            leaves.clone().select([col("key")]),
+            establishment.clone().select([col("key")]),
+        ],
+        UnionArgs::default(),
+    )?
+    .unique(None, UniqueKeepStrategy::Any)
+    .with_column(
+        (col("key") % lit(frames::GROUP_SHIFT))
+            .cast(DataType::Int32)
+            .alias("month"),
+    )
     .join(
         p.months.clone(),
         [col("month")],
         [col("month")],
         JoinArgs::new(JoinType::Inner),
     );
-
-    let zero = |name: &str| col(name).fill_null(lit(0.0)).alias(name);
-    let df = left(
+    let left = |a: LazyFrame, b: LazyFrame| {
+        a.join(b, [col("key")], [col("key")], JoinArgs::new(JoinType::Left))
+    };
+    let joined = left(
         left(left(left(left(all_keys, stock), leaves), window), stability),
         establishment,
     )
-    .with_columns([
-        zero("employed_fte"),
-        zero("employed_headcount"),
-        zero("agency_fte"),
-        zero("agency_headcount"),
-        zero("nqsw_headcount"),
-        zero("early_headcount"),
-        zero("starters_fte"),
-        zero("starters_headcount"),
-        zero("case_holders_fte"),
-        zero("cases"),
-        zero("over_limit_headcount"),
-        zero("holders"),
-        zero("supervised"),
-        zero("leavers_fte"),
-        zero("leavers_headcount"),
-        col("agency_rows").fill_null(lit(0)),
-        col("rated").fill_null(lit(0)),
-    ])
-    .with_columns([
-        pct(col("agency_fte"), col("agency_fte") + col("employed_fte")).alias("agency_rate_pct"),
-        pct(col("vacancy_fte"), col("vacancy_fte") + col("employed_fte")).alias("vacancy_rate_pct"),
-        when(col("window_complete"))
-            .then(col("leavers_12m_sum").fill_null(lit(0.0)))
-            .otherwise(lit(NULL))
-            .alias("leavers_fte_12m"),
-        pct(col("nqsw_headcount"), col("employed_headcount")).alias("nqsw_share_pct"),
-        pct(col("early_headcount"), col("employed_headcount")).alias("early_career_share_pct"),
-        ratio(col("cases"), col("case_holders_fte")).alias("caseload_per_fte"),
-        pct(col("supervised"), col("holders")).alias("supervision_compliance_pct"),
-        when(col("agency_rows").eq(lit(0)))
-            .then(lit(0.0))
-            .when(col("rated").eq(lit(0)))
-            .then(lit(NULL))
-            .otherwise(col("cost_sum"))
-            .alias("agency_cost"),
-        when(col("prev12_held"))
-            .then(pct(col("stayed").fill_null(lit(0.0)), col("base")))
-            .otherwise(lit(NULL))
-            .alias("stability_index_pct"),
-    ])
-    .with_columns([pct(col("leavers_fte_12m"), col("employed_fte")).alias("turnover_rate_12m_pct")])
     .with_column(
-        when(col("group_kind").eq(lit("all")))
-            .then(lit(0))
-            .when(col("group_kind").eq(lit("service")))
-            .then(lit(1))
-            .otherwise(lit(2))
-            .alias("kind_order"),
+        col("key")
+            .floor_div(lit(frames::GROUP_SHIFT))
+            .cast(IDX_DTYPE)
+            .alias("gid"),
     )
-    // Counts of people are whole numbers in the output.
-    .with_columns(
-        METRICS
-            .iter()
-            .filter(|m| m.ends_with("_headcount"))
-            .map(|m| col(*m).cast(DataType::Int64))
-            .collect::<Vec<_>>(),
-    )
-    .sort(
-        ["month", "kind_order", "group"],
-        SortMultipleOptions::default(),
-    )
-    .select(
-        [col("month"), col("group_kind"), col("group")]
-            .into_iter()
-            .chain(METRICS.iter().map(|m| col(*m)))
-            .chain([
-                col("holders").cast(DataType::Int64).alias(BASES[0]),
-                col("base")
-                    .fill_null(lit(0.0))
-                    .cast(DataType::Int64)
-                    .alias(BASES[1]),
-            ])
-            .collect::<Vec<_>>(),
-    )
-    .collect()?;
-    crate::trace::lap("metrics: aggregate and join", &mut clock);
+    .join(
+        gids.lazy(),
+        [col("gid")],
+        [col("gid")],
+        JoinArgs::new(JoinType::Left),
+    );
+
+    let zero = |name: &str| col(name).fill_null(lit(0.0)).alias(name);
+    let df = joined
+        .with_columns([
+            zero("employed_fte"),
+            zero("employed_headcount"),
+            zero("agency_fte"),
+            zero("agency_headcount"),
+            zero("nqsw_headcount"),
+            zero("early_headcount"),
+            zero("starters_fte"),
+            zero("starters_headcount"),
+            zero("case_holders_fte"),
+            zero("cases"),
+            zero("over_limit_headcount"),
+            zero("holders"),
+            zero("supervised"),
+            zero("leavers_fte"),
+            zero("leavers_headcount"),
+            col("agency_rows").fill_null(lit(0)),
+            col("rated").fill_null(lit(0)),
+        ])
+        .with_columns([
+            pct(col("agency_fte"), col("agency_fte") + col("employed_fte"))
+                .alias("agency_rate_pct"),
+            pct(col("vacancy_fte"), col("vacancy_fte") + col("employed_fte"))
+                .alias("vacancy_rate_pct"),
+            when(col("window_complete"))
+                .then(col("leavers_12m_sum").fill_null(lit(0.0)))
+                .otherwise(lit(NULL))
+                .alias("leavers_fte_12m"),
+            pct(col("nqsw_headcount"), col("employed_headcount")).alias("nqsw_share_pct"),
+            pct(col("early_headcount"), col("employed_headcount")).alias("early_career_share_pct"),
+            ratio(col("cases"), col("case_holders_fte")).alias("caseload_per_fte"),
+            pct(col("supervised"), col("holders")).alias("supervision_compliance_pct"),
+            when(col("agency_rows").eq(lit(0)))
+                .then(lit(0.0))
+                .when(col("rated").eq(lit(0)))
+                .then(lit(NULL))
+                .otherwise(col("cost_sum"))
+                .alias("agency_cost"),
+            when(col("prev12_held"))
+                .then(pct(col("stayed").fill_null(lit(0.0)), col("base")))
+                .otherwise(lit(NULL))
+                .alias("stability_index_pct"),
+        ])
+        .with_columns([
+            pct(col("leavers_fte_12m"), col("employed_fte")).alias("turnover_rate_12m_pct")
+        ])
+        .with_column(
+            when(col("group_kind").eq(lit("all")))
+                .then(lit(0))
+                .when(col("group_kind").eq(lit("service")))
+                .then(lit(1))
+                .otherwise(lit(2))
+                .alias("kind_order"),
+        )
+        // Counts of people are whole numbers in the output.
+        .with_columns(
+            METRICS
+                .iter()
+                .filter(|m| m.ends_with("_headcount"))
+                .map(|m| col(*m).cast(DataType::Int64))
+                .collect::<Vec<_>>(),
+        )
+        .sort(
+            ["month", "kind_order", "group"],
+            SortMultipleOptions::default(),
+        )
+        .select(
+            [col("month"), col("group_kind"), col("group")]
+                .into_iter()
+                .chain(METRICS.iter().map(|m| col(*m)))
+                .chain([
+                    col("holders").cast(DataType::Int64).alias(BASES[0]),
+                    col("base")
+                        .fill_null(lit(0.0))
+                        .cast(DataType::Int64)
+                        .alias(BASES[1]),
+                ])
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    crate::trace::lap("metrics: join", &mut clock);
     let months: StringChunked = df
         .column("month")?
         .i32()?
@@ -385,4 +571,66 @@ pub fn select(
                 .collect::<Vec<_>>(),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inputs of a small generated council, imported into a scratch workspace.
+    fn sample() -> (tempfile::TempDir, Inputs, Limits) {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let opts = crate::sample::SampleOptions {
+            workers: 60,
+            months: 30,
+            seed: 7,
+            single_csv: false,
+        };
+        crate::sample::generate(&opts, &data).unwrap();
+        let mut ws = crate::workspace::Workspace::open_or_create(&dir.path().join("ws")).unwrap();
+        crate::first_run::import_folder(&mut ws, &data).unwrap();
+        let inputs = Inputs::from_workspace(&ws).unwrap().unwrap();
+        let limits = ws.settings().limits();
+        (dir, inputs, limits)
+    }
+
+    #[test]
+    fn some_kinds_are_the_rows_of_all_kinds() {
+        let (_dir, inputs, limits) = sample();
+        let all = compute(&inputs, limits).unwrap();
+        for kinds in [
+            vec![GroupKind::All],
+            vec![GroupKind::Service, GroupKind::All],
+            vec![GroupKind::Team],
+        ] {
+            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            let expected = all
+                .clone()
+                .lazy()
+                .filter(
+                    col("group_kind")
+                        .is_in(lit(Series::new("k".into(), names)).implode(false), false),
+                )
+                .collect()
+                .unwrap();
+            let got = compute_kinds(&inputs, limits, &kinds).unwrap();
+            assert!(got.height() > 0);
+            assert!(got.equals_missing(&expected), "{kinds:?}");
+        }
+        assert_eq!(compute_kinds(&inputs, limits, &[]).unwrap().height(), 0);
+    }
+
+    #[test]
+    fn one_preparation_gives_the_same_metrics_and_findings() {
+        let (_dir, inputs, limits) = sample();
+        let stored = [(
+            vec![Month(24300)],
+            "2 exact duplicate rows dropped".to_string(),
+        )];
+        let kinds = [GroupKind::All, GroupKind::Service, GroupKind::Team];
+        let (df, findings) = quality::metrics_and_report(&inputs, limits, &kinds, &stored).unwrap();
+        assert!(df.equals_missing(&compute(&inputs, limits).unwrap()));
+        assert_eq!(findings, quality::report(&inputs, limits, &stored).unwrap());
+    }
 }

@@ -1,8 +1,8 @@
 //! The data-quality report: per month, the things the metrics had to
 //! work around, so nobody quotes a number without knowing its footing.
 
-use super::Limits;
-use super::frames::{Inputs, prepare};
+use super::frames::{Inputs, Prepared, prepare};
+use super::{GroupKind, Limits};
 use crate::month::Month;
 use polars::prelude::*;
 
@@ -46,16 +46,43 @@ pub fn report_for_workspace(
     inputs: &Inputs,
     limits: Limits,
 ) -> PolarsResult<Vec<Finding>> {
-    let stored: Vec<(Vec<Month>, String)> = ws
-        .manifest()
+    report(inputs, limits, &stored_warnings(ws))
+}
+
+/// The metrics of the group kinds given (as `metrics::compute_kinds`
+/// returns them) and the workspace's data-quality report, from one
+/// preparation of the inputs: callers that need both skip the costliest
+/// half of doing either twice.
+pub fn metrics_and_report_for_workspace(
+    ws: &crate::workspace::Workspace,
+    inputs: &Inputs,
+    limits: Limits,
+    kinds: &[GroupKind],
+) -> PolarsResult<(DataFrame, Vec<Finding>)> {
+    metrics_and_report(inputs, limits, kinds, &stored_warnings(ws))
+}
+
+/// [`metrics_and_report_for_workspace`] with the stored import warnings given.
+pub fn metrics_and_report(
+    inputs: &Inputs,
+    limits: Limits,
+    kinds: &[GroupKind],
+    stored_warnings: &[(Vec<Month>, String)],
+) -> PolarsResult<(DataFrame, Vec<Finding>)> {
+    let p = prepare(inputs, limits)?;
+    let df = super::compute_prepared(&p, kinds)?;
+    Ok((df, report_prepared(&p, stored_warnings)?))
+}
+
+fn stored_warnings(ws: &crate::workspace::Workspace) -> Vec<(Vec<Month>, String)> {
+    ws.manifest()
         .active()
         .flat_map(|r| {
             ws.warnings_of(r)
                 .into_iter()
                 .map(move |w| (r.months.clone(), w.reason))
         })
-        .collect();
-    report(inputs, limits, &stored)
+        .collect()
 }
 
 pub fn report(
@@ -63,7 +90,13 @@ pub fn report(
     limits: Limits,
     stored_warnings: &[(Vec<Month>, String)],
 ) -> PolarsResult<Vec<Finding>> {
-    let p = prepare(inputs, limits)?;
+    report_prepared(&prepare(inputs, limits)?, stored_warnings)
+}
+
+fn report_prepared(
+    p: &Prepared,
+    stored_warnings: &[(Vec<Month>, String)],
+) -> PolarsResult<Vec<Finding>> {
     let mut out = Vec::new();
     out.extend(per_month(
         p.leaves.clone().filter(col("inferred")),
@@ -98,7 +131,7 @@ pub fn report(
         "case holders with no supervision on record: counted as not supervised within their interval",
     )?);
     if p.establishment.is_some() {
-        let with_est = super::frames::establishment_teams(&p)?;
+        let with_est = super::frames::establishment_teams(p)?;
         out.extend(per_month(
             p.in_post
                 .clone()
