@@ -4,6 +4,7 @@
 //! ([`MetricTable`]) once per load so that drawing a frame never touches
 //! polars.
 
+use crate::metrics::GroupKind;
 use crate::metrics::quality::Finding;
 pub use crate::metrics::table::MetricTable;
 use crate::month::Month;
@@ -74,12 +75,14 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
     let (metrics, findings) = match inputs {
         None => (MetricTable::default(), Vec::new()),
         Some(inputs) => {
-            let df = crate::metrics::compute(&inputs, limits)
-                .map_err(|e| format!("cannot compute the metrics: {e}"))?;
+            // One preparation of the inputs serves both.
+            let every = [GroupKind::All, GroupKind::Service, GroupKind::Team];
+            let (df, findings) = crate::metrics::quality::metrics_and_report_for_workspace(
+                &ws, &inputs, limits, &every,
+            )
+            .map_err(|e| format!("cannot compute the metrics: {e}"))?;
             let table = MetricTable::from_frame(&df)
                 .map_err(|e| format!("cannot read the metrics: {e}"))?;
-            let findings = crate::metrics::quality::report_for_workspace(&ws, &inputs, limits)
-                .map_err(|e| format!("cannot build the data-quality report: {e}"))?;
             (table, findings)
         }
     };

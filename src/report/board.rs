@@ -77,11 +77,27 @@ pub struct Source {
 
 impl Source {
     pub fn load(root: &Path, opts: &Options) -> Result<Source, String> {
-        let (ws, inputs, df) = super::workspace_metrics(root)?;
+        let ws = crate::workspace::Workspace::open_existing(root)?;
+        let inputs = crate::metrics::Inputs::from_workspace(&ws)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "{} holds no workforce snapshot yet: import one with `keel import`",
+                    root.display()
+                )
+            })?;
         let limits = ws.settings().limits();
+        // Only the group kinds the report shows: teams are most of the work
+        // at national scale, and a named group may be a team.
+        let kinds: &[GroupKind] = match (&opts.group, opts.group_by) {
+            (Some(_), _) => &[GroupKind::All, GroupKind::Service, GroupKind::Team],
+            (None, GroupKind::All) => &[GroupKind::All],
+            (None, _) => &[GroupKind::All, GroupKind::Service],
+        };
+        let (df, findings) =
+            crate::metrics::quality::metrics_and_report_for_workspace(&ws, &inputs, limits, kinds)
+                .map_err(|e| format!("cannot compute the metrics: {e}"))?;
         let table = MetricTable::from_frame(&df).map_err(|e| e.to_string())?;
-        let findings = crate::metrics::quality::report_for_workspace(&ws, &inputs, limits)
-            .map_err(|e| e.to_string())?;
         let mut scenarios = Vec::new();
         if !opts.scenarios.is_empty() {
             if opts.scenarios.len() > crate::scenario::compare::MAX_SCENARIOS {
