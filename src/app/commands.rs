@@ -492,6 +492,8 @@ impl KeelApp {
         // Work on the old workspace is dropped, never applied to the new.
         let r = &mut self.running;
         (r.calibrate, r.simulate, r.compare, r.project, r.bench) = (None, None, None, None, None);
+        r.attention = None;
+        self.attention = None;
         self.persisted.view = view;
         self.start_load(false);
     }

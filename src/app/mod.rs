@@ -38,6 +38,13 @@ use std::path::PathBuf;
 
 const PERSIST_KEY: &str = "keel.view";
 
+/// What a worker list was computed for: the workspace load, month, team.
+type AttentionKey = (u64, crate::month::Month, String);
+type AttentionRows = (
+    AttentionKey,
+    Result<Vec<crate::metrics::workers::Attention>, String>,
+);
+
 /// A question the user must answer before something irreversible-looking.
 #[derive(Clone, Debug)]
 enum Confirm {
@@ -63,6 +70,8 @@ struct Running {
     calibrate: Option<Job<scenarios::Calibrated>>,
     simulate: Option<Job<scenarios::Simulated>>,
     compare: Option<Job<scenarios::Compared>>,
+    /// The teams view's worker list.
+    attention: Option<Job<AttentionRows>>,
     /// The chosen council's benchmark series.
     bench: Option<Job<Result<crate::benchmark::view::CouncilView, String>>>,
     /// Scenario projections for meeting slides.
@@ -89,6 +98,9 @@ pub struct KeelApp {
     generation: u64,
     meeting: Option<meeting::Meeting>,
     scenario_ui: Option<scenarios::ScenarioUi>,
+    /// The worker list's team and its rows for a (load, month, team).
+    attention_team: Option<String>,
+    attention: Option<AttentionRows>,
     /// The council compared with, once computed.
     bench_view: Option<Result<crate::benchmark::view::CouncilView, String>>,
     /// The pack being edited in the Meeting view, with the saved
@@ -124,6 +136,8 @@ impl KeelApp {
             meeting: None,
             scenario_ui: None,
             bench_view: None,
+            attention_team: None,
+            attention: None,
             pack_draft: None,
             title: String::new(),
             ctx: None,
@@ -149,6 +163,7 @@ impl KeelApp {
             && self.running.simulate.is_none()
             && self.running.compare.is_none()
             && self.running.bench.is_none()
+            && self.running.attention.is_none()
             && (self.model.is_some() || self.load_error.is_some())
     }
 

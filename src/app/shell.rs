@@ -79,6 +79,9 @@ impl KeelApp {
                 Err(e) => self.notice = Some(Notice::Error(e)),
             }
         }
+        if let Some(Ok(done)) = take_done(&mut self.running.attention) {
+            self.attention = Some(done);
+        }
         if let Some(done) = take_done(&mut self.running.bench) {
             self.bench_view = Some(done.and_then(|r| r));
         }
@@ -116,6 +119,43 @@ impl KeelApp {
             .or_else(|| r.calibrate.as_ref().map(|j| j.status()))
             .or_else(|| r.compare.as_ref().map(|j| j.status()))
             .or_else(|| r.bench.as_ref().map(|j| j.status()))
+    }
+
+    /// Start the worker list for the teams view's month and team when it
+    /// is not the one held (off the UI thread: it reads every in-post row).
+    fn attention_work(&mut self) {
+        let (View::Teams, Some(month), Some(team)) =
+            (self.persisted.view, self.month, self.attention_team.clone())
+        else {
+            return;
+        };
+        let key = (self.generation, month, team);
+        if self.attention.as_ref().is_some_and(|(k, _)| *k == key)
+            || self.running.attention.is_some()
+        {
+            return;
+        }
+        let root = self.root.clone();
+        self.running.attention = Some(Job::spawn(
+            "Listing workers needing attention",
+            self.ctx.clone(),
+            move |_| {
+                let rows = (|| {
+                    let ws = Workspace::open(&root).map_err(|e| e.to_string())?;
+                    let inputs = crate::metrics::Inputs::from_workspace(&ws)
+                        .map_err(|e| e.to_string())?
+                        .ok_or("no workforce snapshot")?;
+                    crate::metrics::workers::needing_attention(
+                        &inputs,
+                        ws.settings().limits(),
+                        key.1,
+                        Some(&key.2),
+                    )
+                    .map_err(|e| e.to_string())
+                })();
+                (key, rows)
+            },
+        ));
     }
 
     /// Keys in meeting mode: slides move, Esc leaves; nothing else works.
@@ -363,7 +403,20 @@ impl KeelApp {
                 (&mut self.persisted.range, &mut self.persisted.image_size),
                 cmds,
             ),
-            (View::Teams, Some(month)) => teams::show(ui, model, month, &mut self.teams_sort, cmds),
+            (View::Teams, Some(month)) => {
+                let chosen = self.attention_team.clone();
+                let rows = self
+                    .attention
+                    .as_ref()
+                    .filter(|(k, _)| k.1 == month && Some(&k.2) == chosen.as_ref())
+                    .map(|(_, r)| r);
+                let view = teams::AttentionView {
+                    team: &mut self.attention_team,
+                    rows,
+                    busy: self.running.attention.is_some(),
+                };
+                teams::show(ui, model, month, (&mut self.teams_sort, view), cmds)
+            }
             (View::Dashboard | View::Teams | View::Quality, None) => {
                 ui.heading("No workforce snapshot yet");
                 ui.label("Import a staff-in-post extract to see the dashboard.");
@@ -453,6 +506,7 @@ pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
     egui::Panel::bottom("keel status").show(ui, |ui| app.status_line(ui));
     egui::CentralPanel::default_margins().show(ui, |ui| app.central(ui));
     app.scenario_work(&ctx);
+    app.attention_work();
     app.dialogs(&ctx);
     app.apply(&ctx);
     if app.busy().is_some() {

@@ -5,6 +5,7 @@ use super::kpi::{self, Rag, RagColor};
 use super::model::Model;
 use super::state::{Command, Group, View};
 use crate::metrics::GroupKind;
+use crate::metrics::workers::Attention;
 use crate::month::Month;
 use eframe::egui;
 
@@ -47,11 +48,18 @@ impl Sort {
     }
 }
 
+/// The worker list's team and its rows, once computed.
+pub struct AttentionView<'a> {
+    pub team: &'a mut Option<String>,
+    pub rows: Option<&'a Result<Vec<Attention>, String>>,
+    pub busy: bool,
+}
+
 pub fn show(
     ui: &mut egui::Ui,
     model: &Model,
     month: Month,
-    sort: &mut Sort,
+    (sort, attention): (&mut Sort, AttentionView<'_>),
     cmds: &mut Vec<Command>,
 ) {
     ui.heading("Teams");
@@ -81,6 +89,7 @@ pub fn show(
         ui.label(format!("No team data for {month}."));
         return;
     }
+    let names: Vec<String> = teams.iter().map(|g| g.name.clone()).collect();
     egui::ScrollArea::both().id_salt("teams").show(ui, |ui| {
         egui::Grid::new("teams grid")
             .striped(true)
@@ -134,5 +143,75 @@ pub fn show(
                     ui.end_row();
                 }
             });
+        ui.add_space(12.0);
+        worker_list(ui, month, &names, attention);
     });
+}
+
+/// For team managers: case holders over their caseload limit and those
+/// overdue supervision, by pseudonymised identifier.
+fn worker_list(ui: &mut egui::Ui, month: Month, teams: &[String], a: AttentionView<'_>) {
+    ui.heading("Workers needing attention");
+    if a.team.as_ref().is_none_or(|t| !teams.contains(t)) {
+        *a.team = teams.first().cloned();
+    }
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("Team")
+            .selected_text(a.team.clone().unwrap_or_default())
+            .height(400.0)
+            .show_ui(ui, |ui| {
+                for t in teams {
+                    ui.selectable_value(a.team, Some(t.clone()), t);
+                }
+            });
+        ui.label(egui::RichText::new(format!("{month}: case holders above their caseload limit or overdue supervision. Identifiers are pseudonymised; this list never appears in meeting mode or reports.")).weak());
+        if a.busy {
+            ui.spinner();
+        }
+    });
+    match a.rows {
+        None => {}
+        Some(Err(e)) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        Some(Ok(rows)) if rows.is_empty() => {
+            ui.label("Nobody: every case holder is within their limit and supervised on time.");
+        }
+        Some(Ok(rows)) => {
+            egui::Grid::new("attention").striped(true).show(ui, |ui| {
+                for h in [
+                    "Worker",
+                    "Team",
+                    "Role",
+                    "Caseload",
+                    "Limit",
+                    "Days since supervision",
+                    "Due every",
+                    "Why",
+                ] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for r in rows {
+                    ui.monospace(&r.worker_id);
+                    ui.label(&r.team);
+                    ui.label(r.role.as_deref().unwrap_or("—"));
+                    ui.label(format!("{:.0}", r.caseload));
+                    ui.label(format!("{:.0}", r.limit));
+                    ui.label(
+                        r.days_since_supervision
+                            .map_or("none on record".into(), |d| d.to_string()),
+                    );
+                    ui.label(format!("{} days", r.interval));
+                    let why = match (r.over_limit, r.overdue) {
+                        (true, true) => "over the limit; supervision overdue",
+                        (true, false) => "over the limit",
+                        _ => "supervision overdue",
+                    };
+                    ui.label(why);
+                    ui.end_row();
+                }
+            });
+        }
+    }
 }

@@ -443,6 +443,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                 "caseload",
                 "over",
                 "latest_sup",
+                "interval",
                 "supervised",
                 "cost",
                 "day_rate",

@@ -11,6 +11,7 @@
 mod frames;
 pub mod quality;
 pub mod table;
+pub mod workers;
 
 pub use frames::Inputs;
 

@@ -276,7 +276,7 @@ fn view_and_theme_persist_and_unreadable_state_is_ignored() {
     Workspace::open_or_create(&root).unwrap();
     let mut h = harness(root.clone());
     h.get_by_label("Teams").click();
-    h.run();
+    wait_idle(&mut h);
     h.get_by_label("Dark theme").click();
     h.run();
     let mut storage = MemStorage::default();
@@ -387,7 +387,7 @@ fn clicking_a_team_opens_its_trends() {
     let root = sample_workspace(dir.path());
     let mut h = harness(root);
     h.get_by_label("Teams").click();
-    h.run();
+    wait_idle(&mut h);
     h.get_by_label("MASH").click();
     h.run();
     assert_eq!(h.state().view(), keel::app::View::Dashboard);
@@ -800,7 +800,7 @@ fn settings_open_another_workspace_and_refuse_a_folder_that_is_not_one() {
     assert_eq!(h.state().view(), keel::app::View::Dashboard);
     // The other workspace's teams are the ones on offer now.
     h.get_by_label("Teams").click();
-    h.run();
+    wait_idle(&mut h);
     assert!(texts(&h).iter().any(|t| t == "Tiny"), "{:?}", texts(&h));
 }
 
@@ -836,4 +836,34 @@ fn renaming_a_scenario_keeps_the_draft_and_follows_it_in_the_meeting_pack() {
     assert!(pack.slides.contains(&Slide::Scenario {
         name: "New name".into()
     }));
+}
+
+#[test]
+fn the_teams_view_lists_workers_needing_attention_by_pseudonym() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root.clone());
+    h.get_by_label("Teams").click();
+    wait_idle(&mut h);
+    let shown = texts(&h);
+    assert!(shown.iter().any(|t| t == "Workers needing attention"));
+    // The first team alphabetically, at the latest month, as the core lists it.
+    let ws = Workspace::open(&root).unwrap();
+    let inputs = keel::metrics::Inputs::from_workspace(&ws).unwrap().unwrap();
+    let sep = keel::month::Month::new(2026, 9).unwrap();
+    let expected = keel::metrics::workers::needing_attention(
+        &inputs,
+        ws.settings().limits(),
+        sep,
+        Some("Assessment East"),
+    )
+    .unwrap();
+    assert!(!expected.is_empty(), "the sample has someone to list");
+    for a in &expected {
+        assert!(shown.contains(&a.worker_id), "{} is listed", a.worker_id);
+        assert!(
+            a.worker_id.starts_with('w') && a.worker_id.len() == 17,
+            "a pseudonym"
+        );
+    }
 }

@@ -387,3 +387,60 @@ fn a_missing_month_nulls_the_turnover_window_but_not_stability() {
     assert_eq!(all("2025-01", "turnover_rate_12m_pct"), None);
     approx(all("2025-01", "stability_index_pct"), 50.0);
 }
+
+#[test]
+fn the_attention_list_names_who_is_over_the_limit_or_overdue_supervision() {
+    use keel::metrics::workers::needing_attention;
+    // Snapshot 30/09/2026. a1: 20 cases (limit 18), supervised 10 days
+    // ago. a2: 10 cases, 40 days ago (interval 31). a3: fine. a4: no
+    // cases, never supervised (not a case holder). a5: ASYE, started 20
+    // days ago (7-day interval), 13 cases (NQSW limit 12), 8 days ago.
+    let csv = "Employee Number,Team,Role,FTE,Contract Type,Caseload,Last Supervision,ASYE,Start Date,Extract Date\n\
+        a1,A,Social Worker,1.0,Permanent,20,20/09/2026,N,01/01/2020,30/09/2026\n\
+        a2,A,Social Worker,1.0,Permanent,10,21/08/2026,N,01/01/2020,30/09/2026\n\
+        a3,A,Social Worker,1.0,Permanent,10,25/09/2026,N,01/01/2020,30/09/2026\n\
+        a4,A,Team Manager,1.0,Permanent,0,,N,01/01/2020,30/09/2026\n\
+        a5,A,NQSW,1.0,Permanent,13,22/09/2026,Y,10/09/2026,30/09/2026\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "sep.csv", csv);
+    let e = read_ok(&path, &opts());
+    let inputs = keel::metrics::Inputs {
+        workforce: e.data,
+        leavers: None,
+        establishment: None,
+        supervision: None,
+        caseload: None,
+    };
+    let limits = keel::metrics::Limits {
+        nqsw: 12.0,
+        standard: 18.0,
+    };
+    let sep = keel::month::Month::new(2026, 9).unwrap();
+    let list = needing_attention(&inputs, limits, sep, Some("A")).unwrap();
+    let ids: Vec<&str> = list.iter().map(|a| a.worker_id.as_str()).collect();
+    // Most overdue first: a2 is 9 days past its interval, a5 one day.
+    assert_eq!(ids, ["a2", "a5", "a1"]);
+    let a5 = &list[1];
+    assert_eq!(
+        (a5.limit, a5.interval, a5.days_since_supervision),
+        (12.0, 7, Some(8))
+    );
+    assert!(a5.over_limit && a5.overdue);
+    assert_eq!(a5.role.as_deref(), Some("NQSW"));
+    assert!(list[2].over_limit && !list[2].overdue);
+    assert!(!list[0].over_limit && list[0].overdue);
+    // The same rows as the metrics count.
+    let df = keel::metrics::compute(&inputs, limits).unwrap();
+    let over = df
+        .column("over_limit_headcount")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .get(0);
+    assert_eq!(over, Some(2));
+    assert!(
+        needing_attention(&inputs, limits, sep, Some("B"))
+            .unwrap()
+            .is_empty()
+    );
+}
