@@ -51,7 +51,13 @@ pub const METRICS: &[&str] = &[
 /// beside the metrics so views and reports can suppress figures that rest
 /// on fewer than five people (see `report::suppress`). `keel metrics`
 /// leaves them out.
-pub const BASES: &[&str] = &["case_holders_headcount", "stability_base_headcount"];
+pub const BASES: &[&str] = &[
+    "case_holders_headcount",
+    "stability_base_headcount",
+    // Agency posts with a day rate: what agency_cost adds up. (Posts, not
+    // people: an agency worker on two posts at once counts twice.)
+    "agency_rated_headcount",
+];
 
 /// Caseload limits used by `over_limit_headcount`.
 #[derive(Clone, Copy, Debug)]
@@ -529,6 +535,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                         .fill_null(lit(0.0))
                         .cast(DataType::Int64)
                         .alias(BASES[1]),
+                    col("rated").cast(DataType::Int64).alias(BASES[2]),
                 ])
                 .collect::<Vec<_>>(),
         )

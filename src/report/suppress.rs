@@ -298,6 +298,23 @@ mod tests {
     }
 
     #[test]
+    fn agency_cost_rests_on_the_workers_with_a_day_rate() {
+        // Six agency workers, one with a rate: the cost is that one's.
+        let (t, m, g) = table(&[
+            ("agency_headcount", 6.0),
+            ("agency_rated_headcount", 1.0),
+            ("agency_cost", 9000.0),
+        ]);
+        assert_eq!(shown(&t, m, &g, "agency_cost"), Shown::Withheld);
+        let (t, m, g) = table(&[
+            ("agency_headcount", 6.0),
+            ("agency_rated_headcount", 6.0),
+            ("agency_cost", 54000.0),
+        ]);
+        assert_eq!(shown(&t, m, &g, "agency_cost"), Shown::Value(54000.0));
+    }
+
+    #[test]
     fn one_withheld_part_withholds_the_smallest_other_part_too() {
         let group = |kind, name: &str| Group {
             kind,
