@@ -107,19 +107,21 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
             HoverPosition::Elsewhere { .. } => None,
         });
     let points: Vec<[f64; 2]> = t.series.iter().map(|(m, v)| [x_of(*m), *v]).collect();
-    let england: Vec<[f64; 2]> = match (t.series.first(), t.series.last()) {
-        // Only the years the council's own series covers, so the chart
-        // is not stretched back to 2017.
-        (Some((a, _)), Some((b, _))) => t
-            .england
-            .iter()
-            .filter_map(|(y, v)| {
-                let m = Month::new(*y, 9)?;
-                (m >= *a - 12 && m <= *b).then_some([x_of(m), *v])
-            })
-            .collect(),
-        _ => Vec::new(),
+    // Published September figures, only for the years the council's own
+    // series covers, so the chart is not stretched back to 2017.
+    let septembers = |pts: &[(i32, f64)]| -> Vec<[f64; 2]> {
+        match (t.series.first(), t.series.last()) {
+            (Some((a, _)), Some((b, _))) => pts
+                .iter()
+                .filter_map(|(y, v)| {
+                    let m = Month::new(*y, 9)?;
+                    (m >= *a - 12 && m <= *b).then_some([x_of(m), *v])
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
     };
+    let england = septembers(&t.england);
     plot.show(ui, |p| {
         reference_marks(p, &t.trajectory, &t.events, 2.0);
         if let Some(target) = t.target {
@@ -138,16 +140,7 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
             );
         }
         for (name, pts, c) in &t.benchmarks {
-            let pts: Vec<[f64; 2]> = match (t.series.first(), t.series.last()) {
-                (Some((a, _)), Some((b, _))) => pts
-                    .iter()
-                    .filter_map(|(y, v)| {
-                        let m = Month::new(*y, 9)?;
-                        (m >= *a - 12 && m <= *b).then_some([x_of(m), *v])
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let pts = septembers(pts);
             if !pts.is_empty() {
                 p.points(
                     Points::new(name.as_str(), pts)

@@ -60,6 +60,25 @@ fn pdf_text(pdf: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `keel chart` of `metric` into `out` at w×h, with extra arguments;
+/// asserts it succeeded.
+fn chart(ws: &str, metric: &str, out: &Path, (w, h): (u32, u32), extra: &[&str]) {
+    let (out, w, h) = (out.display().to_string(), w.to_string(), h.to_string());
+    let mut args = vec![
+        "chart",
+        "--workspace",
+        ws,
+        "--metric",
+        metric,
+        "--out",
+        &out,
+    ];
+    args.extend(["--width", &w, "--height", &h]);
+    args.extend(extra);
+    let o = keel(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// Share of pixels darker than near-white in a binary PGM (P5) image.
 fn ink_share(pgm: &[u8]) -> f64 {
     let text = String::from_utf8_lossy(&pgm[..pgm.len().min(64)]);
@@ -225,22 +244,7 @@ fn a_team_of_four_is_withheld_in_the_pdf_and_in_chart_images() {
 
     // The same team's chart: no point drawn, and the note says why.
     let svg = dir.path().join("tiny.svg");
-    let out = keel(&[
-        "chart",
-        "--workspace",
-        &ws,
-        "--metric",
-        "employed_fte",
-        "--group",
-        "Tiny",
-        "--out",
-        &svg.display().to_string(),
-        "--width",
-        "800",
-        "--height",
-        "450",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    chart(&ws, "employed_fte", &svg, (800, 450), &["--group", "Tiny"]);
     let s = std::fs::read_to_string(&svg).unwrap();
     assert!(
         s.contains("no figures to show"),
@@ -250,22 +254,7 @@ fn a_team_of_four_is_withheld_in_the_pdf_and_in_chart_images() {
 
     // The big team's chart does draw its three months.
     let big = dir.path().join("big.svg");
-    let out = keel(&[
-        "chart",
-        "--workspace",
-        &ws,
-        "--metric",
-        "employed_fte",
-        "--group",
-        "Big",
-        "--out",
-        &big.display().to_string(),
-        "--width",
-        "800",
-        "--height",
-        "450",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    chart(&ws, "employed_fte", &big, (800, 450), &["--group", "Big"]);
     let s = std::fs::read_to_string(&big).unwrap();
     assert_eq!(s.matches("<circle").count(), 3, "one marker per month");
 }
@@ -274,20 +263,7 @@ fn a_team_of_four_is_withheld_in_the_pdf_and_in_chart_images() {
 fn chart_images_have_the_requested_size_and_are_not_blank() {
     let (dir, ws) = fixture();
     let png_path = dir.path().join("slide.png");
-    let out = keel(&[
-        "chart",
-        "--workspace",
-        &ws,
-        "--metric",
-        "caseload_per_fte",
-        "--out",
-        &png_path.display().to_string(),
-        "--width",
-        "1920",
-        "--height",
-        "1080",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    chart(&ws, "caseload_per_fte", &png_path, (1920, 1080), &[]);
     let decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(&png_path).unwrap(),
     ));
@@ -308,20 +284,7 @@ fn chart_images_have_the_requested_size_and_are_not_blank() {
     );
 
     let svg_path = dir.path().join("thumb.svg");
-    let out = keel(&[
-        "chart",
-        "--workspace",
-        &ws,
-        "--metric",
-        "caseload_per_fte",
-        "--out",
-        &svg_path.display().to_string(),
-        "--width",
-        "640",
-        "--height",
-        "360",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    chart(&ws, "caseload_per_fte", &svg_path, (640, 360), &[]);
     let s = std::fs::read_to_string(&svg_path).unwrap();
     assert!(
         s.contains(r#"width="640""#) && s.contains(r#"height="360""#),
@@ -423,20 +386,7 @@ fn milestones_and_events_appear_on_chart_images() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let svg = dir.path().join("plan.svg");
-    let out = keel(&[
-        "chart",
-        "--workspace",
-        &ws,
-        "--metric",
-        "caseload_per_fte",
-        "--out",
-        &svg.display().to_string(),
-        "--width",
-        "800",
-        "--height",
-        "450",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    chart(&ws, "caseload_per_fte", &svg, (800, 450), &[]);
     let s = std::fs::read_to_string(&svg).unwrap();
     assert!(
         s.contains("Planned trajectory"),
