@@ -30,6 +30,16 @@ fn harness(root: PathBuf) -> Harness<'static, KeelApp> {
     h
 }
 
+/// The app on the Import view, with `file` read (and the reading done).
+fn reading(root: PathBuf, file: PathBuf) -> Harness<'static, KeelApp> {
+    let mut h = harness(root);
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(vec![file]));
+    wait_idle(&mut h);
+    h
+}
+
 /// Step until the background jobs have finished (bounded), then settle
 /// with `run`, which also checks every input widget has a name.
 fn wait_idle(h: &mut Harness<'static, KeelApp>) {
@@ -145,11 +155,7 @@ fn a_file_with_an_error_is_listed_and_nothing_is_stored() {
          9002,MASH,7,Permanent,31/10/2026\n",
     )
     .unwrap();
-    let mut h = harness(root.clone());
-    h.get_by_label("Import").click();
-    h.run();
-    h.state_mut().command(Command::ReadFiles(vec![file]));
-    wait_idle(&mut h);
+    let mut h = reading(root.clone(), file);
     let shown = texts(&h);
     assert!(shown.iter().any(|t| t == "error"), "{shown:?}");
     assert!(shown.iter().any(|t| t == "3"), "row 3 is listed: {shown:?}");
@@ -174,11 +180,7 @@ fn a_mapped_header_imports_appears_in_history_and_undo_removes_it() {
          9002,MASH,0.5,Permanent,31/10/2026\n",
     )
     .unwrap();
-    let mut h = harness(root.clone());
-    h.get_by_label("Import").click();
-    h.run();
-    h.state_mut().command(Command::ReadFiles(vec![file]));
-    wait_idle(&mut h);
+    let mut h = reading(root.clone(), file);
     // Without a worker id column the file is rejected; map "Emp Ref".
     assert!(h.query_by_label("Import these files").is_some());
     h.get_by_label("Map Emp Ref").click();
@@ -311,11 +313,7 @@ fn a_month_already_held_is_replaced_only_after_confirming() {
         ),
     )
     .unwrap();
-    let mut h = harness(root.clone());
-    h.get_by_label("Import").click();
-    h.run();
-    h.state_mut().command(Command::ReadFiles(vec![file]));
-    wait_idle(&mut h);
+    let mut h = reading(root.clone(), file);
     h.query_by_label("Accept warnings and import")
         .or_else(|| h.query_by_label("Import these files"))
         .expect("an import button")
@@ -362,11 +360,7 @@ fn an_unknown_employment_type_can_be_mapped() {
          9002,MASH,1.0,Permanent,31/10/2026\n",
     )
     .unwrap();
-    let mut h = harness(root.clone());
-    h.get_by_label("Import").click();
-    h.run();
-    h.state_mut().command(Command::ReadFiles(vec![file]));
-    wait_idle(&mut h);
+    let mut h = reading(root.clone(), file);
     h.get_by_label("Employment type for Relief").click();
     h.run();
     h.get_by_label("fixed_term").click();
@@ -439,11 +433,7 @@ fn a_saved_mapping_is_applied_to_the_next_file_with_the_same_headers() {
     let (first, second) = (dir.path().join("sep.csv"), dir.path().join("oct.csv"));
     std::fs::write(&first, csv("30/09/2026")).unwrap();
     std::fs::write(&second, csv("31/10/2026")).unwrap();
-    let mut h = harness(root);
-    h.get_by_label("Import").click();
-    h.run();
-    h.state_mut().command(Command::ReadFiles(vec![first]));
-    wait_idle(&mut h);
+    let mut h = reading(root, first);
     h.get_by_label("Map Emp Ref").click();
     h.run();
     h.get_by_label("worker_id").click();
@@ -708,11 +698,7 @@ fn the_import_view_previews_the_first_rows_with_names_masked() {
         ));
     }
     std::fs::write(&file, csv).unwrap();
-    let mut h = harness(root);
-    h.get_by_label("Import").click();
-    h.run();
-    h.state_mut().command(Command::ReadFiles(vec![file]));
-    wait_idle(&mut h);
+    let mut h = reading(root, file);
     h.get_by_label("First 5 rows, as written in the file")
         .click();
     h.run();

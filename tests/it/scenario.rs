@@ -406,7 +406,7 @@ fn cli_calibrate_and_run_shapes() {
         "s.json",
         r#"{"name": "cap", "levers": {"agency_cap_fte": 1}}"#,
     );
-    let out = keel(&[
+    let run = [
         "scenario",
         "run",
         "--workspace",
@@ -419,7 +419,8 @@ fn cli_calibrate_and_run_shapes() {
         "200",
         "--seed",
         "5",
-    ]);
+    ];
+    let out = keel(&run);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let mut lines = text.lines();
@@ -432,20 +433,7 @@ fn cli_calibrate_and_run_shapes() {
     let agency: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == "agency_fte").collect();
     assert!(agency.iter().all(|r| r[5].parse::<f64>().unwrap() <= 1.0));
     // Same seed, same output.
-    let again = keel(&[
-        "scenario",
-        "run",
-        "--workspace",
-        ws,
-        "--scenario",
-        file.to_str().unwrap(),
-        "--months",
-        "3",
-        "--runs",
-        "200",
-        "--seed",
-        "5",
-    ]);
+    let again = keel(&run);
     assert_eq!(stdout(&again), text);
 
     let out = keel(&[
