@@ -11,7 +11,7 @@ use crate::metrics::GroupKind;
 use crate::month::Month;
 use crate::report::chart::{ChartSpec, Line, PALETTE, Stroke};
 use crate::report::measures::{Unit, measure};
-use crate::scenario::calibrate::{Calibration, INFORMATIONAL};
+use crate::scenario::calibrate::Calibration;
 use crate::scenario::compare::{self, DEFAULT_HORIZONS, MAX_SCENARIOS};
 use crate::scenario::levers::{Conversion, EstablishmentChange, LeaveChange, Recruitment};
 use crate::scenario::model::{Path, Plan, expected_path};
@@ -395,14 +395,10 @@ fn calibration_table(ui: &mut egui::Ui, st: &mut ScenarioUi) {
                     ui.strong("Evidence");
                     ui.end_row();
                     for p in &params {
-                        let key = if p.cohort == "all" {
-                            p.name.clone()
-                        } else {
-                            format!("{}.{}", p.name, p.cohort)
-                        };
+                        let key = p.key();
                         ui.label(&key);
                         ui.label(format!("{:.4}", p.value));
-                        if INFORMATIONAL.contains(&p.name.as_str()) {
+                        if p.informational() {
                             ui.label("—");
                         } else {
                             let mut on = st.draft.overrides.contains_key(&key);

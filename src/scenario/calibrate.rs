@@ -41,6 +41,24 @@ pub struct Param {
     pub evidence: String,
 }
 
+impl Param {
+    /// How a scenario's overrides name it: `name.cohort`, or `name` for a
+    /// service-wide parameter.
+    pub fn key(&self) -> String {
+        if self.cohort == "all" {
+            self.name.clone()
+        } else {
+            format!("{}.{}", self.name, self.cohort)
+        }
+    }
+
+    /// Whether it only reports what happened (overriding it would change
+    /// nothing).
+    pub fn informational(&self) -> bool {
+        INFORMATIONAL.contains(&self.name.as_str())
+    }
+}
+
 /// The state the projection starts from: heads by cohort (NQSW and early
 /// career by month since qualifying) at the latest snapshot of the range.
 #[derive(Clone, Debug, PartialEq)]
@@ -164,10 +182,7 @@ fn i32_col(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, String> {
 
 impl Observed {
     pub fn load(ws: &Workspace) -> Result<Observed, String> {
-        let inputs = Inputs::from_workspace(ws)
-            .map_err(|e| e.to_string())?
-            .ok_or("the workspace holds no workforce snapshot: import one first (keel import)")?;
-        Observed::from_inputs(&inputs, ws.settings().limits())
+        Observed::from_inputs(&Inputs::required(ws)?, ws.settings().limits())
     }
 
     pub fn from_inputs(inputs: &Inputs, limits: metrics::Limits) -> Result<Observed, String> {
@@ -846,7 +861,7 @@ pub fn calibrate(
 }
 
 /// Parameters that only report (changing them would change nothing).
-pub const INFORMATIONAL: &[&str] = &[
+const INFORMATIONAL: &[&str] = &[
     "observed_conversions_per_month",
     "contract_leavers_fte",
     "progression_after_months",
@@ -878,14 +893,8 @@ impl Calibration {
             let names: Vec<String> = self
                 .params
                 .iter()
-                .filter(|p| !INFORMATIONAL.contains(&p.name.as_str()))
-                .map(|p| {
-                    if p.cohort == "all" {
-                        p.name.clone()
-                    } else {
-                        format!("{}.{}", p.name, p.cohort)
-                    }
-                })
+                .filter(|p| !p.informational())
+                .map(Param::key)
                 .collect();
             if INFORMATIONAL.contains(&name) {
                 problems.push(format!(
