@@ -376,13 +376,7 @@ fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), String> {
 
 fn check(root: &std::path::Path) -> Result<(), String> {
     let ws = Workspace::open(root).map_err(|e| e.to_string())?;
-    let Some(inputs) = crate::metrics::Inputs::from_workspace(&ws).map_err(|e| e.to_string())?
-    else {
-        return Err(format!(
-            "{} holds no workforce snapshot yet: import one with `keel import`",
-            root.display()
-        ));
-    };
+    let inputs = crate::metrics::Inputs::required(&ws)?;
     let findings =
         crate::metrics::quality::report_for_workspace(&ws, &inputs, ws.settings().limits())
             .map_err(|e| e.to_string())?;

@@ -142,9 +142,7 @@ impl KeelApp {
             move |_| {
                 let rows = (|| {
                     let ws = Workspace::open(&root).map_err(|e| e.to_string())?;
-                    let inputs = crate::metrics::Inputs::from_workspace(&ws)
-                        .map_err(|e| e.to_string())?
-                        .ok_or("no workforce snapshot")?;
+                    let inputs = crate::metrics::Inputs::required(&ws)?;
                     crate::metrics::workers::needing_attention(
                         &inputs,
                         ws.settings().limits(),

@@ -18,6 +18,19 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// Everything the workspace holds now, or the message to show when it
+    /// holds no workforce snapshot yet.
+    pub fn required(ws: &crate::workspace::Workspace) -> Result<Inputs, String> {
+        Inputs::from_workspace(ws)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "{} holds no workforce snapshot yet: import one with `keel import`",
+                    ws.root().display()
+                )
+            })
+    }
+
     /// Everything the workspace holds now; `None` without any snapshot.
     pub fn from_workspace(
         ws: &crate::workspace::Workspace,

@@ -78,14 +78,7 @@ pub struct Source {
 impl Source {
     pub fn load(root: &Path, opts: &Options) -> Result<Source, String> {
         let ws = crate::workspace::Workspace::open_existing(root)?;
-        let inputs = crate::metrics::Inputs::from_workspace(&ws)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| {
-                format!(
-                    "{} holds no workforce snapshot yet: import one with `keel import`",
-                    root.display()
-                )
-            })?;
+        let inputs = crate::metrics::Inputs::required(&ws)?;
         let limits = ws.settings().limits();
         // Only the group kinds the report shows: teams are most of the work
         // at national scale, and a named group may be a team.

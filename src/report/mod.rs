@@ -36,13 +36,7 @@ pub fn workspace_metrics(
     String,
 > {
     let ws = crate::workspace::Workspace::open_existing(root)?;
-    let Some(inputs) = crate::metrics::Inputs::from_workspace(&ws).map_err(|e| e.to_string())?
-    else {
-        return Err(format!(
-            "{} holds no workforce snapshot yet: import one with `keel import`",
-            root.display()
-        ));
-    };
+    let inputs = crate::metrics::Inputs::required(&ws)?;
     let df = crate::metrics::compute(&inputs, ws.settings().limits())
         .map_err(|e| format!("cannot compute the metrics: {e}"))?;
     Ok((ws, inputs, df))

@@ -85,9 +85,7 @@ pub struct Observers {
 
 impl Observers {
     pub fn load(ws: &crate::workspace::Workspace) -> Result<Observers, String> {
-        let inputs = Inputs::from_workspace(ws)
-            .map_err(|e| e.to_string())?
-            .ok_or("the workspace holds no workforce snapshot: import one first (keel import)")?;
+        let inputs = Inputs::required(ws)?;
         Ok(Observers {
             inputs,
             limits: ws.settings().limits(),
