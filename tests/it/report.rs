@@ -404,3 +404,23 @@ fn milestones_and_events_appear_on_chart_images() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("must be after"), "{}", stderr(&out));
 }
+
+#[test]
+fn outputs_named_without_a_folder_go_in_the_current_one() {
+    let (dir, ws) = fixture();
+    for args in [
+        vec!["report", "--out", "pack.pdf"],
+        vec!["chart", "--metric", "employed_fte", "--out", "chart.svg"],
+        vec!["export", "--out", "metrics.csv"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_keel"))
+            .current_dir(dir.path())
+            .args(&args)
+            .args(["--workspace", &ws])
+            .env_remove("KEEL_WORKSPACE")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(dir.path().join(args[args.len() - 1]).is_file(), "{args:?}");
+    }
+}
