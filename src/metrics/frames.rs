@@ -2,7 +2,7 @@
 //! flags, leave events (recorded and inferred), the month calendar, team
 //! stability pairs and the establishment in force.
 
-use super::{GroupKind, Limits, by_group_month, per_group};
+use super::{GroupKind, Limits, by_group_month, codes, per_group};
 use crate::month::{Month, epoch_days};
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -51,6 +51,9 @@ impl Inputs {
 
 pub(super) struct Prepared {
     pub in_post: LazyFrame,
+    /// The (worker, month) pairs, packed as `wm`, of workers with more than
+    /// one in-post row that month.
+    pub multi: DataFrame,
     pub leaves: LazyFrame,
     pub months: LazyFrame,
     pub team_service: LazyFrame,
@@ -130,8 +133,8 @@ fn pack_worker_day(wid: Expr, day: Expr) -> Expr {
 fn with_codes(lf: LazyFrame, codes: &LazyFrame) -> LazyFrame {
     lf.join(
         codes.clone(),
-        [col("worker_id")],
-        [col("worker_id")],
+        [col("wkey")],
+        [col("wkey")],
         JoinArgs::new(JoinType::Left),
     )
 }
@@ -143,13 +146,17 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
 
     // Small integer codes for workers: distinct counts over integers are
     // far cheaper than over pseudonym strings.
-    let mut ids = vec![inputs.workforce.clone().lazy().select([col("worker_id")])];
-    for f in [&inputs.leavers, &inputs.supervision, &inputs.caseload]
-        .into_iter()
-        .flatten()
-    {
-        ids.push(f.clone().lazy().select([col("worker_id")]));
-    }
+    let workforce = codes::with_worker_keys(&inputs.workforce)?;
+    let keyed = |f: &Option<DataFrame>| f.as_ref().map(codes::with_worker_keys).transpose();
+    let (leavers, supervision, caseload) = (
+        keyed(&inputs.leavers)?,
+        keyed(&inputs.supervision)?,
+        keyed(&inputs.caseload)?,
+    );
+    let ids: Vec<LazyFrame> = std::iter::once(&workforce)
+        .chain([&leavers, &supervision, &caseload].into_iter().flatten())
+        .map(|f| f.clone().select([col("wkey")]))
+        .collect();
     // Collected once: a lazy `unique` may order rows differently each time
     // it is evaluated, and every branch of the query must see the same codes.
     let codes = concat(ids, UnionArgs::default())?
@@ -196,7 +203,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // Only the columns the measures read: the others would be carried
     // through every join and materialised for nothing.
     let used = [
-        "worker_id",
+        "wkey",
         "team",
         "service",
         "month",
@@ -215,57 +222,59 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // all read it.
     let team_service = team_service.collect()?.lazy();
     let mut w = with_codes(
-        inputs
-            .workforce
-            .clone()
-            .lazy()
-            .with_row_index("rid", None)
-            .select(
-                std::iter::once(col("rid"))
-                    .chain(used.iter().map(|c| col(*c)))
-                    .collect::<Vec<_>>(),
-            ),
+        workforce.with_row_index("rid", None).select(
+            std::iter::once(col("rid"))
+                .chain(used.iter().map(|c| col(*c)))
+                .collect::<Vec<_>>(),
+        ),
         &codes,
-    )
-    .join(
-        team_service.clone(),
-        [col("team")],
-        [col("team")],
-        JoinArgs::new(JoinType::Left),
-    )
-    .with_columns([
-        coalesce(&[col("service"), col("service_t"), lit("Unassigned")]).alias("service"),
-        days("snapshot_date").alias("snap"),
-        days("leave_date").alias("leave"),
-        days("start_date").alias("start"),
-        days("qualified_date").alias("qual"),
-        days("last_supervision_date").alias("lastsup"),
-    ])
-    // What the steps below no longer read (in their day-number forms now),
-    // so as not to hold millions of rows of them.
-    .drop(cols([
-        "worker_id",
-        "service_t",
-        "snapshot_date",
-        "leave_date",
-        "start_date",
-        "qualified_date",
-        "last_supervision_date",
-    ]))
-    // Materialised: the steps below read it more than once, and a lazy
-    // plan would compute these joins again for each.
-    .collect()?
-    .lazy();
+    );
+    // Rows that name no service area take their team's; when every row
+    // names one (the usual case) the join is skipped, it costs a string
+    // join over every row.
+    w = if inputs.workforce.column("service")?.null_count() == 0 {
+        w.with_column(lit(NULL).cast(DataType::String).alias("service_t"))
+    } else {
+        w.join(
+            team_service.clone(),
+            [col("team")],
+            [col("team")],
+            JoinArgs::new(JoinType::Left),
+        )
+    };
+    let mut w = w
+        .with_columns([
+            coalesce(&[col("service"), col("service_t"), lit("Unassigned")]).alias("service"),
+            days("snapshot_date").alias("snap"),
+            days("leave_date").alias("leave"),
+            days("start_date").alias("start"),
+            days("qualified_date").alias("qual"),
+            days("last_supervision_date").alias("lastsup"),
+        ])
+        // What the steps below no longer read (in their day-number forms now),
+        // so as not to hold millions of rows of them.
+        .drop(cols([
+            "wkey",
+            "service_t",
+            "snapshot_date",
+            "leave_date",
+            "start_date",
+            "qualified_date",
+            "last_supervision_date",
+        ]))
+        // Materialised: the steps below read it more than once, and a lazy
+        // plan would compute these joins again for each.
+        .collect()?
+        .lazy();
 
     // A caseload extract for a month is the truth for that month: each
     // worker's count goes on one of their rows (the first), others get 0.
-    if let Some(cl) = &inputs.caseload {
-        let per_worker = with_codes(cl.clone().lazy(), &codes)
+    if let Some(cl) = &caseload {
+        let per_worker = with_codes(cl.clone(), &codes)
             .group_by([col("wid"), col("month")])
             .agg([col("caseload").sum().alias("cl_cases")]);
         let cl_months = cl
             .clone()
-            .lazy()
             .select([col("month")])
             .unique(None, UniqueKeepStrategy::Any)
             .with_column(lit(true).alias("cl_month"));
@@ -295,8 +304,8 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     }
 
     // Latest supervision from the log on or before each snapshot.
-    if let Some(sup) = &inputs.supervision {
-        let sessions = with_codes(sup.clone().lazy(), &codes)
+    if let Some(sup) = &supervision {
+        let sessions = with_codes(sup.clone(), &codes)
             .select([col("wid"), days("supervision_date").alias("sess")]);
         let log = w
             .clone()
@@ -468,60 +477,36 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
 
     // Group names as integer codes: the aggregations over millions of
     // in-post rows then group and join on integers rather than strings.
-    let name_of = |lf: LazyFrame, c: &str| {
-        lf.select([col(c).alias("name")])
-            .unique(None, UniqueKeepStrategy::Any)
-    };
-    let workforce = inputs.workforce.clone().lazy();
-    let names = concat(
-        [
-            name_of(workforce.clone(), "team"),
-            name_of(workforce, "service"),
-            name_of(team_service.clone(), "service_t"),
-            DataFrame::new(1, vec![Column::new("name".into(), ["Unassigned"])])?.lazy(),
-        ],
-        UnionArgs::default(),
-    )?
-    .drop_nulls(None)
-    .unique_stable(None, UniqueKeepStrategy::First)
-    .with_row_index("code", None)
-    .collect()?;
-    if names.height() as u64 >= 1 << 20 {
+    let mut in_post = in_post.collect()?;
+    let names = codes::name_codes(
+        &mut in_post,
+        &[("team", "team_c"), ("service", "service_c")],
+    )?;
+    if names.height() as u64 >= NO_GROUP {
         return Err(PolarsError::ComputeError(
             "more than a million team and service names".into(),
         ));
     }
-    let code_of = |name: &str, code: &str| {
-        names
-            .clone()
-            .lazy()
-            .select([col("name").alias(name), col("code").alias(code)])
-    };
-    let in_post = in_post
-        .join(
-            code_of("team", "team_c"),
-            [col("team")],
-            [col("team")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            code_of("service", "service_c"),
-            [col("service")],
-            [col("service")],
-            JoinArgs::new(JoinType::Left),
-        );
-
     // Materialised: every measure below starts from these two frames.
-    let in_post = in_post.collect()?.lazy();
+    let in_post = in_post.lazy();
+    let multi = in_post
+        .clone()
+        .group_by([pack_worker_month(col("wid"), col("month")).alias("wm")])
+        .agg([len().alias("n")])
+        .filter(col("n").gt(lit(1)))
+        .select([col("wm")])
+        .sort(["wm"], Default::default())
+        .collect()?;
     // The snapshot rows are not needed again: free them before the leaves.
     drop(w);
     crate::trace::lap("metrics: in-post rows", &mut clock);
-    let leaves = leave_events(inputs, &on_rows, &in_post, &codes, &months, &team_service)?
+    let leaves = leave_events(leavers, &on_rows, &in_post, &codes, &months, &team_service)?
         .collect()?
         .lazy();
     crate::trace::lap("metrics: leave events", &mut clock);
     Ok(Prepared {
         in_post,
+        multi,
         leaves,
         months,
         team_service,
@@ -543,6 +528,35 @@ pub(super) fn group_code(kind: GroupKind) -> Expr {
 /// (group, month) as one integer.
 pub(super) fn pack_group_month(g: Expr, month: Expr) -> Expr {
     g.cast(DataType::UInt64) * lit(GROUP_SHIFT) + month.cast(DataType::UInt64)
+}
+
+/// Codes of teams and services stay below this; it stands for "no team"
+/// (or, in stability pairs, "not the same group at both ends") in a cell.
+pub(super) const NO_GROUP: u64 = (1 << 20) - 1;
+const SERVICE_SHIFT: u64 = GROUP_SHIFT;
+const TEAM_SHIFT: u64 = GROUP_SHIFT << 20;
+
+/// (team, service, month) as one integer: the finest grouping the measures
+/// sum over, from which every kind of group is summed up (see [`roll_up`]).
+/// A null team or service becomes [`NO_GROUP`].
+pub(super) fn pack_cell(team: Expr, service: Expr, month: Expr) -> Expr {
+    let code = |e: Expr| e.cast(DataType::UInt64).fill_null(lit(NO_GROUP));
+    code(team) * lit(TEAM_SHIFT) + code(service) * lit(SERVICE_SHIFT) + month.cast(DataType::UInt64)
+}
+
+/// Aggregate cells keyed by `cell` up to one kind of group, keyed by the
+/// packed (group, month) `gm`; cells without a group of that kind drop out.
+pub(super) fn roll_up(cells: LazyFrame, kind: GroupKind, aggs: Vec<Expr>) -> LazyFrame {
+    let month = col("cell") % lit(GROUP_SHIFT);
+    let group = match kind {
+        GroupKind::All => lit(0u64),
+        GroupKind::Service => col("cell").floor_div(lit(SERVICE_SHIFT)) % lit(1u64 << 20),
+        GroupKind::Team => col("cell").floor_div(lit(TEAM_SHIFT)),
+    };
+    cells
+        .filter(group.clone().neq(lit(NO_GROUP)))
+        .group_by([pack_group_month(group, month).alias("gm")])
+        .agg(aggs)
 }
 
 /// Turn the packed (group, month) key `gm` of one kind's aggregate back
@@ -593,7 +607,7 @@ fn recorded_on_rows(w: &LazyFrame) -> LazyFrame {
 /// same worker and date once) and inferred ones (in post at m−1, not at m,
 /// no leave recorded in m−1…m+1). Columns: wid, month, team, service, fte.
 fn leave_events(
-    inputs: &Inputs,
+    leavers: Option<LazyFrame>,
     on_rows: &LazyFrame,
     in_post: &LazyFrame,
     codes: &LazyFrame,
@@ -608,9 +622,9 @@ fn leave_events(
         lit(NULL).cast(DataType::String).alias("l_service"),
     ]);
     let mut sources = vec![from_rows];
-    if let Some(l) = &inputs.leavers {
+    if let Some(l) = leavers {
         sources.push(
-            with_codes(l.clone().lazy(), codes)
+            with_codes(l, codes)
                 .filter(
                     col("employment_type")
                         .is_null()

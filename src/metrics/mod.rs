@@ -8,6 +8,7 @@
 //! (group_kind, group, month). Leaves, stability and establishment are
 //! built the same way and joined on those keys.
 
+mod codes;
 mod frames;
 pub mod quality;
 pub mod table;
@@ -58,6 +59,9 @@ pub const BASES: &[&str] = &[
     // people: an agency worker on two posts at once counts twice.)
     "agency_rated_headcount",
 ];
+
+/// Bits of one packed count in the metrics' group-by (see `compute_prepared`).
+const COUNT_BITS: u32 = 21;
 
 /// Caseload limits used by `over_limit_headcount`.
 #[derive(Clone, Copy, Debug)]
@@ -200,11 +204,16 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         ("p_holder", "holders"),
         ("p_supervised", "supervised"),
     ];
-    // Only the columns aggregated, materialised once for the passes below.
-    let rows = p
-        .in_post
-        .clone()
-        .select([
+    // A person counts once per group: almost everyone has one post a
+    // month, so their flags are summed as they stand; only the (month,
+    // worker) pairs with several posts go through a per-person maximum.
+    let wm = || frames::pack_worker_month(col("wid"), col("month"));
+    let multi = p.multi.column("wm")?.as_materialized_series().clone();
+    // Only the columns aggregated. Left lazy: each pass below reads the
+    // in-post rows once and computes what it needs, rather than all of it
+    // being copied out for millions of rows first.
+    let columns = || {
+        vec![
             col("month"),
             col("wid"),
             col("team_c"),
@@ -227,47 +236,122 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             flag(col("over")).alias("p_over"),
             flag(col("holder")).alias("p_holder"),
             flag(col("holder").and(col("supervised"))).alias("p_supervised"),
-        ])
-        .collect()?;
-    // A person counts once per group: almost everyone has one post a
-    // month, so their flags are summed as they stand; only the (month,
-    // worker) pairs with several posts go through a per-person maximum.
-    let wm = || frames::pack_worker_month(col("wid"), col("month"));
-    let multi = rows
+        ]
+    };
+    let is_multi = || wm().is_in(lit(multi.clone()).implode(false), false);
+    let rows = p.in_post.clone().select(
+        columns()
+            .into_iter()
+            .chain([is_multi().alias("multi")])
+            .collect::<Vec<_>>(),
+    );
+    // The rows of people with several posts: few, read once per kind.
+    let multi_rows = p
+        .in_post
         .clone()
-        .lazy()
-        .group_by([wm().alias("wm")])
-        .agg([len().alias("n")])
-        .filter(col("n").gt(lit(1)))
-        .select([col("wm")])
-        .collect()?;
-    let multi = multi.column("wm")?.as_materialized_series().clone();
-    let rows = rows
-        .lazy()
-        .with_column(wm().is_in(lit(multi).implode(false), false).alias("multi"))
+        .filter(is_multi())
+        .select(
+            columns()
+                .into_iter()
+                .chain([lit(true).alias("multi")])
+                .collect::<Vec<_>>(),
+        )
         .collect()?
         .lazy();
     crate::trace::lap("metrics: stock rows", &mut clock);
+    // One pass over the rows into cells of (team, service, month), summed up
+    // to each kind of group from there: the cells are a few per team-month,
+    // the rows millions. People with one post that month count through
+    // their flags; those with several are counted per group below.
+    // (The flags are zeroed before the group-by, not inside it: plain
+    // column sums are what polars aggregates fastest.)
+    // The counts (of rows and of people) are packed three to a column for
+    // the group-by, which spends its time gathering each aggregated column
+    // group by group: fewer, wider columns gather faster. A count in one
+    // cell is at most its rows, checked below to fit its bits.
+    let counts: Vec<&str> = ["rated", "agency_rows"]
+        .into_iter()
+        .chain(people.iter().map(|(c, _)| *c))
+        .collect();
+    let floats = sums.iter().filter(|c| !counts.contains(c));
+    let packed = |i: usize| format!("packed_{i}");
+    let slot = |j: usize| 1u64 << (COUNT_BITS * j as u32);
+    let cells = rows
+        .clone()
+        .with_columns(
+            counts
+                .chunks(3)
+                .enumerate()
+                .map(|(i, chunk)| {
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| {
+                            let v = if people.iter().any(|(p, _)| p == c) {
+                                when(col("multi")).then(lit(0)).otherwise(col(*c))
+                            } else {
+                                col(*c)
+                            };
+                            v.cast(DataType::UInt64) * lit(slot(j))
+                        })
+                        .reduce(|a, b| a + b)
+                        .expect("three counts or fewer")
+                        .alias(packed(i))
+                })
+                .chain([
+                    frames::pack_cell(col("team_c"), col("service_c"), col("month")).alias("cell"),
+                ])
+                .collect::<Vec<_>>(),
+        )
+        .group_by([col("cell")])
+        .agg(
+            floats
+                .map(|c| col(*c).sum())
+                .chain((0..counts.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
+                .chain([len().alias("cell_rows")])
+                .collect::<Vec<_>>(),
+        )
+        // Sorted, so the sums up the groups add in the same order every run.
+        .sort(["cell"], Default::default())
+        .collect()?;
+    let most = cells
+        .column("cell_rows")?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .max()
+        .unwrap_or(0);
+    if most >= 1 << COUNT_BITS {
+        return Err(PolarsError::ComputeError(
+            format!("{most} rows for one team in one month: more than Keel counts (2,097,151)")
+                .into(),
+        ));
+    }
+    let cells = cells.lazy().with_columns(
+        counts
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                (col(packed(k / 3)).floor_div(lit(slot(k % 3))) % lit(slot(1)))
+                    .cast(DataType::Int32)
+                    .alias(*c)
+            })
+            .collect::<Vec<_>>(),
+    );
+    crate::trace::lap("metrics: cells", &mut clock);
     let stock_of = |kind: GroupKind| -> LazyFrame {
+        let totals = frames::roll_up(
+            cells.clone(),
+            kind,
+            sums.iter()
+                .chain(people.iter().map(|(c, _)| c))
+                .map(|c| col(*c).sum())
+                .collect(),
+        );
         let g = frames::group_code(kind);
-        let g_rows = rows
+        let several = multi_rows
             .clone()
             .filter(g.clone().is_not_null())
-            .with_column(frames::pack_group_month(g, col("month")).alias("gm"));
-        let totals = g_rows.clone().group_by([col("gm")]).agg(
-            sums.iter()
-                .map(|c| col(*c).sum())
-                .chain(people.iter().map(|(c, _)| {
-                    when(col("multi"))
-                        .then(lit(0))
-                        .otherwise(col(*c))
-                        .sum()
-                        .alias(*c)
-                }))
-                .collect::<Vec<_>>(),
-        );
-        let several = g_rows
-            .filter(col("multi"))
+            .with_column(frames::pack_group_month(g, col("month")).alias("gm"))
             .group_by([
                 (col("gm") * lit(frames::MONTH_SHIFT) + col("wid").cast(DataType::UInt64))
                     .alias("gmw"),
@@ -316,12 +400,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             .iter()
             .map(|&k| frames::decode(stock_of(k), k, &p.names))
             .collect::<Vec<_>>(),
-        // One kind at a time: each group-by is parallel already, and
-        // running them together would hold all their buffers at once.
-        UnionArgs {
-            parallel: false,
-            ..Default::default()
-        },
+        UnionArgs::default(),
     )?
     .collect()?
     .lazy();

@@ -104,11 +104,10 @@ fn report_prepared(
         "workers in post last month, on no snapshot row this month, with no leave recorded: counted as leavers; import a leavers report to confirm",
     )?);
     out.extend(per_month(
-        p.in_post
-            .clone()
-            .group_by([col("month"), col("wid")])
-            .agg([len().alias("posts")])
-            .filter(col("posts").gt(lit(1))),
+        p.multi.clone().lazy().select([col("wm")
+            .floor_div(lit(super::frames::MONTH_SHIFT))
+            .cast(DataType::Int32)
+            .alias("month")]),
         "two_posts",
         "workers with more than one post on the snapshot: both count for FTE, the person once for headcount",
     )?);
