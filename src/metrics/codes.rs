@@ -51,16 +51,43 @@ fn worker_key(id: &str) -> u64 {
     }
 }
 
-/// The frame, lazy, with a `wkey` column: the [`worker_key`] of each
-/// `worker_id`.
-pub(super) fn with_worker_keys(df: &DataFrame) -> PolarsResult<LazyFrame> {
-    let ids = df.column("worker_id")?.str()?;
-    let parts = par_slices(ids, |s| -> UInt64Chunked {
-        s.iter().map(|id| id.map(worker_key)).collect()
-    });
-    let mut df = df.clone();
-    df.with_column(concat_parts("wkey", parts)?.into_column())?;
-    Ok(df.lazy())
+/// Each frame, lazy, with a `wid` column: a small code for its
+/// `worker_id`, the same worker the same code in every frame, codes given
+/// in order of first appearance (so the same every run). The codes go on
+/// as columns: joining a code table would copy every column of millions of
+/// rows.
+pub(super) fn with_worker_codes(frames: &[&DataFrame]) -> PolarsResult<Vec<LazyFrame>> {
+    let keys: Vec<Vec<UInt64Chunked>> = frames
+        .iter()
+        .map(|df| {
+            let ids = df.column("worker_id")?.str()?;
+            Ok(par_slices(ids, |s| -> UInt64Chunked {
+                s.iter().map(|id| id.map(worker_key)).collect()
+            }))
+        })
+        .collect::<PolarsResult<_>>()?;
+    let mut code: PlHashMap<u64, u32> = PlHashMap::default();
+    let mut out = Vec::with_capacity(frames.len());
+    for (df, parts) in frames.iter().zip(keys) {
+        let mut wid: Vec<Option<u32>> = Vec::with_capacity(df.height());
+        for part in &parts {
+            wid.extend(part.iter().map(|k| {
+                k.map(|k| {
+                    let next = code.len() as u32;
+                    *code.entry(k).or_insert(next)
+                })
+            }));
+        }
+        if code.len() as u64 >= 1 << super::frames::WORKER_BITS {
+            return Err(PolarsError::ComputeError(
+                "more than 268 million distinct workers".into(),
+            ));
+        }
+        let mut df = (*df).clone();
+        df.with_column(Column::new("wid".into(), wid))?;
+        out.push(df.lazy());
+    }
+    Ok(out)
 }
 
 /// Code the text columns `(from, to)` of `df` into new `UInt32` columns
@@ -116,6 +143,19 @@ mod tests {
         assert_ne!(worker_key("w0000000000000ff"), 255);
         assert_eq!(worker_key("E1234"), worker_key("E1234"));
         assert_ne!(worker_key("E1234"), worker_key("E1235"));
+    }
+
+    #[test]
+    fn a_worker_has_one_code_in_every_frame_in_order_of_first_appearance() {
+        let workforce = df!("worker_id" => [Some("B"), Some("A"), None, Some("B")]).unwrap();
+        let leavers = df!("worker_id" => ["C", "A"]).unwrap();
+        let coded = with_worker_codes(&[&workforce, &leavers]).unwrap();
+        let wid = |lf: &LazyFrame| -> Vec<Option<u32>> {
+            let df = lf.clone().collect().unwrap();
+            df.column("wid").unwrap().u32().unwrap().iter().collect()
+        };
+        assert_eq!(wid(&coded[0]), [Some(0), Some(1), None, Some(0)]);
+        assert_eq!(wid(&coded[1]), [Some(2), Some(1)]);
     }
 
     #[test]

@@ -109,6 +109,44 @@ fn month_table(w: &DataFrame) -> PolarsResult<DataFrame> {
     )
 }
 
+/// Columns of the month table for each row's `month`, looked up by
+/// position (month indices are consecutive integers) rather than joined:
+/// a join would copy every column of millions of rows.
+fn month_lookup(months: &DataFrame, names: &[&str]) -> PolarsResult<Vec<Expr>> {
+    let held = months.column("month")?.i32()?;
+    let (Some(first), Some(last)) = (held.min(), held.max()) else {
+        return names
+            .iter()
+            .map(|n| Ok(lit(NULL).cast(months.column(n)?.dtype().clone()).alias(*n)))
+            .collect();
+    };
+    // Row i of the dense table is month first + i; months not held are null.
+    let slots = DataFrame::new(
+        (last - first + 1) as usize,
+        vec![Column::new(
+            "month".into(),
+            (first..=last).collect::<Vec<i32>>(),
+        )],
+    )?
+    .lazy()
+    .join(
+        months.clone().lazy(),
+        [col("month")],
+        [col("month")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .sort(["month"], Default::default())
+    .collect()?;
+    let at = (col("month") - lit(first)).cast(IDX_DTYPE);
+    names
+        .iter()
+        .map(|n| {
+            let table = slots.column(n)?.as_materialized_series().clone();
+            Ok(lit(table).gather(at.clone(), true).alias(*n))
+        })
+        .collect()
+}
+
 /// Worker codes fit in 28 bits and month indices (`year * 12 + month − 1`)
 /// in 16, so a (group, month, worker) triple packs into one `u64` with
 /// group codes below 2^20. Single integer keys keep polars' joins, uniques
@@ -130,40 +168,28 @@ fn pack_worker_day(wid: Expr, day: Expr) -> Expr {
         + (day.cast(DataType::Int64) + lit(1i64 << 31)).cast(DataType::UInt64) * lit(2u64)
 }
 
-fn with_codes(lf: LazyFrame, codes: &LazyFrame) -> LazyFrame {
-    lf.join(
-        codes.clone(),
-        [col("wkey")],
-        [col("wkey")],
-        JoinArgs::new(JoinType::Left),
-    )
-}
-
 pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared> {
     let mut clock = std::time::Instant::now();
     let months_df = month_table(&inputs.workforce)?;
-    let months = months_df.lazy();
+    let months = months_df.clone().lazy();
 
     // Small integer codes for workers: distinct counts over integers are
     // far cheaper than over pseudonym strings.
-    let workforce = codes::with_worker_keys(&inputs.workforce)?;
-    let keyed = |f: &Option<DataFrame>| f.as_ref().map(codes::with_worker_keys).transpose();
-    let (leavers, supervision, caseload) = (
-        keyed(&inputs.leavers)?,
-        keyed(&inputs.supervision)?,
-        keyed(&inputs.caseload)?,
-    );
-    let ids: Vec<LazyFrame> = std::iter::once(&workforce)
-        .chain([&leavers, &supervision, &caseload].into_iter().flatten())
-        .map(|f| f.clone().select([col("wkey")]))
+    let present: Vec<&DataFrame> = std::iter::once(&inputs.workforce)
+        .chain(
+            [&inputs.leavers, &inputs.supervision, &inputs.caseload]
+                .into_iter()
+                .flatten(),
+        )
         .collect();
-    // Collected once: a lazy `unique` may order rows differently each time
-    // it is evaluated, and every branch of the query must see the same codes.
-    let codes = concat(ids, UnionArgs::default())?
-        .unique_stable(None, UniqueKeepStrategy::First)
-        .with_row_index("wid", None)
-        .collect()?
-        .lazy();
+    let mut coded = codes::with_worker_codes(&present)?.into_iter();
+    let workforce = coded.next().expect("the workforce is coded");
+    let mut next = |f: &Option<DataFrame>| f.as_ref().and_then(|_| coded.next());
+    let (leavers, supervision, caseload) = (
+        next(&inputs.leavers),
+        next(&inputs.supervision),
+        next(&inputs.caseload),
+    );
     crate::trace::lap("metrics: worker codes", &mut clock);
 
     // A team's service area: from its latest snapshot row that names one,
@@ -203,7 +229,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // Only the columns the measures read: the others would be carried
     // through every join and materialised for nothing.
     let used = [
-        "wkey",
+        "wid",
         "team",
         "service",
         "month",
@@ -221,13 +247,10 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // Materialised: the rows, the leaves, the names and the establishment
     // all read it.
     let team_service = team_service.collect()?.lazy();
-    let mut w = with_codes(
-        workforce.with_row_index("rid", None).select(
-            std::iter::once(col("rid"))
-                .chain(used.iter().map(|c| col(*c)))
-                .collect::<Vec<_>>(),
-        ),
-        &codes,
+    let mut w = workforce.with_row_index("rid", None).select(
+        std::iter::once(col("rid"))
+            .chain(used.iter().map(|c| col(*c)))
+            .collect::<Vec<_>>(),
     );
     // Rows that name no service area take their team's; when every row
     // names one (the usual case) the join is skipped, it costs a string
@@ -254,7 +277,6 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         // What the steps below no longer read (in their day-number forms now),
         // so as not to hold millions of rows of them.
         .drop(cols([
-            "wkey",
             "service_t",
             "snapshot_date",
             "leave_date",
@@ -270,7 +292,8 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // A caseload extract for a month is the truth for that month: each
     // worker's count goes on one of their rows (the first), others get 0.
     if let Some(cl) = &caseload {
-        let per_worker = with_codes(cl.clone(), &codes)
+        let per_worker = cl
+            .clone()
             .group_by([col("wid"), col("month")])
             .agg([col("caseload").sum().alias("cl_cases")]);
         let cl_months = cl
@@ -305,7 +328,8 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
 
     // Latest supervision from the log on or before each snapshot.
     if let Some(sup) = &supervision {
-        let sessions = with_codes(sup.clone(), &codes)
+        let sessions = sup
+            .clone()
             .select([col("wid"), days("supervision_date").alias("sess")]);
         let log = w
             .clone()
@@ -367,16 +391,12 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             JoinArgs::new(JoinType::Left),
         )
     };
-    let w = w
-        // A left join rather than an inner one, which would copy every
-        // row: rows of months not held (no snapshot date) have a null
-        // `snap_day` and are filtered out below, with the other filters.
-        .join(
-            months.clone(),
-            [col("month")],
-            [col("month")],
-            JoinArgs::new(JoinType::Left),
-        );
+    // Rows of months not held (no snapshot date) get a null `snap_day` and
+    // are filtered out below, with the other filters.
+    let w = w.with_columns(month_lookup(
+        &months_df,
+        &["snap_day", "first_day", "last_day", "weekdays", "prev_held"],
+    )?);
     // Materialised: the in-post rows and the recorded leaves both start
     // from it.
     let w = w.collect()?.lazy();
@@ -500,7 +520,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // The snapshot rows are not needed again: free them before the leaves.
     drop(w);
     crate::trace::lap("metrics: in-post rows", &mut clock);
-    let leaves = leave_events(leavers, &on_rows, &in_post, &codes, &months, &team_service)?
+    let leaves = leave_events(leavers, &on_rows, &in_post, &months, &team_service)?
         .collect()?
         .lazy();
     crate::trace::lap("metrics: leave events", &mut clock);
@@ -610,7 +630,6 @@ fn leave_events(
     leavers: Option<LazyFrame>,
     on_rows: &LazyFrame,
     in_post: &LazyFrame,
-    codes: &LazyFrame,
     months: &LazyFrame,
     team_service: &LazyFrame,
 ) -> PolarsResult<LazyFrame> {
@@ -624,19 +643,18 @@ fn leave_events(
     let mut sources = vec![from_rows];
     if let Some(l) = leavers {
         sources.push(
-            with_codes(l, codes)
-                .filter(
-                    col("employment_type")
-                        .is_null()
-                        .or(col("employment_type").neq(lit("agency"))),
-                )
-                .select([
-                    col("wid"),
-                    days("leave_date").alias("leave"),
-                    col("fte").alias("l_fte"),
-                    col("team").alias("l_team"),
-                    col("service").alias("l_service"),
-                ]),
+            l.filter(
+                col("employment_type")
+                    .is_null()
+                    .or(col("employment_type").neq(lit("agency"))),
+            )
+            .select([
+                col("wid"),
+                days("leave_date").alias("leave"),
+                col("fte").alias("l_fte"),
+                col("team").alias("l_team"),
+                col("service").alias("l_service"),
+            ]),
         );
     }
     let events = concat(sources, UnionArgs::default())?
@@ -878,6 +896,27 @@ pub(super) fn stability(
         .with_column(col("multi").or(col("multi0")).alias("multi"))
         .collect()?
         .lazy();
+    // Pairs of workers with one post at each end, counted in one pass into
+    // cells of (team kept, service kept, month), summed up to each kind of
+    // group; a team or service not the same at both ends is "none".
+    let kept = |now: &str, then: &str| {
+        when(col(now).eq(col(then)))
+            .then(col(now))
+            .otherwise(lit(NULL))
+    };
+    let single_cells = pairs
+        .clone()
+        .filter(col("multi").not())
+        .select([pack_cell(
+            kept("team_c", "team_c0"),
+            kept("service_c", "service_c0"),
+            col("wm").floor_div(lit(MONTH_SHIFT)),
+        )
+        .alias("cell")])
+        .group_by([col("cell")])
+        .agg([len().alias("n")])
+        .collect()?
+        .lazy();
     let mut parts = Vec::new();
     for &kind in kinds {
         let (now, then) = match kind {
@@ -885,26 +924,27 @@ pub(super) fn stability(
             GroupKind::Service => (col("service_c"), col("service_c0")),
             GroupKind::Team => (col("team_c"), col("team_c0")),
         };
-        let kept = pairs.clone().filter(now.clone().eq(then)).select([
-            (now.cast(DataType::UInt64) * lit(GROUP_SHIFT * MONTH_SHIFT) + col("wm")).alias("gmw"),
-            col("multi"),
-        ]);
-        let gm = || col("gmw").floor_div(lit(MONTH_SHIFT)).alias("gm");
-        // One pair per worker unless they had several posts at either end.
-        let single = kept
+        let single = roll_up(single_cells.clone(), kind, vec![col("n").sum()]);
+        // Workers with several posts at either end: once per group.
+        let several = pairs
             .clone()
-            .filter(col("multi").not())
-            .group_by([gm()])
-            .agg([len().alias("n")]);
-        let several = kept
-            .filter(col("multi"))
-            .select([col("gmw")])
+            .filter(col("multi").and(now.clone().eq(then)))
+            .select([
+                (now.cast(DataType::UInt64) * lit(GROUP_SHIFT * MONTH_SHIFT) + col("wm"))
+                    .alias("gmw"),
+            ])
             .unique(None, UniqueKeepStrategy::Any)
-            .group_by([gm()])
+            .group_by([col("gmw").floor_div(lit(MONTH_SHIFT)).alias("gm")])
             .agg([len().alias("n")]);
-        let stayed = concat([single, several], UnionArgs::default())?
-            .group_by([col("gm")])
-            .agg([col("n").sum().cast(DataType::Float64).alias("stayed")]);
+        let stayed = concat(
+            [
+                single.select([col("gm"), col("n").cast(DataType::UInt64)]),
+                several.select([col("gm"), col("n").cast(DataType::UInt64)]),
+            ],
+            UnionArgs::default(),
+        )?
+        .group_by([col("gm")])
+        .agg([col("n").sum().cast(DataType::Float64).alias("stayed")]);
         parts.push(decode(stayed, kind, names));
     }
     let stayed = concat(parts, UnionArgs::default())?;
