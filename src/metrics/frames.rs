@@ -391,6 +391,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             JoinArgs::new(JoinType::Left),
         )
     };
+
     // Rows of months not held (no snapshot date) get a null `snap_day` and
     // are filtered out below, with the other filters.
     let w = w.with_columns(month_lookup(
@@ -498,6 +499,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // Group names as integer codes: the aggregations over millions of
     // in-post rows then group and join on integers rather than strings.
     let mut in_post = in_post.collect()?;
+    crate::trace::lap("metrics: in-post rows", &mut clock);
     let names = codes::name_codes(
         &mut in_post,
         &[("team", "team_c"), ("service", "service_c")],
@@ -509,17 +511,20 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     }
     // Materialised: every measure below starts from these two frames.
     let in_post = in_post.lazy();
+    crate::trace::lap("metrics: name codes", &mut clock);
+    // Found by sorting the one key column and comparing neighbours: a
+    // group-by would build a group for every one of millions of pairs.
     let multi = in_post
         .clone()
-        .group_by([pack_worker_month(col("wid"), col("month")).alias("wm")])
-        .agg([len().alias("n")])
-        .filter(col("n").gt(lit(1)))
-        .select([col("wm")])
-        .sort(["wm"], Default::default())
+        .select([pack_worker_month(col("wid"), col("month"))
+            .sort(Default::default())
+            .alias("wm")])
+        .filter(col("wm").eq(col("wm").shift(lit(1))))
+        .unique_stable(None, UniqueKeepStrategy::First)
         .collect()?;
     // The snapshot rows are not needed again: free them before the leaves.
     drop(w);
-    crate::trace::lap("metrics: in-post rows", &mut clock);
+    crate::trace::lap("metrics: two-post workers", &mut clock);
     let leaves = leave_events(leavers, &on_rows, &in_post, &months, &team_service)?
         .collect()?
         .lazy();

@@ -273,7 +273,11 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         .into_iter()
         .chain(people.iter().map(|(c, _)| *c))
         .collect();
-    let floats = sums.iter().filter(|c| !counts.contains(c));
+    let floats: Vec<&str> = sums
+        .iter()
+        .copied()
+        .filter(|c| !counts.contains(c))
+        .collect();
     let packed = |i: usize| format!("packed_{i}");
     let slot = |j: usize| 1u64 << (COUNT_BITS * j as u32);
     let cells = rows
@@ -306,6 +310,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         .group_by([col("cell")])
         .agg(
             floats
+                .iter()
                 .map(|c| col(*c).sum())
                 .chain((0..counts.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
                 .chain([len().alias("cell_rows")])
@@ -441,10 +446,11 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // Each part is used more than once below (keys, joins, vacancies):
     // materialise it so the lazy plan does not compute it again each time.
     let leaves = leaves.collect()?.lazy();
+    crate::trace::lap("metrics: leaves", &mut clock);
     let stability = frames::stability(&rows, &stock, kinds, &p.names)?
         .collect()?
         .lazy();
-    crate::trace::lap("metrics: leaves and stability", &mut clock);
+    crate::trace::lap("metrics: stability", &mut clock);
     let establishment = match team_fte {
         Some(t) => frames::establishment(p, t, kinds)?,
         None => frames::establishment(p, DataFrame::empty().lazy(), kinds)?,
