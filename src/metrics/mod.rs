@@ -212,12 +212,8 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // Only the columns aggregated. Left lazy: each pass below reads the
     // in-post rows once and computes what it needs, rather than all of it
     // being copied out for millions of rows first.
-    let columns = || {
+    let floats = || {
         vec![
-            col("month"),
-            col("wid"),
-            col("team_c"),
-            col("service_c"),
             only(col("employed"), col("fte")).alias("employed_fte"),
             only(agency.clone(), col("fte")).alias("agency_fte"),
             only(col("starter"), col("fte")).alias("starters_fte"),
@@ -226,17 +222,29 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             only(agency.clone(), col("cost"))
                 .fill_null(lit(0.0))
                 .alias("cost_sum"),
-            flag(agency.clone().and(col("day_rate").is_not_null())).alias("rated"),
-            flag(agency.clone()).alias("agency_rows"),
-            flag(col("employed")).alias("p_employed"),
-            flag(agency.clone()).alias("p_agency"),
-            flag(col("employed").and(col("nqsw"))).alias("p_nqsw"),
-            flag(col("employed").and(col("early"))).alias("p_early"),
-            flag(col("starter")).alias("p_starter"),
-            flag(col("over")).alias("p_over"),
-            flag(col("holder")).alias("p_holder"),
-            flag(col("holder").and(col("supervised"))).alias("p_supervised"),
         ]
+    };
+    // What is counted, as conditions on a row: rows first, then people.
+    let counted = || {
+        vec![
+            ("rated", agency.clone().and(col("day_rate").is_not_null())),
+            ("agency_rows", agency.clone()),
+            ("p_employed", col("employed")),
+            ("p_agency", agency.clone()),
+            ("p_nqsw", col("employed").and(col("nqsw"))),
+            ("p_early", col("employed").and(col("early"))),
+            ("p_starter", col("starter")),
+            ("p_over", col("over")),
+            ("p_holder", col("holder")),
+            ("p_supervised", col("holder").and(col("supervised"))),
+        ]
+    };
+    let columns = || {
+        [col("month"), col("wid"), col("team_c"), col("service_c")]
+            .into_iter()
+            .chain(floats())
+            .chain(counted().into_iter().map(|(name, c)| flag(c).alias(name)))
+            .collect::<Vec<_>>()
     };
     let is_multi = || wm().is_in(lit(multi.clone()).implode(false), false);
     let rows = p.in_post.clone().select(
@@ -269,39 +277,41 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // the group-by, which spends its time gathering each aggregated column
     // group by group: fewer, wider columns gather faster. A count in one
     // cell is at most its rows, checked below to fit its bits.
-    let counts: Vec<&str> = ["rated", "agency_rows"]
-        .into_iter()
-        .chain(people.iter().map(|(c, _)| *c))
-        .collect();
-    let floats: Vec<&str> = sums
+    let counts: Vec<&str> = counted().into_iter().map(|(name, _)| name).collect();
+    let float_names: Vec<&str> = sums
         .iter()
         .copied()
         .filter(|c| !counts.contains(c))
         .collect();
     let packed = |i: usize| format!("packed_{i}");
     let slot = |j: usize| 1u64 << (COUNT_BITS * j as u32);
-    let cells = rows
+    // Each count goes into its slot straight from its condition: one
+    // column written per count, where flags, casts and products would
+    // write several over millions of rows.
+    let is_person = |name: &str| people.iter().any(|(p, _)| *p == name);
+    let cells = p
+        .in_post
         .clone()
-        .with_columns(
-            counts
-                .chunks(3)
-                .enumerate()
-                .map(|(i, chunk)| {
+        .with_column(is_multi().alias("multi"))
+        .select(
+            floats()
+                .into_iter()
+                .chain(counted().chunks(3).enumerate().map(|(i, chunk)| {
                     chunk
                         .iter()
                         .enumerate()
-                        .map(|(j, c)| {
-                            let v = if people.iter().any(|(p, _)| p == c) {
-                                when(col("multi")).then(lit(0)).otherwise(col(*c))
+                        .map(|(j, (name, cond))| {
+                            let cond = if is_person(name) {
+                                cond.clone().and(col("multi").not())
                             } else {
-                                col(*c)
+                                cond.clone()
                             };
-                            v.cast(DataType::UInt64) * lit(slot(j))
+                            when(cond).then(lit(slot(j))).otherwise(lit(0u64))
                         })
                         .reduce(|a, b| a + b)
                         .expect("three counts or fewer")
                         .alias(packed(i))
-                })
+                }))
                 .chain([
                     frames::pack_cell(col("team_c"), col("service_c"), col("month")).alias("cell"),
                 ])
@@ -309,7 +319,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         )
         .group_by([col("cell")])
         .agg(
-            floats
+            float_names
                 .iter()
                 .map(|c| col(*c).sum())
                 .chain((0..counts.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
