@@ -27,6 +27,26 @@ fn cell(v: AnyValue) -> serde_json::Value {
     }
 }
 
+/// A cell as CSV text: the same text as its JSON value, a null empty.
+fn csv_field(v: AnyValue, out: &mut String) {
+    use std::fmt::Write as _;
+    match v {
+        AnyValue::Null => {}
+        AnyValue::Boolean(b) => out.push_str(if b { "true" } else { "false" }),
+        AnyValue::String(s) => out.push_str(s),
+        AnyValue::Float64(f) if f.is_finite() => out.push_str(ryu::Buffer::new().format_finite(f)),
+        AnyValue::Float32(f) if f.is_finite() => {
+            out.push_str(ryu::Buffer::new().format_finite(f as f64))
+        }
+        AnyValue::Float64(_) | AnyValue::Float32(_) => {}
+        AnyValue::Int32(i) => write!(out, "{i}").expect("a String takes any text"),
+        AnyValue::Int64(i) => write!(out, "{i}").expect("a String takes any text"),
+        AnyValue::UInt32(i) => write!(out, "{i}").expect("a String takes any text"),
+        AnyValue::UInt64(i) => write!(out, "{i}").expect("a String takes any text"),
+        other => out.push_str(&text(&cell(other))),
+    }
+}
+
 fn text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => String::new(),
@@ -44,14 +64,21 @@ pub fn write(df: &DataFrame, format: Format, out: &mut dyn Write) -> anyhow::Res
     let columns = df.columns();
     match format {
         Format::Csv => {
+            // One chunk per column, so reading a cell is an index, not a
+            // search; and each field is formatted into one reused buffer:
+            // national tables have millions of cells.
+            let mut df = df.clone();
+            df.rechunk_mut_par();
             let mut w = csv::Writer::from_writer(out);
             w.write_record(&names)?;
+            let mut field = String::new();
             for i in 0..df.height() {
-                let row: Vec<String> = columns
-                    .iter()
-                    .map(|c| text(&cell(c.get(i).unwrap_or(AnyValue::Null))))
-                    .collect();
-                w.write_record(&row)?;
+                for c in df.columns() {
+                    field.clear();
+                    csv_field(c.get(i).unwrap_or(AnyValue::Null), &mut field);
+                    w.write_field(&field)?;
+                }
+                w.write_record(None::<&[u8]>)?;
             }
             w.flush()?;
         }
