@@ -555,11 +555,13 @@ pub(super) fn pack_group_month(g: Expr, month: Expr) -> Expr {
     g.cast(DataType::UInt64) * lit(GROUP_SHIFT) + month.cast(DataType::UInt64)
 }
 
+/// Bits of a team or service code in a cell.
+const CODE_BITS: u32 = 20;
 /// Codes of teams and services stay below this; it stands for "no team"
 /// (or, in stability pairs, "not the same group at both ends") in a cell.
-pub(super) const NO_GROUP: u64 = (1 << 20) - 1;
+pub(super) const NO_GROUP: u64 = (1 << CODE_BITS) - 1;
 const SERVICE_SHIFT: u64 = GROUP_SHIFT;
-const TEAM_SHIFT: u64 = GROUP_SHIFT << 20;
+const TEAM_SHIFT: u64 = GROUP_SHIFT << CODE_BITS;
 
 /// (team, service, month) as one integer: the finest grouping the measures
 /// sum over, from which every kind of group is summed up (see [`roll_up`]).
@@ -575,7 +577,7 @@ pub(super) fn roll_up(cells: LazyFrame, kind: GroupKind, aggs: Vec<Expr>) -> Laz
     let month = col("cell") % lit(GROUP_SHIFT);
     let group = match kind {
         GroupKind::All => lit(0u64),
-        GroupKind::Service => col("cell").floor_div(lit(SERVICE_SHIFT)) % lit(1u64 << 20),
+        GroupKind::Service => col("cell").floor_div(lit(SERVICE_SHIFT)) % lit(1u64 << CODE_BITS),
         GroupKind::Team => col("cell").floor_div(lit(TEAM_SHIFT)),
     };
     cells

@@ -183,16 +183,6 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     let agency = col("employed").not();
     let only = |flag: Expr, value: Expr| when(flag).then(value).otherwise(lit(0.0));
     let flag = |e: Expr| e.cast(DataType::Int32);
-    let sums = [
-        "employed_fte",
-        "agency_fte",
-        "starters_fte",
-        "case_holders_fte",
-        "cases",
-        "cost_sum",
-        "rated",
-        "agency_rows",
-    ];
     // Person flags, then the people counted: (column, output name).
     let people = [
         ("p_employed", "employed_headcount"),
@@ -212,16 +202,18 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // Only the columns aggregated. Left lazy: each pass below reads the
     // in-post rows once and computes what it needs, rather than all of it
     // being copied out for millions of rows first.
+    // What is summed, as values on a row.
     let floats = || {
         vec![
-            only(col("employed"), col("fte")).alias("employed_fte"),
-            only(agency.clone(), col("fte")).alias("agency_fte"),
-            only(col("starter"), col("fte")).alias("starters_fte"),
-            only(col("holder"), col("fte")).alias("case_holders_fte"),
-            only(col("holder"), col("caseload")).alias("cases"),
-            only(agency.clone(), col("cost"))
-                .fill_null(lit(0.0))
-                .alias("cost_sum"),
+            ("employed_fte", only(col("employed"), col("fte"))),
+            ("agency_fte", only(agency.clone(), col("fte"))),
+            ("starters_fte", only(col("starter"), col("fte"))),
+            ("case_holders_fte", only(col("holder"), col("fte"))),
+            ("cases", only(col("holder"), col("caseload"))),
+            (
+                "cost_sum",
+                only(agency.clone(), col("cost")).fill_null(lit(0.0)),
+            ),
         ]
     };
     // What is counted, as conditions on a row: rows first, then people.
@@ -242,7 +234,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     let columns = || {
         [col("month"), col("wid"), col("team_c"), col("service_c")]
             .into_iter()
-            .chain(floats())
+            .chain(floats().into_iter().map(|(name, v)| v.alias(name)))
             .chain(counted().into_iter().map(|(name, c)| flag(c).alias(name)))
             .collect::<Vec<_>>()
     };
@@ -271,18 +263,12 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // to each kind of group from there: the cells are a few per team-month,
     // the rows millions. People with one post that month count through
     // their flags; those with several are counted per group below.
-    // (The flags are zeroed before the group-by, not inside it: plain
-    // column sums are what polars aggregates fastest.)
     // The counts (of rows and of people) are packed three to a column for
     // the group-by, which spends its time gathering each aggregated column
     // group by group: fewer, wider columns gather faster. A count in one
     // cell is at most its rows, checked below to fit its bits.
     let counts: Vec<&str> = counted().into_iter().map(|(name, _)| name).collect();
-    let float_names: Vec<&str> = sums
-        .iter()
-        .copied()
-        .filter(|c| !counts.contains(c))
-        .collect();
+    let float_names: Vec<&str> = floats().into_iter().map(|(name, _)| name).collect();
     let packed = |i: usize| format!("packed_{i}");
     let slot = |j: usize| 1u64 << (COUNT_BITS * j as u32);
     // Each count goes into its slot straight from its condition: one
@@ -296,6 +282,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         .select(
             floats()
                 .into_iter()
+                .map(|(name, v)| v.alias(name))
                 .chain(counted().chunks(3).enumerate().map(|(i, chunk)| {
                     chunk
                         .iter()
@@ -357,8 +344,9 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         let totals = frames::roll_up(
             cells.clone(),
             kind,
-            sums.iter()
-                .chain(people.iter().map(|(c, _)| c))
+            float_names
+                .iter()
+                .chain(&counts)
                 .map(|c| col(*c).sum())
                 .collect(),
         );
