@@ -370,8 +370,11 @@ fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), String> {
         Some(k) => vec![k],
         None => vec![GroupKind::All, GroupKind::Service, GroupKind::Team],
     };
+    let mut clock = std::time::Instant::now();
     let df = crate::metrics::select(&all, &kinds, a.from, a.to).map_err(|e| e.to_string())?;
-    emit(&df, a.format)
+    let out = emit(&df, a.format);
+    crate::trace::lap("metrics: output", &mut clock);
+    out
 }
 
 fn check(root: &std::path::Path) -> Result<(), String> {

@@ -6,17 +6,24 @@
 
 use polars::prelude::*;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
-/// `f` applied to consecutive slices of `ca` on the thread pool, in order.
+/// `f` applied to each chunk of `ca` on the thread pool, in order. The
+/// results, appended, then have the source's chunks: columns made from
+/// them line up with the frame's others, which polars otherwise aligns by
+/// copying.
 fn par_slices<T: Send>(ca: &StringChunked, f: impl Fn(&StringChunked) -> T + Sync) -> Vec<T> {
-    let n = ca.len();
-    let step = n.div_ceil(rayon::current_num_threads() * 4).max(1);
-    (0..n)
-        .step_by(step)
-        .collect::<Vec<_>>()
+    let mut start = 0;
+    let bounds: Vec<(i64, usize)> = ca
+        .chunk_lengths()
+        .map(|len| {
+            start += len;
+            ((start - len) as i64, len)
+        })
+        .collect();
+    bounds
         .into_par_iter()
-        .map(|start| f(&ca.slice(start as i64, step)))
+        .map(|(start, len)| f(&ca.slice(start, len)))
         .collect()
 }
 
@@ -66,43 +73,69 @@ pub(super) fn with_worker_codes(frames: &[&DataFrame]) -> PolarsResult<Vec<LazyF
             }))
         })
         .collect::<PolarsResult<_>>()?;
+    // Each slice's keys in order of first appearance, found in parallel,
+    // then merged in slice order: the codes follow first appearance.
+    let slices: Vec<&UInt64Chunked> = keys.iter().flatten().collect();
+    let firsts: Vec<Vec<u64>> = slices
+        .par_iter()
+        .map(|part| {
+            let mut seen: PlHashSet<u64> = PlHashSet::default();
+            part.iter().flatten().filter(|k| seen.insert(*k)).collect()
+        })
+        .collect();
     let mut code: PlHashMap<u64, u32> = PlHashMap::default();
+    for k in firsts.into_iter().flatten() {
+        let next = code.len() as u32;
+        code.entry(k).or_insert(next);
+    }
+    if code.len() as u64 >= 1 << super::frames::WORKER_BITS {
+        return Err(PolarsError::ComputeError(
+            "more than 268 million distinct workers".into(),
+        ));
+    }
     let mut out = Vec::with_capacity(frames.len());
-    for (df, parts) in frames.iter().zip(keys) {
-        let mut wid: Vec<Option<u32>> = Vec::with_capacity(df.height());
-        for part in &parts {
-            wid.extend(part.iter().map(|k| {
-                k.map(|k| {
-                    let next = code.len() as u32;
-                    *code.entry(k).or_insert(next)
-                })
-            }));
-        }
-        if code.len() as u64 >= 1 << super::frames::WORKER_BITS {
-            return Err(PolarsError::ComputeError(
-                "more than 268 million distinct workers".into(),
-            ));
-        }
+    for (df, parts) in frames.iter().zip(&keys) {
+        let wid: Vec<UInt32Chunked> = parts
+            .par_iter()
+            .map(|part| part.iter().map(|k| k.map(|k| code[&k])).collect())
+            .collect();
         let mut df = (*df).clone();
-        df.with_column(Column::new("wid".into(), wid))?;
+        df.with_column(concat_parts("wid", wid)?.into_column())?;
         out.push(df.lazy());
     }
     Ok(out)
 }
 
-/// Code the text columns `(from, to)` of `df` into new `UInt32` columns
-/// `to` (null stays null), all from one dictionary: the names found, in
-/// name order, so codes are the same every run. Returns the dictionary as
+/// Each frame with its `team` and `service` names coded as `team_c` and
+/// `service_c` (`UInt32`, null stays null), all from one dictionary: the
+/// names found in any of the frames and `extra`, in name order, so codes
+/// are the same every run. Returns the frames and the dictionary as
 /// `code`, `name`.
-pub(super) fn name_codes(df: &mut DataFrame, columns: &[(&str, &str)]) -> PolarsResult<DataFrame> {
-    let texts: Vec<StringChunked> = columns
+pub(super) fn with_name_codes(
+    frames: &[&DataFrame],
+    extra: &str,
+) -> PolarsResult<(Vec<DataFrame>, DataFrame)> {
+    const COLUMNS: [(&str, &str); 2] = [("team", "team_c"), ("service", "service_c")];
+    let texts: Vec<Vec<StringChunked>> = frames
         .iter()
-        .map(|(from, _)| Ok(df.column(from)?.str()?.clone()))
+        .map(|df| {
+            COLUMNS
+                .iter()
+                .map(|(from, _)| Ok(df.column(from)?.str()?.clone()))
+                .collect::<PolarsResult<_>>()
+        })
         .collect::<PolarsResult<_>>()?;
-    let mut names: BTreeSet<String> = BTreeSet::new();
-    for ca in &texts {
+    let mut names: BTreeSet<String> = BTreeSet::from([extra.to_string()]);
+    for ca in texts.iter().flatten() {
         let distinct = |s: &StringChunked| -> Vec<String> {
-            let seen: HashSet<&str> = s.iter().flatten().collect();
+            // Neighbouring rows mostly name the same team: a repeat of
+            // the last name is not hashed again.
+            let mut last = None;
+            let seen: PlHashSet<&str> = s
+                .iter()
+                .flatten()
+                .filter(|v| last.replace(*v) != Some(*v))
+                .collect();
             seen.into_iter().map(str::to_string).collect()
         };
         for part in par_slices(ca, distinct) {
@@ -110,24 +143,45 @@ pub(super) fn name_codes(df: &mut DataFrame, columns: &[(&str, &str)]) -> Polars
         }
     }
     let names: Vec<String> = names.into_iter().collect();
-    let index: HashMap<&str, u32> = names
+    let index: PlHashMap<&str, u32> = names
         .iter()
         .enumerate()
         .map(|(i, n)| (n.as_str(), i as u32))
         .collect();
-    for (ca, (_, to)) in texts.iter().zip(columns) {
-        let parts = par_slices(ca, |s| -> UInt32Chunked {
-            s.iter().map(|v| v.map(|v| index[v])).collect()
-        });
-        df.with_column(concat_parts(to, parts)?.into_column())?;
+    let mut out = Vec::with_capacity(frames.len());
+    for (df, texts) in frames.iter().zip(&texts) {
+        let mut df = (*df).clone();
+        for (ca, (_, to)) in texts.iter().zip(COLUMNS) {
+            let parts = par_slices(ca, |s| -> UInt32Chunked {
+                // Neighbouring rows mostly name the same team: the last
+                // name's code is reused without hashing.
+                let mut last: Option<(&str, u32)> = None;
+                s.iter()
+                    .map(|v| {
+                        v.map(|v| match last {
+                            Some((name, code)) if name == v => code,
+                            _ => {
+                                let code = index[v];
+                                last = Some((v, code));
+                                code
+                            }
+                        })
+                    })
+                    .collect()
+            });
+            df.with_column(concat_parts(to, parts)?.into_column())?;
+        }
+        out.push(df);
     }
-    DataFrame::new(
+    drop(index);
+    let table = DataFrame::new(
         names.len(),
         vec![
             Column::new("code".into(), (0..names.len() as u32).collect::<Vec<_>>()),
             Column::new("name".into(), names),
         ],
-    )
+    )?;
+    Ok((out, table))
 }
 
 #[cfg(test)]
@@ -159,13 +213,14 @@ mod tests {
     }
 
     #[test]
-    fn names_are_coded_in_name_order_across_columns_and_null_stays_null() {
-        let mut df = df!(
+    fn names_are_coded_in_name_order_across_frames_and_null_stays_null() {
+        let workforce = df!(
             "team" => [Some("Zeta"), None, Some("Alpha"), Some("Zeta")],
             "service" => [Some("Mid"), Some("Alpha"), Some("Mid"), None],
         )
         .unwrap();
-        let names = name_codes(&mut df, &[("team", "team_c"), ("service", "service_c")]).unwrap();
+        let leavers = df!("team" => ["Beta"], "service" => ["Mid"]).unwrap();
+        let (coded, names) = with_name_codes(&[&workforce, &leavers], "None named").unwrap();
         let got: Vec<Option<&str>> = names
             .column("name")
             .unwrap()
@@ -173,10 +228,28 @@ mod tests {
             .unwrap()
             .iter()
             .collect();
-        assert_eq!(got, [Some("Alpha"), Some("Mid"), Some("Zeta")]);
-        let codes =
-            |c: &str| -> Vec<Option<u32>> { df.column(c).unwrap().u32().unwrap().iter().collect() };
-        assert_eq!(codes("team_c"), [Some(2), None, Some(0), Some(2)]);
-        assert_eq!(codes("service_c"), [Some(1), Some(0), Some(1), None]);
+        assert_eq!(
+            got,
+            [
+                Some("Alpha"),
+                Some("Beta"),
+                Some("Mid"),
+                Some("None named"),
+                Some("Zeta")
+            ]
+        );
+        let codes = |df: &DataFrame, c: &str| -> Vec<Option<u32>> {
+            df.column(c).unwrap().u32().unwrap().iter().collect()
+        };
+        assert_eq!(
+            codes(&coded[0], "team_c"),
+            [Some(4), None, Some(0), Some(4)]
+        );
+        assert_eq!(
+            codes(&coded[0], "service_c"),
+            [Some(2), Some(0), Some(2), None]
+        );
+        assert_eq!(codes(&coded[1], "team_c"), [Some(1)]);
+        assert_eq!(codes(&coded[1], "service_c"), [Some(2)]);
     }
 }

@@ -173,11 +173,33 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     let months_df = month_table(&inputs.workforce)?;
     let months = months_df.clone().lazy();
 
+    // Team and service names as integer codes, one dictionary for every
+    // frame: the steps below group and join on integers, not strings.
+    let named: Vec<&DataFrame> = std::iter::once(&inputs.workforce)
+        .chain(
+            [&inputs.leavers, &inputs.establishment]
+                .into_iter()
+                .flatten(),
+        )
+        .collect();
+    let (named, names) = codes::with_name_codes(&named, UNASSIGNED)?;
+    if names.height() as u64 >= NO_GROUP {
+        return Err(PolarsError::ComputeError(
+            "more than a million team and service names".into(),
+        ));
+    }
+    let unassigned = lit(code_of(&names, UNASSIGNED)?);
+    let mut named = named.into_iter();
+    let workforce = named.next().expect("the workforce is coded");
+    let leavers = inputs.leavers.as_ref().and_then(|_| named.next());
+    let establishment_c = inputs.establishment.as_ref().and_then(|_| named.next());
+    crate::trace::lap("metrics: name codes", &mut clock);
+
     // Small integer codes for workers: distinct counts over integers are
     // far cheaper than over pseudonym strings.
-    let present: Vec<&DataFrame> = std::iter::once(&inputs.workforce)
+    let present: Vec<&DataFrame> = std::iter::once(&workforce)
         .chain(
-            [&inputs.leavers, &inputs.supervision, &inputs.caseload]
+            [&leavers, &inputs.supervision, &inputs.caseload]
                 .into_iter()
                 .flatten(),
         )
@@ -186,52 +208,65 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     let workforce = coded.next().expect("the workforce is coded");
     let mut next = |f: &Option<DataFrame>| f.as_ref().and_then(|_| coded.next());
     let (leavers, supervision, caseload) = (
-        next(&inputs.leavers),
+        next(&leavers),
         next(&inputs.supervision),
         next(&inputs.caseload),
     );
     crate::trace::lap("metrics: worker codes", &mut clock);
 
-    // A team's service area: from its latest snapshot row that names one,
-    // else from the establishment file.
-    let mut team_service = inputs
-        .workforce
+    // A team's service area: from its latest snapshot row that names one;
+    // when its rows name two in that month, the later in name order. Else
+    // from the establishment file. (Grouped on the team and service packed
+    // into one integer: polars groups on several columns by encoding every
+    // row's keys first.)
+    let pair = col("team_c").cast(DataType::UInt64) * lit(1u64 << 32)
+        + col("service_c").cast(DataType::UInt64);
+    let mut team_service = workforce
         .clone()
-        .lazy()
-        .filter(col("service").is_not_null())
-        .select([col("team"), col("service"), col("month")])
-        // Groups keep row order, so after this sort `last` is the latest month.
-        .sort(["month"], Default::default())
-        .group_by([col("team")])
-        .agg([col("service").last().alias("service_w")]);
-    let establishment = inputs.establishment.clone().map(DataFrame::lazy);
-    if let Some(e) = &establishment {
+        .select([pair.alias("pair"), col("month")])
+        .filter(col("pair").is_not_null())
+        .group_by([col("pair")])
+        .agg([col("month").max()])
+        // Groups keep row order, so after this sort `last` is the latest.
+        .sort(["month", "pair"], Default::default())
+        .group_by([col("pair")
+            .floor_div(lit(1u64 << 32))
+            .cast(DataType::UInt32)
+            .alias("team_c")])
+        .agg([(col("pair") % lit(1u64 << 32))
+            .cast(DataType::UInt32)
+            .last()
+            .alias("service_w")]);
+    if let Some(e) = &establishment_c {
         let est_service = e
             .clone()
-            .filter(col("service").is_not_null())
-            .group_by([col("team")])
-            .agg([col("service").last().alias("service_e")]);
+            .lazy()
+            .filter(col("service_c").is_not_null())
+            .group_by([col("team_c")])
+            .agg([col("service_c").last().alias("service_e")]);
         team_service = team_service
             .join(
                 est_service,
-                [col("team")],
-                [col("team")],
+                [col("team_c")],
+                [col("team_c")],
                 JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
             )
             .select([
-                col("team"),
+                col("team_c"),
                 coalesce(&[col("service_w"), col("service_e")]).alias("service_t"),
             ]);
     } else {
-        team_service = team_service.select([col("team"), col("service_w").alias("service_t")]);
+        team_service = team_service.select([col("team_c"), col("service_w").alias("service_t")]);
     }
+    // Materialised: the rows, the leaves and the establishment all read it.
+    let team_service = team_service.collect()?.lazy();
 
     // Only the columns the measures read: the others would be carried
     // through every join and materialised for nothing.
     let used = [
         "wid",
-        "team",
-        "service",
+        "team_c",
+        "service_c",
         "month",
         "snapshot_date",
         "leave_date",
@@ -244,38 +279,32 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         "fte",
         "day_rate",
     ];
-    // Materialised: the rows, the leaves, the names and the establishment
-    // all read it.
-    let team_service = team_service.collect()?.lazy();
     let mut w = workforce.with_row_index("rid", None).select(
         std::iter::once(col("rid"))
             .chain(used.iter().map(|c| col(*c)))
             .collect::<Vec<_>>(),
     );
     // Rows that name no service area take their team's; when every row
-    // names one (the usual case) the join is skipped, it costs a string
-    // join over every row.
+    // names one (the usual case) the join is skipped.
     w = if inputs.workforce.column("service")?.null_count() == 0 {
-        w.with_column(lit(NULL).cast(DataType::String).alias("service_t"))
+        w.with_column(lit(NULL).cast(DataType::UInt32).alias("service_t"))
     } else {
         w.join(
             team_service.clone(),
-            [col("team")],
-            [col("team")],
+            [col("team_c")],
+            [col("team_c")],
             JoinArgs::new(JoinType::Left),
         )
     };
     let mut w = w
         .with_columns([
-            coalesce(&[col("service"), col("service_t"), lit("Unassigned")]).alias("service"),
+            coalesce(&[col("service_c"), col("service_t"), unassigned.clone()]).alias("service_c"),
             days("snapshot_date").alias("snap"),
             days("leave_date").alias("leave"),
             days("start_date").alias("start"),
             days("qualified_date").alias("qual"),
             days("last_supervision_date").alias("lastsup"),
         ])
-        // What the steps below no longer read (in their day-number forms now),
-        // so as not to hold millions of rows of them.
         .drop(cols([
             "service_t",
             "snapshot_date",
@@ -283,11 +312,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             "start_date",
             "qualified_date",
             "last_supervision_date",
-        ]))
-        // Materialised: the steps below read it more than once, and a lazy
-        // plan would compute these joins again for each.
-        .collect()?
-        .lazy();
+        ]));
 
     // A caseload extract for a month is the truth for that month: each
     // worker's count goes on one of their rows (the first), others get 0.
@@ -354,7 +379,9 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     }
 
     if inputs.caseload.is_some() || inputs.supervision.is_some() {
-        // Materialised again: read more than once below.
+        // Materialised: read more than once below, and a lazy plan would
+        // compute these joins again for each. (Without them the rows stay
+        // lazy, read straight from the loaded snapshots each time.)
         w = w.collect()?.lazy();
     }
 
@@ -369,13 +396,13 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             pack_worker_month(col("wid"), col("month")).alias("wm"),
         ])
         .collect()?;
-    let w = if undated.height() == 0 {
-        w.with_column(lit(NULL).cast(DataType::Boolean).alias("was_present"))
+    let was_present = if undated.height() == 0 {
+        lit(false)
     } else {
         let present_before =
             w.clone()
                 .select([pack_worker_month(col("wid"), col("month") + lit(1)).alias("wm")]);
-        let was_present = undated
+        let found = undated
             .lazy()
             .join(
                 present_before,
@@ -383,14 +410,14 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                 [col("wm")],
                 JoinArgs::new(JoinType::Semi),
             )
-            .select([col("rid"), lit(true).alias("was_present")]);
-        w.join(
-            was_present,
-            [col("rid")],
-            [col("rid")],
-            JoinArgs::new(JoinType::Left),
+            .select([col("rid")])
+            .collect()?;
+        col("rid").is_in(
+            lit(found.column("rid")?.as_materialized_series().clone()).implode(false),
+            false,
         )
     };
+    let w = w.with_column(was_present.alias("was_present"));
 
     // Rows of months not held (no snapshot date) get a null `snap_day` and
     // are filtered out below, with the other filters.
@@ -398,9 +425,6 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         &months_df,
         &["snap_day", "first_day", "last_day", "weekdays", "prev_held"],
     )?);
-    // Materialised: the in-post rows and the recorded leaves both start
-    // from it.
-    let w = w.collect()?.lazy();
     let on_rows = recorded_on_rows(&w).collect()?.lazy();
     crate::trace::lap("metrics: snapshot rows", &mut clock);
 
@@ -444,7 +468,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                                 .gt_eq(col("first_day"))
                                 .and(col("start").lt_eq(col("last_day"))),
                         )
-                        .otherwise(col("prev_held").and(col("was_present").is_null())),
+                        .otherwise(col("prev_held").and(col("was_present").not())),
                 )
                 .alias("starter"),
             when(col("nqsw").and(since_start.clone().lt(lit(42))))
@@ -475,8 +499,8 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                 "wid",
                 "rid",
                 "snap",
-                "team",
-                "service",
+                "team_c",
+                "service_c",
                 "fte",
                 "employed",
                 "starter",
@@ -496,22 +520,9 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             .map(col),
         );
 
-    // Group names as integer codes: the aggregations over millions of
-    // in-post rows then group and join on integers rather than strings.
-    let mut in_post = in_post.collect()?;
+    // Materialised: every measure below starts from these rows.
+    let in_post = in_post.collect()?.lazy();
     crate::trace::lap("metrics: in-post rows", &mut clock);
-    let names = codes::name_codes(
-        &mut in_post,
-        &[("team", "team_c"), ("service", "service_c")],
-    )?;
-    if names.height() as u64 >= NO_GROUP {
-        return Err(PolarsError::ComputeError(
-            "more than a million team and service names".into(),
-        ));
-    }
-    // Materialised: every measure below starts from these two frames.
-    let in_post = in_post.lazy();
-    crate::trace::lap("metrics: name codes", &mut clock);
     // Found by sorting the one key column and comparing neighbours: a
     // group-by would build a group for every one of millions of pairs.
     let multi = in_post
@@ -522,20 +533,48 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .filter(col("wm").eq(col("wm").shift(lit(1))))
         .unique_stable(None, UniqueKeepStrategy::First)
         .collect()?;
-    // The snapshot rows are not needed again: free them before the leaves.
-    drop(w);
     crate::trace::lap("metrics: two-post workers", &mut clock);
-    let leaves = leave_events(leavers, &on_rows, &in_post, &months, &team_service)?
+    let leaves = leave_events(
+        leavers,
+        &on_rows,
+        &in_post,
+        &months,
+        &team_service,
+        unassigned,
+    )?
+    .collect()?
+    .lazy();
+    crate::trace::lap("metrics: leave events", &mut clock);
+    // The establishment's steps work on team names.
+    let team_service = team_service
+        .join(
+            names
+                .clone()
+                .lazy()
+                .select([col("code").alias("team_c"), col("name").alias("team")]),
+            [col("team_c")],
+            [col("team_c")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            names
+                .clone()
+                .lazy()
+                .select([col("code").alias("service_t"), col("name").alias("st")]),
+            [col("service_t")],
+            [col("service_t")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .select([col("team"), col("st").alias("service_t")])
         .collect()?
         .lazy();
-    crate::trace::lap("metrics: leave events", &mut clock);
     Ok(Prepared {
         in_post,
         multi,
         leaves,
         months,
         team_service,
-        establishment,
+        establishment: inputs.establishment.clone().map(DataFrame::lazy),
         names,
     })
 }
@@ -553,6 +592,21 @@ pub(super) fn group_code(kind: GroupKind) -> Expr {
 /// (group, month) as one integer.
 pub(super) fn pack_group_month(g: Expr, month: Expr) -> Expr {
     g.cast(DataType::UInt64) * lit(GROUP_SHIFT) + month.cast(DataType::UInt64)
+}
+
+/// The service area of rows and leaves that name none and whose team has
+/// none on record.
+const UNASSIGNED: &str = "Unassigned";
+
+/// The code of `name` in a dictionary of names (`code`, `name`).
+fn code_of(names: &DataFrame, name: &str) -> PolarsResult<u32> {
+    let found = names
+        .column("name")?
+        .str()?
+        .iter()
+        .position(|n| n == Some(name))
+        .ok_or_else(|| PolarsError::ComputeError(format!("{name} is not coded").into()))?;
+    Ok(found as u32)
 }
 
 /// Bits of a team or service code in a cell.
@@ -632,20 +686,22 @@ fn recorded_on_rows(w: &LazyFrame) -> LazyFrame {
 
 /// Leaves by month: recorded ones (snapshot rows and leavers reports, the
 /// same worker and date once) and inferred ones (in post at m−1, not at m,
-/// no leave recorded in m−1…m+1). Columns: wid, month, team, service, fte.
+/// no leave recorded in m−1…m+1). Columns: wid, month, team_c, service_c,
+/// fte, inferred.
 fn leave_events(
     leavers: Option<LazyFrame>,
     on_rows: &LazyFrame,
     in_post: &LazyFrame,
     months: &LazyFrame,
     team_service: &LazyFrame,
+    unassigned: Expr,
 ) -> PolarsResult<LazyFrame> {
     let from_rows = on_rows.clone().select([
         col("wid"),
         col("leave"),
         lit(NULL).cast(DataType::Float64).alias("l_fte"),
-        lit(NULL).cast(DataType::String).alias("l_team"),
-        lit(NULL).cast(DataType::String).alias("l_service"),
+        lit(NULL).cast(DataType::UInt32).alias("l_team"),
+        lit(NULL).cast(DataType::UInt32).alias("l_service"),
     ]);
     let mut sources = vec![from_rows];
     if let Some(l) = leavers {
@@ -659,8 +715,8 @@ fn leave_events(
                 col("wid"),
                 days("leave_date").alias("leave"),
                 col("fte").alias("l_fte"),
-                col("team").alias("l_team"),
-                col("service").alias("l_service"),
+                col("team_c").alias("l_team"),
+                col("service_c").alias("l_service"),
             ]),
         );
     }
@@ -683,8 +739,8 @@ fn leave_events(
     let posts = in_post.clone().filter(col("employed")).select([
         col("wid"),
         col("snap").alias("p_snap"),
-        col("team").alias("p_team"),
-        col("service").alias("p_service"),
+        col("team_c").alias("p_team"),
+        col("service_c").alias("p_service"),
         col("fte").alias("p_fte"),
         col("rid").alias("p_rid"),
     ]);
@@ -761,8 +817,8 @@ fn leave_events(
         )
         .with_columns([
             lit(NULL).cast(DataType::Int32).alias("p_snap"),
-            lit(NULL).cast(DataType::String).alias("p_team"),
-            lit(NULL).cast(DataType::String).alias("p_service"),
+            lit(NULL).cast(DataType::UInt32).alias("p_team"),
+            lit(NULL).cast(DataType::UInt32).alias("p_service"),
             lit(NULL).cast(DataType::Float64).alias("p_fte"),
             lit(NULL).cast(IDX_DTYPE).alias("p_rid"),
         ]);
@@ -775,32 +831,28 @@ fn leave_events(
         .select([
             col("wid"),
             month_of_days(col("leave")).alias("month"),
-            coalesce(&[col("l_team"), col("p_team")]).alias("team"),
-            coalesce(&[col("l_service"), col("p_service")]).alias("service"),
+            coalesce(&[col("l_team"), col("p_team")]).alias("team_c"),
+            coalesce(&[col("l_service"), col("p_service")]).alias("service_c"),
             coalesce(&[col("l_fte"), col("p_fte")]).alias("fte"),
             lit(false).alias("inferred"),
         ])
         .join(
             team_service.clone(),
-            [col("team")],
-            [col("team")],
+            [col("team_c")],
+            [col("team_c")],
             JoinArgs::new(JoinType::Left),
         )
         .with_column(
-            when(col("team").is_null())
-                .then(col("service"))
-                .otherwise(coalesce(&[
-                    col("service"),
-                    col("service_t"),
-                    lit("Unassigned"),
-                ]))
-                .alias("service"),
+            when(col("team_c").is_null())
+                .then(col("service_c"))
+                .otherwise(coalesce(&[col("service_c"), col("service_t"), unassigned]))
+                .alias("service_c"),
         )
         .select([
             col("wid"),
             col("month"),
-            col("team"),
-            col("service"),
+            col("team_c"),
+            col("service_c"),
             col("fte"),
             col("inferred"),
         ])
@@ -828,8 +880,8 @@ fn leave_events(
         .select([
             col("wid"),
             (col("month") + lit(1)).alias("month"),
-            col("team"),
-            col("service"),
+            col("team_c"),
+            col("service_c"),
             col("fte"),
             lit(true).alias("inferred"),
         ])

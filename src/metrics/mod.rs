@@ -431,16 +431,36 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         ])
     });
 
-    let leaves = per_group(&p.leaves, kinds, |g| {
-        let totals = by_group_month(g.clone()).agg([col("fte").sum().alias("leavers_fte")]);
-        let heads = g
-            .select([col("group"), col("month"), col("wid")])
-            .unique(None, UniqueKeepStrategy::Any)
-            .group_by([col("group"), col("month")])
-            .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
-        let k = || [col("group"), col("month")];
-        totals.join(heads, k(), k(), JoinArgs::new(JoinType::Left))
-    })?;
+    let leaves = concat(
+        kinds
+            .iter()
+            .map(|&kind| {
+                let g = frames::group_code(kind);
+                let rows = p
+                    .leaves
+                    .clone()
+                    .filter(g.clone().is_not_null())
+                    .with_column(frames::pack_group_month(g, col("month")).alias("gm"));
+                let totals = rows
+                    .clone()
+                    .group_by([col("gm")])
+                    .agg([col("fte").sum().alias("leavers_fte")]);
+                let heads = rows
+                    .select([col("gm"), col("wid")])
+                    .unique(None, UniqueKeepStrategy::Any)
+                    .group_by([col("gm")])
+                    .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
+                let both = totals.join(
+                    heads,
+                    [col("gm")],
+                    [col("gm")],
+                    JoinArgs::new(JoinType::Left),
+                );
+                frames::decode(both, kind, &p.names)
+            })
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?;
     // Each part is used more than once below (keys, joins, vacancies):
     // materialise it so the lazy plan does not compute it again each time.
     let leaves = leaves.collect()?.lazy();

@@ -34,16 +34,23 @@ pub fn needing_attention(
     team: Option<&str>,
 ) -> PolarsResult<Vec<Attention>> {
     let p = frames::prepare(inputs, limits)?;
-    let mut pred = col("month")
+    let pred = col("month")
         .eq(lit(month.0))
         .and(col("holder"))
         .and(col("over").or(col("supervised").not()));
+    let mut rows = p.in_post.filter(pred).join(
+        p.names
+            .clone()
+            .lazy()
+            .select([col("code").alias("team_c"), col("name").alias("team")]),
+        [col("team_c")],
+        [col("team_c")],
+        JoinArgs::new(JoinType::Left),
+    );
     if let Some(t) = team {
-        pred = pred.and(col("team").eq(lit(t)));
+        rows = rows.filter(col("team").eq(lit(t)));
     }
-    let rows = p
-        .in_post
-        .filter(pred)
+    let rows = rows
         .select([
             col("rid"),
             col("team"),

@@ -35,8 +35,10 @@ pub fn workspace_metrics(
     ),
     String,
 > {
+    let mut clock = std::time::Instant::now();
     let ws = crate::workspace::Workspace::open_existing(root)?;
     let inputs = crate::metrics::Inputs::required(&ws)?;
+    crate::trace::lap("metrics: load", &mut clock);
     let df = crate::metrics::compute(&inputs, ws.settings().limits())
         .map_err(|e| format!("cannot compute the metrics: {e}"))?;
     Ok((ws, inputs, df))
