@@ -2,7 +2,7 @@
 //! flags, leave events (recorded and inferred), the month calendar, team
 //! stability pairs and the establishment in force.
 
-use super::{GroupKind, Limits, by_group_month, codes, per_group};
+use super::{GroupKind, Limits, codes};
 use crate::month::{Month, epoch_days};
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -56,8 +56,13 @@ pub(super) struct Prepared {
     pub multi: DataFrame,
     pub leaves: LazyFrame,
     pub months: LazyFrame,
+    /// Each team's service area (`team_c`, `service_t`), for rows that
+    /// name none.
     pub team_service: LazyFrame,
+    /// The establishment with its names coded (`team_c`, `service_c`).
     pub establishment: Option<LazyFrame>,
+    /// The code of the service area of rows whose team has none on record.
+    pub unassigned: u32,
     /// Codes for team and service names (`code`, `name`): `in_post` carries
     /// them as `team_c` and `service_c`.
     pub names: DataFrame,
@@ -521,18 +526,47 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         );
 
     // Materialised: every measure below starts from these rows.
-    let in_post = in_post.collect()?.lazy();
+    let mut in_post = in_post.collect()?;
     crate::trace::lap("metrics: in-post rows", &mut clock);
-    // Found by sorting the one key column and comparing neighbours: a
-    // group-by would build a group for every one of millions of pairs.
+    // The rows in (month, worker) order, with that pair packed as `wm` and
+    // flagged sorted: the pairs of a worker's rows a month or a year apart
+    // are then found by merging sorted keys, not by hashing millions of
+    // them. Rows usually arrive in this order already (snapshots month by
+    // month, workers coded in order of first appearance), so the check is
+    // often all it costs.
+    let wm = pack_worker_month(col("wid"), col("month"));
+    let key = in_post
+        .clone()
+        .lazy()
+        .select([
+            wm.clone().alias("wm"),
+            wm.clone().lt(wm.shift(lit(1))).any(true).alias("unsorted"),
+        ])
+        .collect()?;
+    in_post.with_column(key.column("wm")?.clone())?;
+    if key.column("unsorted")?.bool()?.get(0) == Some(true) {
+        in_post = in_post.sort(
+            ["wm"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )?;
+    }
+    let mut in_post = flag_sorted(in_post, "wm")?;
+    // Workers with more than one row in a month: neighbours in that order.
+    let same = |k: i32| col("wm").eq(col("wm").shift(lit(k))).fill_null(lit(false));
+    let several = in_post
+        .clone()
+        .lazy()
+        .select([same(1).or(same(-1)).alias("multi")])
+        .collect()?;
+    in_post.with_column(several.column("multi")?.clone())?;
     let multi = in_post
         .clone()
-        .select([pack_worker_month(col("wid"), col("month"))
-            .sort(Default::default())
-            .alias("wm")])
-        .filter(col("wm").eq(col("wm").shift(lit(1))))
+        .lazy()
+        .filter(same(1))
+        .select([col("wm")])
         .unique_stable(None, UniqueKeepStrategy::First)
         .collect()?;
+    let in_post = in_post.lazy();
     crate::trace::lap("metrics: two-post workers", &mut clock);
     let leaves = leave_events(
         leavers,
@@ -545,36 +579,14 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     .collect()?
     .lazy();
     crate::trace::lap("metrics: leave events", &mut clock);
-    // The establishment's steps work on team names.
-    let team_service = team_service
-        .join(
-            names
-                .clone()
-                .lazy()
-                .select([col("code").alias("team_c"), col("name").alias("team")]),
-            [col("team_c")],
-            [col("team_c")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .join(
-            names
-                .clone()
-                .lazy()
-                .select([col("code").alias("service_t"), col("name").alias("st")]),
-            [col("service_t")],
-            [col("service_t")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .select([col("team"), col("st").alias("service_t")])
-        .collect()?
-        .lazy();
     Ok(Prepared {
         in_post,
         multi,
         leaves,
         months,
         team_service,
-        establishment: inputs.establishment.clone().map(DataFrame::lazy),
+        establishment: establishment_c.map(DataFrame::lazy),
+        unassigned: code_of(&names, UNASSIGNED)?,
         names,
     })
 }
@@ -640,32 +652,72 @@ pub(super) fn roll_up(cells: LazyFrame, kind: GroupKind, aggs: Vec<Expr>) -> Laz
         .agg(aggs)
 }
 
-/// Turn the packed (group, month) key `gm` of one kind's aggregate back
-/// into the named `group_kind`, `group` and `month` columns.
-pub(super) fn decode(lf: LazyFrame, kind: GroupKind, names: &DataFrame) -> LazyFrame {
-    let lf = lf.with_columns([
-        (col("gm") % lit(GROUP_SHIFT))
-            .cast(DataType::Int32)
-            .alias("month"),
-        col("gm")
-            .floor_div(lit(GROUP_SHIFT))
-            .cast(IDX_DTYPE)
-            .alias("g_code"),
-    ]);
-    let lf = match kind {
-        GroupKind::All => lf.with_column(lit("all").alias("group")),
-        _ => lf.join(
-            names
-                .clone()
-                .lazy()
-                .select([col("code").alias("g_code"), col("name").alias("group")]),
-            [col("g_code")],
-            [col("g_code")],
-            JoinArgs::new(JoinType::Left),
-        ),
-    };
-    lf.drop(cols(["gm", "g_code"]))
-        .with_column(lit(kind.name()).alias("group_kind"))
+/// Bits below the kind of group in a packed key (group code and month).
+const KIND_SHIFT: u64 = GROUP_SHIFT << CODE_BITS;
+
+/// The kind of group as a number, in the order the output lists them.
+fn kind_number(kind: GroupKind) -> u64 {
+    match kind {
+        GroupKind::All => 0,
+        GroupKind::Service => 1,
+        GroupKind::Team => 2,
+    }
+}
+
+/// One kind's aggregate, keyed by packed (group, month) `gm`, keyed
+/// instead by `key`: (kind, group, month) as one integer, so the parts of
+/// every kind join on one integer column (see [`decode_keys`]).
+pub(super) fn with_kind(lf: LazyFrame, kind: GroupKind) -> LazyFrame {
+    lf.with_column((col("gm") + lit(kind_number(kind) * KIND_SHIFT)).alias("key"))
+        .drop(cols(["gm"]))
+}
+
+/// The month of a packed `key`.
+pub(super) fn key_month() -> Expr {
+    (col("key") % lit(GROUP_SHIFT)).cast(DataType::Int32)
+}
+
+/// Whether a packed `key` is of the kind given.
+pub(super) fn key_is(kind: GroupKind) -> Expr {
+    col("key")
+        .floor_div(lit(KIND_SHIFT))
+        .eq(lit(kind_number(kind)))
+}
+
+/// The group code of a packed `key`.
+pub(super) fn key_code() -> Expr {
+    (col("key").floor_div(lit(GROUP_SHIFT)) % lit(1u64 << CODE_BITS)).cast(DataType::UInt32)
+}
+
+/// Turn packed keys (see [`with_kind`]) back into the named `group_kind`
+/// and `group` columns.
+pub(super) fn decode_keys(lf: LazyFrame, names: &DataFrame) -> LazyFrame {
+    let kind = col("key").floor_div(lit(KIND_SHIFT));
+    lf.with_columns([
+        key_code().alias("g_code"),
+        when(kind.clone().eq(lit(kind_number(GroupKind::All))))
+            .then(lit(GroupKind::All.name()))
+            .when(kind.eq(lit(kind_number(GroupKind::Service))))
+            .then(lit(GroupKind::Service.name()))
+            .otherwise(lit(GroupKind::Team.name()))
+            .alias("group_kind"),
+    ])
+    .join(
+        names.clone().lazy().select([
+            col("code").cast(DataType::UInt32).alias("g_code"),
+            col("name").alias("g_name"),
+        ]),
+        [col("g_code")],
+        [col("g_code")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .with_column(
+        when(col("group_kind").eq(lit(GroupKind::All.name())))
+            .then(lit(GroupKind::All.name()))
+            .otherwise(col("g_name"))
+            .alias("group"),
+    )
+    .drop(cols(["g_code", "g_name"]))
 }
 
 /// The snapshot rows that record an employed worker's leave. Taken from
@@ -754,7 +806,9 @@ fn leave_events(
     let tagged = |lf: LazyFrame, day: &str, is_post: bool| {
         lf.select([(pack_worker_day(col("wid"), col(day)) + lit(is_post as u64)).alias("k")])
     };
+    let mut clock = std::time::Instant::now();
     let events = events.collect()?.lazy();
+    crate::trace::lap("metrics: .. le events", &mut clock);
     let found = concat(
         [
             tagged(posts.clone(), "p_snap", true),
@@ -805,6 +859,7 @@ fn leave_events(
         // Used twice below: computed once.
         .collect()?
         .lazy();
+    crate::trace::lap("metrics: .. le matched", &mut clock);
     let unmatched = events
         .join(
             matched
@@ -859,6 +914,7 @@ fn leave_events(
         // Used twice below: computed once.
         .collect()?
         .lazy();
+    crate::trace::lap("metrics: .. le recorded", &mut clock);
 
     // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
     // (Worker and month packed into one integer: single-column joins.)
@@ -914,40 +970,51 @@ fn leave_events(
     ))
 }
 
+/// `df` with its column `name` flagged sorted ascending, which the caller
+/// knows it is: polars then joins on it by merging rather than hashing.
+fn flag_sorted(mut df: DataFrame, name: &str) -> PolarsResult<DataFrame> {
+    let mut s = df.column(name)?.as_materialized_series().clone();
+    s.set_sorted_flag(polars::series::IsSorted::Ascending);
+    df.with_column(s.into_column())?;
+    Ok(df)
+}
+
 /// Team stability pairs: per group and month, how many of the workers in
 /// post 12 months earlier (`base`) are still in post in the group
 /// (`stayed`). `rows` are the in-post rows with their group codes, the
 /// `p_employed` flag and `multi` (the worker has several rows that month);
-/// `stock` holds each group's `employed_headcount`.
+/// `stock` holds each group's `employed_headcount` by packed `key`.
 pub(super) fn stability(
     rows: &LazyFrame,
     stock: &LazyFrame,
     kinds: &[GroupKind],
-    names: &DataFrame,
 ) -> PolarsResult<LazyFrame> {
     // The workers in post 12 months earlier are that month's employed
-    // head count.
+    // head count (a key's month is its lowest bits).
     let base = stock.clone().select([
-        col("group_kind"),
-        col("group"),
-        (col("month") + lit(12)).alias("month"),
+        (col("key") + lit(12u64)).alias("key"),
         col("employed_headcount").alias("base"),
     ]);
     // Each worker's employed rows paired with their rows 12 months later:
     // one join for every kind of group. A worker stays in a group when one
     // of their pairs has it at both ends.
     let employed = rows.clone().filter(col("p_employed").eq(lit(1)));
-    let side = |shift: i32, suffix: &str| {
-        employed.clone().select([
-            pack_worker_month(col("wid"), col("month") + lit(shift)).alias("wm"),
-            col("team_c").alias(format!("team_c{suffix}")),
-            col("service_c").alias(format!("service_c{suffix}")),
-            col("multi").alias(format!("multi{suffix}")),
-        ])
+    // (The keys stay in the rows' sorted order, a year later too.)
+    let side = |months: u64, suffix: &str| -> PolarsResult<LazyFrame> {
+        let df = employed
+            .clone()
+            .select([
+                (col("wm") + lit(months * MONTH_SHIFT)).alias("wm"),
+                col("team_c").alias(format!("team_c{suffix}")),
+                col("service_c").alias(format!("service_c{suffix}")),
+                col("multi").alias(format!("multi{suffix}")),
+            ])
+            .collect()?;
+        Ok(flag_sorted(df, "wm")?.lazy())
     };
-    let pairs = side(0, "")
+    let pairs = side(0, "")?
         .join(
-            side(12, "0"),
+            side(12, "0")?,
             [col("wm")],
             [col("wm")],
             JoinArgs::new(JoinType::Inner),
@@ -1004,16 +1071,20 @@ pub(super) fn stability(
         )?
         .group_by([col("gm")])
         .agg([col("n").sum().cast(DataType::Float64).alias("stayed")]);
-        parts.push(decode(stayed, kind, names));
+        parts.push(with_kind(stayed, kind));
     }
     let stayed = concat(parts, UnionArgs::default())?;
-    let k = || [col("group_kind"), col("group"), col("month")];
-    Ok(base.join(stayed, k(), k(), JoinArgs::new(JoinType::Left)))
+    Ok(base.join(
+        stayed,
+        [col("key")],
+        [col("key")],
+        JoinArgs::new(JoinType::Left),
+    ))
 }
 
-/// (team, month) pairs with an establishment in force.
+/// (team_c, month) pairs with an establishment in force.
 pub(super) fn establishment_teams(p: &Prepared) -> PolarsResult<LazyFrame> {
-    Ok(in_force(p)?.select([col("team"), col("month")]))
+    Ok(in_force(p)?.select([col("team_c"), col("month")]))
 }
 
 fn in_force(p: &Prepared) -> PolarsResult<LazyFrame> {
@@ -1023,8 +1094,8 @@ fn in_force(p: &Prepared) -> PolarsResult<LazyFrame> {
     Ok(est
         .clone()
         .select([
-            col("team"),
-            col("service").alias("e_service"),
+            col("team_c"),
+            col("service_c").alias("e_service"),
             col("funded_fte"),
             days("effective_date").fill_null(lit(i32::MIN)).alias("eff"),
             col("import"),
@@ -1037,7 +1108,7 @@ fn in_force(p: &Prepared) -> PolarsResult<LazyFrame> {
         // Groups keep row order, so after this sort `last` is the latest
         // effective date (and, for the same date, the later import).
         .sort(["eff", "import"], Default::default())
-        .group_by([col("team"), col("month")])
+        .group_by([col("team_c"), col("month")])
         .agg([
             col("funded_fte").last().alias("est"),
             col("e_service").last().alias("e_service"),
@@ -1046,7 +1117,8 @@ fn in_force(p: &Prepared) -> PolarsResult<LazyFrame> {
 
 /// Establishment in force at each month (the latest effective date on or
 /// before the snapshot; a later import restating a date wins) and the
-/// vacancies it implies, team by team, summed up the groups.
+/// vacancies it implies, team by team, summed up the groups. `team_fte`
+/// holds each team's `employed_fte` by `team_c` and `month`.
 pub(super) fn establishment(
     p: &Prepared,
     team_fte: LazyFrame,
@@ -1056,31 +1128,28 @@ pub(super) fn establishment(
         let empty = DataFrame::new(
             0,
             vec![
-                Column::new("group_kind".into(), Vec::<String>::new()),
-                Column::new("group".into(), Vec::<String>::new()),
-                Column::new("month".into(), Vec::<i32>::new()),
+                Column::new("key".into(), Vec::<u64>::new()),
                 Column::new("establishment_fte".into(), Vec::<f64>::new()),
                 Column::new("vacancy_fte".into(), Vec::<f64>::new()),
             ],
         )?;
         return Ok(empty.lazy());
     }
-    let in_force = in_force(p)?;
-    let rows = in_force
+    let rows = in_force(p)?
         .join(
             team_fte,
-            [col("team"), col("month")],
-            [col("team"), col("month")],
+            [col("team_c"), col("month")],
+            [col("team_c"), col("month")],
             JoinArgs::new(JoinType::Left),
         )
         .join(
             p.team_service.clone(),
-            [col("team")],
-            [col("team")],
+            [col("team_c")],
+            [col("team_c")],
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([
-            coalesce(&[col("e_service"), col("service_t"), lit("Unassigned")]).alias("service"),
+            coalesce(&[col("e_service"), col("service_t"), lit(p.unassigned)]).alias("service_c"),
             (col("est") - col("employed_fte").fill_null(lit(0.0))).alias("gap"),
         ])
         .with_column(
@@ -1089,10 +1158,22 @@ pub(super) fn establishment(
                 .otherwise(lit(0.0))
                 .alias("vac"),
         );
-    per_group(&rows, kinds, |g| {
-        by_group_month(g).agg([
-            col("est").sum().alias("establishment_fte"),
-            col("vac").sum().alias("vacancy_fte"),
-        ])
-    })
+    concat(
+        kinds
+            .iter()
+            .map(|&kind| {
+                let g = group_code(kind);
+                let sums = rows
+                    .clone()
+                    .filter(g.clone().is_not_null())
+                    .group_by([pack_group_month(g, col("month")).alias("gm")])
+                    .agg([
+                        col("est").sum().alias("establishment_fte"),
+                        col("vac").sum().alias("vacancy_fte"),
+                    ]);
+                with_kind(sums, kind)
+            })
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )
 }

@@ -3,10 +3,12 @@
 //! team. One function, [`compute`], serves the app, the command line and
 //! the reports.
 //!
-//! The shape of the query: each in-post row is counted once per group it
-//! belongs to (all / its service / its team), then aggregated by
-//! (group_kind, group, month). Leaves, stability and establishment are
-//! built the same way and joined on those keys.
+//! The shape of the query: names and workers are coded as integers first;
+//! each in-post row is summed into a cell of (team, service, month), and
+//! the cells are summed up to each kind of group (all / service / team),
+//! keyed by (kind, group, month) packed into one integer. Leaves,
+//! stability and establishment are keyed the same way and joined on that
+//! key; the names come back at the end.
 
 mod codes;
 mod frames;
@@ -101,41 +103,6 @@ impl GroupKind {
     }
 }
 
-/// Run `f` once per kind of group asked for — the whole service, each
-/// service area, each team — on the rows with that group's name in
-/// `group`, and stack the results with their `group_kind`. One pass per
-/// kind rather than one pass over three copies: the copies would triple
-/// memory at national scale.
-fn per_group(
-    lf: &LazyFrame,
-    kinds: &[GroupKind],
-    f: impl Fn(LazyFrame) -> LazyFrame,
-) -> PolarsResult<LazyFrame> {
-    concat(
-        kinds
-            .iter()
-            .map(|kind| {
-                let group = match kind {
-                    GroupKind::All => lit("all"),
-                    GroupKind::Service => col("service"),
-                    GroupKind::Team => col("team"),
-                };
-                let rows = lf
-                    .clone()
-                    .with_column(group.alias("group"))
-                    .filter(col("group").is_not_null());
-                f(rows).with_column(lit(kind.name()).alias("group_kind"))
-            })
-            .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )
-}
-
-/// Group rows by (group, month) within one kind of group.
-fn by_group_month(rows: LazyFrame) -> LazyGroupBy {
-    rows.group_by([col("group"), col("month")])
-}
-
 /// `num / den`, or null when the denominator is zero or unknown.
 pub(crate) fn ratio(num: Expr, den: Expr) -> Expr {
     when(den.clone().neq(lit(0.0)))
@@ -197,8 +164,6 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // A person counts once per group: almost everyone has one post a
     // month, so their flags are summed as they stand; only the (month,
     // worker) pairs with several posts go through a per-person maximum.
-    let wm = || frames::pack_worker_month(col("wid"), col("month"));
-    let multi = p.multi.column("wm")?.as_materialized_series().clone();
     // Only the columns aggregated. Left lazy: each pass below reads the
     // in-post rows once and computes what it needs, rather than all of it
     // being copied out for millions of rows first.
@@ -238,22 +203,21 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             .chain(counted().into_iter().map(|(name, c)| flag(c).alias(name)))
             .collect::<Vec<_>>()
     };
-    let is_multi = || wm().is_in(lit(multi.clone()).implode(false), false);
     let rows = p.in_post.clone().select(
         columns()
             .into_iter()
-            .chain([is_multi().alias("multi")])
+            .chain([col("multi"), col("wm")])
             .collect::<Vec<_>>(),
     );
     // The rows of people with several posts: few, read once per kind.
     let multi_rows = p
         .in_post
         .clone()
-        .filter(is_multi())
+        .filter(col("multi"))
         .select(
             columns()
                 .into_iter()
-                .chain([lit(true).alias("multi")])
+                .chain([col("multi")])
                 .collect::<Vec<_>>(),
         )
         .collect()?
@@ -278,7 +242,6 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     let cells = p
         .in_post
         .clone()
-        .with_column(is_multi().alias("multi"))
         .select(
             floats()
                 .into_iter()
@@ -398,10 +361,12 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                     .collect::<Vec<_>>(),
             ))
     };
+    // Every part below is keyed by (kind, group, month) packed into one
+    // integer, and joined on it; names come back at the end.
     let stock = concat(
         kinds
             .iter()
-            .map(|&k| frames::decode(stock_of(k), k, &p.names))
+            .map(|&k| frames::with_kind(stock_of(k), k))
             .collect::<Vec<_>>(),
         UnionArgs::default(),
     )?
@@ -410,26 +375,23 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     crate::trace::lap("metrics: stock", &mut clock);
     // Vacancies are counted team by team, even when teams are not shown.
     let team_fte = if p.establishment.is_none() {
-        None
+        DataFrame::empty().lazy()
     } else if kinds.contains(&GroupKind::Team) {
-        Some(stock.clone().filter(col("group_kind").eq(lit("team"))))
+        stock
+            .clone()
+            .filter(frames::key_is(GroupKind::Team))
+            .select([
+                frames::key_month().alias("month"),
+                frames::key_code().alias("team_c"),
+                col("employed_fte"),
+            ])
     } else {
         let g = frames::group_code(GroupKind::Team);
-        let sums = rows
-            .clone()
+        rows.clone()
             .filter(g.clone().is_not_null())
-            .with_column(frames::pack_group_month(g, col("month")).alias("gm"))
-            .group_by([col("gm")])
-            .agg([col("employed_fte").sum()]);
-        Some(frames::decode(sums, GroupKind::Team, &p.names))
-    }
-    .map(|t| {
-        t.select([
-            col("group").alias("team"),
-            col("month"),
-            col("employed_fte"),
-        ])
-    });
+            .group_by([col("month"), g.alias("team_c")])
+            .agg([col("employed_fte").sum()])
+    };
 
     let leaves = concat(
         kinds
@@ -456,7 +418,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                     [col("gm")],
                     JoinArgs::new(JoinType::Left),
                 );
-                frames::decode(both, kind, &p.names)
+                frames::with_kind(both, kind)
             })
             .collect::<Vec<_>>(),
         UnionArgs::default(),
@@ -465,48 +427,13 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // materialise it so the lazy plan does not compute it again each time.
     let leaves = leaves.collect()?.lazy();
     crate::trace::lap("metrics: leaves", &mut clock);
-    let stability = frames::stability(&rows, &stock, kinds, &p.names)?
-        .collect()?
-        .lazy();
+    let stability = frames::stability(&rows, &stock, kinds)?.collect()?.lazy();
     crate::trace::lap("metrics: stability", &mut clock);
-    let establishment = match team_fte {
-        Some(t) => frames::establishment(p, t, kinds)?,
-        None => frames::establishment(p, DataFrame::empty().lazy(), kinds)?,
-    }
-    .collect()?
-    .lazy();
+    let establishment = frames::establishment(p, team_fte, kinds)?.collect()?.lazy();
     crate::trace::lap("metrics: establishment", &mut clock);
 
-    // Every (group_kind, group) as an integer, so the window and the joins
-    // below run on one integer key rather than three columns with strings.
-    let pair = || [col("group_kind"), col("group")];
-    let gids = concat(
-        [
-            stock.clone().select(pair()),
-            leaves.clone().select(pair()),
-            establishment.clone().select(pair()),
-        ],
-        UnionArgs::default(),
-    )?
-    .unique(None, UniqueKeepStrategy::Any)
-    .with_row_index("gid", None)
-    .collect()?;
-    let keyed = |lf: LazyFrame| {
-        lf.join(
-            gids.clone().lazy(),
-            pair(),
-            pair(),
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_column(frames::pack_group_month(col("gid"), col("month")).alias("key"))
-        .drop(cols(["group_kind", "group", "month", "gid"]))
-    };
-    let stock = keyed(stock).collect()?.lazy();
-    let leaves = keyed(leaves).collect()?.lazy();
-    let stability = keyed(stability);
-    let establishment = keyed(establishment).collect()?.lazy();
-
-    // Twelve shifted copies summed: months m−11 … m.
+    // Twelve shifted copies summed: months m−11 … m (a key's month is its
+    // lowest bits).
     let window = concat(
         (0..12u64)
             .map(|k| {
@@ -529,11 +456,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         UnionArgs::default(),
     )?
     .unique(None, UniqueKeepStrategy::Any)
-    .with_column(
-        (col("key") % lit(frames::GROUP_SHIFT))
-            .cast(DataType::Int32)
-            .alias("month"),
-    )
+    .with_column(frames::key_month().alias("month"))
     .join(
         p.months.clone(),
         [col("month")],
@@ -546,22 +469,10 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     let joined = left(
         left(left(left(left(all_keys, stock), leaves), window), stability),
         establishment,
-    )
-    .with_column(
-        col("key")
-            .floor_div(lit(frames::GROUP_SHIFT))
-            .cast(IDX_DTYPE)
-            .alias("gid"),
-    )
-    .join(
-        gids.lazy(),
-        [col("gid")],
-        [col("gid")],
-        JoinArgs::new(JoinType::Left),
     );
 
     let zero = |name: &str| col(name).fill_null(lit(0.0)).alias(name);
-    let df = joined
+    let df = frames::decode_keys(joined, &p.names)
         .with_columns([
             zero("employed_fte"),
             zero("employed_headcount"),
@@ -608,14 +519,6 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         .with_columns([
             pct(col("leavers_fte_12m"), col("employed_fte")).alias("turnover_rate_12m_pct")
         ])
-        .with_column(
-            when(col("group_kind").eq(lit("all")))
-                .then(lit(0))
-                .when(col("group_kind").eq(lit("service")))
-                .then(lit(1))
-                .otherwise(lit(2))
-                .alias("kind_order"),
-        )
         // Counts of people are whole numbers in the output.
         .with_columns(
             METRICS
@@ -624,10 +527,9 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                 .map(|m| col(*m).cast(DataType::Int64))
                 .collect::<Vec<_>>(),
         )
-        .sort(
-            ["month", "kind_order", "group"],
-            SortMultipleOptions::default(),
-        )
+        // By month, then kind (all, service, team), then group: a key's
+        // kind and group code (codes follow name order) sit above its month.
+        .sort(["month", "key"], SortMultipleOptions::default())
         .select(
             [col("month"), col("group_kind"), col("group")]
                 .into_iter()
@@ -730,6 +632,51 @@ mod tests {
             assert!(got.equals_missing(&expected), "{kinds:?}");
         }
         assert_eq!(compute_kinds(&inputs, limits, &[]).unwrap().height(), 0);
+    }
+
+    #[test]
+    fn the_order_of_the_snapshot_rows_does_not_change_the_metrics() {
+        let (_dir, inputs, limits) = sample();
+        let expected = compute(&inputs, limits).unwrap();
+        // Latest month first: the workers' codes change, and the rows are no
+        // longer in (month, worker) order, so they are sorted on the way.
+        let mut shuffled = inputs.clone();
+        shuffled.workforce = inputs
+            .workforce
+            .sort(
+                ["month"],
+                SortMultipleOptions::default()
+                    .with_order_descending(true)
+                    .with_maintain_order(true),
+            )
+            .unwrap();
+        let got = compute(&shuffled, limits).unwrap();
+        assert_eq!(got.shape(), expected.shape());
+        for name in ["month", "group_kind", "group"] {
+            assert!(
+                got.column(name)
+                    .unwrap()
+                    .equals(expected.column(name).unwrap()),
+                "{name}"
+            );
+        }
+        let mut compared = 0;
+        for name in METRICS.iter().chain(BASES) {
+            let values = |df: &DataFrame| -> Vec<Option<f64>> {
+                let c = df.column(name).unwrap().cast(&DataType::Float64).unwrap();
+                c.f64().unwrap().iter().collect()
+            };
+            for (g, e) in values(&got).into_iter().zip(values(&expected)) {
+                match (g, e) {
+                    (Some(g), Some(e)) => {
+                        assert!((g - e).abs() <= 1e-9 * e.abs().max(1.0), "{name}: {g} {e}");
+                        compared += 1;
+                    }
+                    (g, e) => assert_eq!(g, e, "{name}"),
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared} values compared");
     }
 
     #[test]

@@ -137,13 +137,7 @@ fn report_prepared(
                 .filter(col("employed"))
                 .select([col("month"), col("team_c")])
                 .unique(None, UniqueKeepStrategy::Any)
-                .join(
-                    p.names.clone().lazy().select([col("code").alias("team_c"), col("name").alias("team")]),
-                    [col("team_c")],
-                    [col("team_c")],
-                    JoinArgs::new(JoinType::Inner),
-                )
-                .join(with_est, [col("team"), col("month")], [col("team"), col("month")], JoinArgs::new(JoinType::Anti)),
+                .join(with_est, [col("team_c"), col("month")], [col("team_c"), col("month")], JoinArgs::new(JoinType::Anti)),
             "establishment_missing",
             "teams with staff but no establishment in force: left out of establishment and vacancies",
         )?);
