@@ -58,12 +58,12 @@ fn worker_key(id: &str) -> u64 {
     }
 }
 
-/// Each frame, lazy, with a `wid` column: a small code for its
+/// Each frame with a `wid` column: a small code for its
 /// `worker_id`, the same worker the same code in every frame, codes given
 /// in order of first appearance (so the same every run). The codes go on
 /// as columns: joining a code table would copy every column of millions of
 /// rows.
-pub(super) fn with_worker_codes(frames: &[&DataFrame]) -> PolarsResult<Vec<LazyFrame>> {
+pub(super) fn with_worker_codes(frames: &[&DataFrame]) -> PolarsResult<Vec<DataFrame>> {
     let keys: Vec<Vec<UInt64Chunked>> = frames
         .iter()
         .map(|df| {
@@ -101,9 +101,26 @@ pub(super) fn with_worker_codes(frames: &[&DataFrame]) -> PolarsResult<Vec<LazyF
             .collect();
         let mut df = (*df).clone();
         df.with_column(concat_parts("wid", wid)?.into_column())?;
-        out.push(df.lazy());
+        out.push(df);
     }
     Ok(out)
+}
+
+/// A row index for `df` (`UInt32` or `UInt64` as polars indexes), with the
+/// frame's chunks: a column in one chunk beside others in many makes
+/// polars copy them into line.
+pub(super) fn row_index(df: &DataFrame, name: &str) -> PolarsResult<Column> {
+    let Some(first) = df.columns().first() else {
+        return Ok(Column::new(name.into(), Vec::<IdxSize>::new()));
+    };
+    let mut out = IdxCa::full_null(name.into(), 0);
+    let mut start: IdxSize = 0;
+    for len in first.as_materialized_series().chunk_lengths() {
+        let end = start + len as IdxSize;
+        out.append(&IdxCa::from_vec(name.into(), (start..end).collect()))?;
+        start = end;
+    }
+    Ok(out.into_column())
 }
 
 /// Each frame with its `team` and `service` names coded as `team_c` and
@@ -204,8 +221,7 @@ mod tests {
         let workforce = df!("worker_id" => [Some("B"), Some("A"), None, Some("B")]).unwrap();
         let leavers = df!("worker_id" => ["C", "A"]).unwrap();
         let coded = with_worker_codes(&[&workforce, &leavers]).unwrap();
-        let wid = |lf: &LazyFrame| -> Vec<Option<u32>> {
-            let df = lf.clone().collect().unwrap();
+        let wid = |df: &DataFrame| -> Vec<Option<u32>> {
             df.column("wid").unwrap().u32().unwrap().iter().collect()
         };
         assert_eq!(wid(&coded[0]), [Some(0), Some(1), None, Some(0)]);

@@ -210,8 +210,11 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         )
         .collect();
     let mut coded = codes::with_worker_codes(&present)?.into_iter();
-    let workforce = coded.next().expect("the workforce is coded");
-    let mut next = |f: &Option<DataFrame>| f.as_ref().and_then(|_| coded.next());
+    let mut workforce = coded.next().expect("the workforce is coded");
+    workforce.with_column(codes::row_index(&workforce, "rid")?)?;
+    let workforce = workforce.lazy();
+    let mut next =
+        |f: &Option<DataFrame>| f.as_ref().and_then(|_| coded.next().map(DataFrame::lazy));
     let (leavers, supervision, caseload) = (
         next(&leavers),
         next(&inputs.supervision),
@@ -284,7 +287,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         "fte",
         "day_rate",
     ];
-    let mut w = workforce.with_row_index("rid", None).select(
+    let mut w = workforce.select(
         std::iter::once(col("rid"))
             .chain(used.iter().map(|c| col(*c)))
             .collect::<Vec<_>>(),
