@@ -64,29 +64,22 @@ fn worker_key(id: &str) -> u64 {
 /// as columns: joining a code table would copy every column of millions of
 /// rows.
 pub(super) fn with_worker_codes(frames: &[&DataFrame]) -> PolarsResult<Vec<DataFrame>> {
-    let keys: Vec<Vec<UInt64Chunked>> = frames
+    // One pass over each chunk, in parallel: keys coded locally, in order
+    // of first appearance. The local dictionaries are then merged in chunk
+    // order, and each chunk's codes translated through a small table.
+    let locals: Vec<Vec<Local<u64>>> = frames
         .iter()
         .map(|df| {
             let ids = df.column("worker_id")?.str()?;
-            Ok(par_slices(ids, |s| -> UInt64Chunked {
-                s.iter().map(|id| id.map(worker_key)).collect()
+            Ok(par_slices(ids, |s| {
+                Local::code(s.iter().map(|id| id.map(worker_key)))
             }))
         })
         .collect::<PolarsResult<_>>()?;
-    // Each slice's keys in order of first appearance, found in parallel,
-    // then merged in slice order: the codes follow first appearance.
-    let slices: Vec<&UInt64Chunked> = keys.iter().flatten().collect();
-    let firsts: Vec<Vec<u64>> = slices
-        .par_iter()
-        .map(|part| {
-            let mut seen: PlHashSet<u64> = PlHashSet::default();
-            part.iter().flatten().filter(|k| seen.insert(*k)).collect()
-        })
-        .collect();
     let mut code: PlHashMap<u64, u32> = PlHashMap::default();
-    for k in firsts.into_iter().flatten() {
+    for k in locals.iter().flatten().flat_map(|l| &l.found) {
         let next = code.len() as u32;
-        code.entry(k).or_insert(next);
+        code.entry(*k).or_insert(next);
     }
     if code.len() as u64 >= 1 << super::frames::WORKER_BITS {
         return Err(PolarsError::ComputeError(
@@ -94,16 +87,65 @@ pub(super) fn with_worker_codes(frames: &[&DataFrame]) -> PolarsResult<Vec<DataF
         ));
     }
     let mut out = Vec::with_capacity(frames.len());
-    for (df, parts) in frames.iter().zip(&keys) {
-        let wid: Vec<UInt32Chunked> = parts
-            .par_iter()
-            .map(|part| part.iter().map(|k| k.map(|k| code[&k])).collect())
-            .collect();
+    for (df, locals) in frames.iter().zip(&locals) {
+        let wid = translate(locals, |k| code[k]);
         let mut df = (*df).clone();
         df.with_column(concat_parts("wid", wid)?.into_column())?;
         out.push(df);
     }
     Ok(out)
+}
+
+/// One chunk's values coded locally: the distinct values in order of first
+/// appearance, and each row's index into them.
+struct Local<T> {
+    found: Vec<T>,
+    codes: UInt32Chunked,
+}
+
+impl<T: Eq + std::hash::Hash + Clone> Local<T> {
+    fn code(values: impl Iterator<Item = Option<T>>) -> Local<T> {
+        let mut index: PlHashMap<T, u32> = PlHashMap::default();
+        let mut found = Vec::new();
+        // Neighbouring rows often hold the same value: a repeat of the last
+        // one is not hashed again.
+        let mut last: Option<(T, u32)> = None;
+        let codes = values
+            .map(|v| {
+                v.map(|v| match &last {
+                    Some((l, c)) if *l == v => *c,
+                    _ => {
+                        let next = found.len() as u32;
+                        let c = *index.entry(v.clone()).or_insert_with(|| {
+                            found.push(v.clone());
+                            next
+                        });
+                        last = Some((v, c));
+                        c
+                    }
+                })
+            })
+            .collect();
+        Local { found, codes }
+    }
+}
+
+/// Each chunk's local codes as global ones, `global` giving the global
+/// code of a value; chunks translated in parallel.
+fn translate<T: Sync>(
+    locals: &[Local<T>],
+    global: impl Fn(&T) -> u32 + Sync,
+) -> Vec<UInt32Chunked> {
+    locals
+        .par_iter()
+        .map(|l| {
+            let table: Vec<u32> = l.found.iter().map(&global).collect();
+            l.codes
+                .iter()
+                .map(|c| c.map(|c| table[c as usize]))
+                .collect()
+        })
+        .collect()
 }
 
 /// A row index for `df` (`UInt32` or `UInt64` as polars indexes), with the
@@ -133,59 +175,40 @@ pub(super) fn with_name_codes(
     extra: &str,
 ) -> PolarsResult<(Vec<DataFrame>, DataFrame)> {
     const COLUMNS: [(&str, &str); 2] = [("team", "team_c"), ("service", "service_c")];
-    let texts: Vec<Vec<StringChunked>> = frames
+    let locals: Vec<Vec<Vec<Local<String>>>> = frames
         .iter()
         .map(|df| {
             COLUMNS
                 .iter()
-                .map(|(from, _)| Ok(df.column(from)?.str()?.clone()))
+                .map(|(from, _)| {
+                    let texts = df.column(from)?.str()?;
+                    Ok(par_slices(texts, |s| {
+                        // Owned only when first found: a chunk names few.
+                        let local = Local::code(s.iter());
+                        Local {
+                            found: local.found.into_iter().map(str::to_string).collect(),
+                            codes: local.codes,
+                        }
+                    }))
+                })
                 .collect::<PolarsResult<_>>()
         })
         .collect::<PolarsResult<_>>()?;
-    let mut names: BTreeSet<String> = BTreeSet::from([extra.to_string()]);
-    for ca in texts.iter().flatten() {
-        let distinct = |s: &StringChunked| -> Vec<String> {
-            // Neighbouring rows mostly name the same team: a repeat of
-            // the last name is not hashed again.
-            let mut last = None;
-            let seen: PlHashSet<&str> = s
-                .iter()
-                .flatten()
-                .filter(|v| last.replace(*v) != Some(*v))
-                .collect();
-            seen.into_iter().map(str::to_string).collect()
-        };
-        for part in par_slices(ca, distinct) {
-            names.extend(part);
-        }
+    let mut names: BTreeSet<&str> = BTreeSet::from([extra]);
+    for l in locals.iter().flatten().flatten() {
+        names.extend(l.found.iter().map(String::as_str));
     }
-    let names: Vec<String> = names.into_iter().collect();
+    let names: Vec<String> = names.into_iter().map(str::to_string).collect();
     let index: PlHashMap<&str, u32> = names
         .iter()
         .enumerate()
         .map(|(i, n)| (n.as_str(), i as u32))
         .collect();
     let mut out = Vec::with_capacity(frames.len());
-    for (df, texts) in frames.iter().zip(&texts) {
+    for (df, locals) in frames.iter().zip(&locals) {
         let mut df = (*df).clone();
-        for (ca, (_, to)) in texts.iter().zip(COLUMNS) {
-            let parts = par_slices(ca, |s| -> UInt32Chunked {
-                // Neighbouring rows mostly name the same team: the last
-                // name's code is reused without hashing.
-                let mut last: Option<(&str, u32)> = None;
-                s.iter()
-                    .map(|v| {
-                        v.map(|v| match last {
-                            Some((name, code)) if name == v => code,
-                            _ => {
-                                let code = index[v];
-                                last = Some((v, code));
-                                code
-                            }
-                        })
-                    })
-                    .collect()
-            });
+        for (locals, (_, to)) in locals.iter().zip(COLUMNS) {
+            let parts = translate(locals, |n| index[n.as_str()]);
             df.with_column(concat_parts(to, parts)?.into_column())?;
         }
         out.push(df);
