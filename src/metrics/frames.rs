@@ -739,6 +739,131 @@ fn recorded_on_rows(w: &LazyFrame) -> LazyFrame {
         .select([col("wid"), col("leave")])
 }
 
+/// Each leave event (`wid`, `leave` and the leavers row's fields) with the
+/// worker's posts on the latest snapshot strictly before the leave, when
+/// that snapshot is of the leave's month or the month before — as it is
+/// for almost every leave: `p_snap`, `p_team`, `p_service`, `p_fte` and
+/// `p_rid`, a row per post. Found by merging sorted (worker, month) keys:
+/// the in-post rows are in that order already.
+fn latest_posts_nearby(events: &DataFrame, in_post: &LazyFrame) -> PolarsResult<LazyFrame> {
+    let ev = events.clone().lazy().with_row_index("ev", None);
+    let probe = concat(
+        (0..=1)
+            .map(|k| {
+                ev.clone().select([
+                    col("ev"),
+                    col("leave"),
+                    pack_worker_month(col("wid"), month_of_days(col("leave")) - lit(k)).alias("wm"),
+                ])
+            })
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?
+    .sort(
+        ["wm"],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
+    .collect()?;
+    let posts = in_post
+        .clone()
+        .filter(col("employed"))
+        .select([
+            col("wm"),
+            col("snap").alias("p_snap"),
+            col("team_c").alias("p_team"),
+            col("service_c").alias("p_service"),
+            col("fte").alias("p_fte"),
+            col("rid").alias("p_rid"),
+        ])
+        .collect()?;
+    let found = flag_sorted(probe, "wm")?
+        .lazy()
+        .join(
+            flag_sorted(posts, "wm")?.lazy(),
+            [col("wm")],
+            [col("wm")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("p_snap").lt(col("leave")))
+        .filter(col("p_snap").eq(col("p_snap").max().over([col("ev")])?))
+        .drop(cols(["wm", "leave"]));
+    let mut in_event_order = JoinArgs::new(JoinType::Inner);
+    in_event_order.maintain_order = MaintainOrderJoin::Left;
+    Ok(ev
+        .join(found, [col("ev")], [col("ev")], in_event_order)
+        .drop(cols(["ev"])))
+}
+
+/// The same as [`latest_posts_nearby`] for the leaves it finds no post
+/// for, looking at every earlier snapshot: as-of matches, posts' snapshot
+/// days and leave days in one column sorted by (worker, day), a leave
+/// before a post on the same day (the post must come strictly before the
+/// leave). The running maximum of the posts' packed keys then names, at
+/// each leave, the worker's latest earlier post — or another worker's,
+/// which the check on the worker rules out.
+fn latest_posts_anywhere(events: DataFrame, posts: LazyFrame) -> PolarsResult<LazyFrame> {
+    let events = events.lazy();
+    // Only the posts of the workers these leaves are of.
+    let posts = posts.join(
+        events
+            .clone()
+            .select([col("wid")])
+            .unique(None, UniqueKeepStrategy::Any),
+        [col("wid")],
+        [col("wid")],
+        JoinArgs::new(JoinType::Semi),
+    );
+    let tagged = |lf: LazyFrame, day: &str, is_post: bool| {
+        lf.select([(pack_worker_day(col("wid"), col(day)) + lit(is_post as u64)).alias("k")])
+    };
+    let found = concat(
+        [
+            tagged(posts.clone(), "p_snap", true),
+            tagged(events.clone(), "leave", false),
+        ],
+        UnionArgs::default(),
+    )?
+    .sort(["k"], Default::default())
+    .with_column(
+        when((col("k") % lit(2u64)).eq(lit(1u64)))
+            .then(col("k"))
+            .otherwise(lit(0u64))
+            .cum_max(false)
+            .alias("last_post"),
+    )
+    .filter(
+        (col("k") % lit(2u64))
+            .eq(lit(0u64))
+            .and(col("last_post").gt(lit(0u64)))
+            .and(
+                col("last_post")
+                    .floor_div(lit(WORKER_SHIFT))
+                    .eq(col("k").floor_div(lit(WORKER_SHIFT))),
+            ),
+    )
+    .select([
+        col("k").alias("ev_k"),
+        (col("last_post") - lit(1u64)).alias("post_k"),
+    ]);
+    Ok(events
+        .with_column((pack_worker_day(col("wid"), col("leave"))).alias("ev_k"))
+        .join(
+            found,
+            [col("ev_k")],
+            [col("ev_k")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            posts
+                .with_column(pack_worker_day(col("wid"), col("p_snap")).alias("post_k"))
+                .drop(cols(["wid"])),
+            [col("post_k")],
+            [col("post_k")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .drop(cols(["ev_k", "post_k"])))
+}
+
 /// Leaves by month: recorded ones (snapshot rows and leavers reports, the
 /// same worker and date once) and inferred ones (in post at m−1, not at m,
 /// no leave recorded in m−1…m+1). Columns: wid, month, team_c, service_c,
@@ -799,70 +924,30 @@ fn leave_events(
         col("fte").alias("p_fte"),
         col("rid").alias("p_rid"),
     ]);
-    // Which snapshot that is, found as an as-of match: posts' snapshot days
-    // and leave days in one column sorted by (worker, day), a leave before a
-    // post on the same day (the post must come strictly before the leave).
-    // The running maximum of the posts' packed keys then names, at each
-    // leave, the worker's latest earlier post — or another worker's, which
-    // the check on the worker rules out. One sort replaces joins that grew
-    // with every month a worker was in post.
-    let tagged = |lf: LazyFrame, day: &str, is_post: bool| {
-        lf.select([(pack_worker_day(col("wid"), col(day)) + lit(is_post as u64)).alias("k")])
-    };
-    let mut clock = std::time::Instant::now();
-    let events = events.collect()?.lazy();
-    crate::trace::lap("metrics: .. le events", &mut clock);
-    let found = concat(
-        [
-            tagged(posts.clone(), "p_snap", true),
-            tagged(events.clone(), "leave", false),
-        ],
-        UnionArgs::default(),
-    )?
-    .sort(["k"], Default::default())
-    .with_column(
-        when((col("k") % lit(2u64)).eq(lit(1u64)))
-            .then(col("k"))
-            .otherwise(lit(0u64))
-            .cum_max(false)
-            .alias("last_post"),
-    )
-    .filter(
-        (col("k") % lit(2u64))
-            .eq(lit(0u64))
-            .and(col("last_post").gt(lit(0u64)))
-            .and(
-                col("last_post")
-                    .floor_div(lit(WORKER_SHIFT))
-                    .eq(col("k").floor_div(lit(WORKER_SHIFT))),
-            ),
-    )
-    .select([
-        col("k").alias("ev_k"),
-        (col("last_post") - lit(1u64)).alias("post_k"),
-    ]);
-    let matched = events
+    let events = events.collect()?;
+    let nearby = latest_posts_nearby(&events, in_post)?.collect()?;
+    let rest = events
         .clone()
-        .with_column((pack_worker_day(col("wid"), col("leave"))).alias("ev_k"))
+        .lazy()
         .join(
-            found,
-            [col("ev_k")],
-            [col("ev_k")],
-            JoinArgs::new(JoinType::Inner),
+            nearby.clone().lazy().select([col("wid"), col("leave")]),
+            [col("wid"), col("leave")],
+            [col("wid"), col("leave")],
+            JoinArgs::new(JoinType::Anti),
         )
-        .join(
-            posts
-                .with_column(pack_worker_day(col("wid"), col("p_snap")).alias("post_k"))
-                .drop(cols(["wid"])),
-            [col("post_k")],
-            [col("post_k")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .drop(cols(["ev_k", "post_k"]))
+        .collect()?;
+    let matched = if rest.height() == 0 {
+        nearby.lazy()
+    } else {
+        concat(
+            [nearby.lazy(), latest_posts_anywhere(rest, posts)?],
+            UnionArgs::default(),
+        )?
         // Used twice below: computed once.
         .collect()?
-        .lazy();
-    crate::trace::lap("metrics: .. le matched", &mut clock);
+        .lazy()
+    };
+    let events = events.lazy();
     let unmatched = events
         .join(
             matched
@@ -917,7 +1002,6 @@ fn leave_events(
         // Used twice below: computed once.
         .collect()?
         .lazy();
-    crate::trace::lap("metrics: .. le recorded", &mut clock);
 
     // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
     // (Worker and month packed into one integer: single-column joins.)
@@ -931,12 +1015,14 @@ fn leave_events(
             .collect::<Vec<_>>(),
         UnionArgs::default(),
     )?;
+    // Each employed row a month on, against the employed rows: both keep
+    // the rows' (month, worker) order, so they join by merging; a row with
+    // no match is a worker gone the next month.
     let employed = in_post.clone().filter(col("employed"));
-    let employed_keys = employed
+    let next = employed
         .clone()
-        .select([pack_worker_month(col("wid"), col("month")).alias("wm")]);
-    let inferred = employed
         .select([
+            (col("wm") + lit(MONTH_SHIFT)).alias("wm"),
             col("wid"),
             (col("month") + lit(1)).alias("month"),
             col("team_c"),
@@ -944,13 +1030,19 @@ fn leave_events(
             col("fte"),
             lit(true).alias("inferred"),
         ])
-        .with_column(pack_worker_month(col("wid"), col("month")).alias("wm"))
+        .collect()?;
+    let there = employed
+        .select([col("wm"), lit(true).alias("there")])
+        .collect()?;
+    let inferred = flag_sorted(next, "wm")?
+        .lazy()
         .join(
-            employed_keys,
+            flag_sorted(there, "wm")?.lazy(),
             [col("wm")],
             [col("wm")],
-            JoinArgs::new(JoinType::Anti),
+            JoinArgs::new(JoinType::Left),
         )
+        .filter(col("there").is_null())
         .join(
             months.clone().select([col("month")]),
             [col("month")],
@@ -963,7 +1055,7 @@ fn leave_events(
             [col("wm")],
             JoinArgs::new(JoinType::Anti),
         )
-        .drop(cols(["wm"]));
+        .drop(cols(["wm", "there"]));
 
     Ok(concat([recorded, inferred], UnionArgs::default())?.join(
         months.clone().select([col("month")]),
