@@ -103,6 +103,25 @@ impl GroupKind {
     }
 }
 
+/// Which in-post rows a measure concerns: the cells sum those of agency
+/// workers and starters apart, over far fewer rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    All,
+    Agency,
+    Starters,
+}
+
+impl Rows {
+    fn filter(self) -> Expr {
+        match self {
+            Rows::All => lit(true),
+            Rows::Agency => col("employed").not(),
+            Rows::Starters => col("starter"),
+        }
+    }
+}
+
 /// `num / den`, or null when the denominator is zero or unknown.
 pub(crate) fn ratio(num: Expr, den: Expr) -> Expr {
     when(den.clone().neq(lit(0.0)))
@@ -147,7 +166,6 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // columns, and head counts as sums of per-person flags. (A filtered
     // n_unique per group runs group by group, which is ruinous with the
     // 190,000 team-months of a national workspace.)
-    let agency = col("employed").not();
     let only = |flag: Expr, value: Expr| when(flag).then(value).otherwise(lit(0.0));
     let flag = |e: Expr| e.cast(DataType::Int32);
     // Person flags, then the people counted: (column, output name).
@@ -164,43 +182,62 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // A person counts once per group: almost everyone has one post a
     // month, so their flags are summed as they stand; only the (month,
     // worker) pairs with several posts go through a per-person maximum.
-    // Only the columns aggregated. Left lazy: each pass below reads the
-    // in-post rows once and computes what it needs, rather than all of it
-    // being copied out for millions of rows first.
-    // What is summed, as values on a row.
+    // What is summed, as values on a row, and what is counted, as
+    // conditions on a row (rows first, then people); each with the rows it
+    // concerns, so the cells below can sum the few agency and starter rows
+    // apart from the rest.
     let floats = || {
         vec![
-            ("employed_fte", only(col("employed"), col("fte"))),
-            ("agency_fte", only(agency.clone(), col("fte"))),
-            ("starters_fte", only(col("starter"), col("fte"))),
-            ("case_holders_fte", only(col("holder"), col("fte"))),
-            ("cases", only(col("holder"), col("caseload"))),
+            ("employed_fte", Rows::All, only(col("employed"), col("fte"))),
+            ("agency_fte", Rows::Agency, col("fte")),
+            ("starters_fte", Rows::Starters, col("fte")),
             (
-                "cost_sum",
-                only(agency.clone(), col("cost")).fill_null(lit(0.0)),
+                "case_holders_fte",
+                Rows::All,
+                only(col("holder"), col("fte")),
+            ),
+            ("cases", Rows::All, only(col("holder"), col("caseload"))),
+            ("cost_sum", Rows::Agency, col("cost").fill_null(lit(0.0))),
+        ]
+    };
+    let counted = || {
+        vec![
+            ("rated", Rows::Agency, col("day_rate").is_not_null()),
+            ("agency_rows", Rows::Agency, lit(true)),
+            ("p_employed", Rows::All, col("employed")),
+            ("p_agency", Rows::Agency, lit(true)),
+            ("p_nqsw", Rows::All, col("employed").and(col("nqsw"))),
+            ("p_early", Rows::All, col("employed").and(col("early"))),
+            ("p_starter", Rows::Starters, lit(true)),
+            ("p_over", Rows::All, col("over")),
+            ("p_holder", Rows::All, col("holder")),
+            (
+                "p_supervised",
+                Rows::All,
+                col("holder").and(col("supervised")),
             ),
         ]
     };
-    // What is counted, as conditions on a row: rows first, then people.
-    let counted = || {
-        vec![
-            ("rated", agency.clone().and(col("day_rate").is_not_null())),
-            ("agency_rows", agency.clone()),
-            ("p_employed", col("employed")),
-            ("p_agency", agency.clone()),
-            ("p_nqsw", col("employed").and(col("nqsw"))),
-            ("p_early", col("employed").and(col("early"))),
-            ("p_starter", col("starter")),
-            ("p_over", col("over")),
-            ("p_holder", col("holder")),
-            ("p_supervised", col("holder").and(col("supervised"))),
-        ]
-    };
+    // Only the columns aggregated. Left lazy: each pass below reads the
+    // in-post rows once and computes what it needs, rather than all of it
+    // being copied out for millions of rows first.
     let columns = || {
         [col("month"), col("wid"), col("team_c"), col("service_c")]
             .into_iter()
-            .chain(floats().into_iter().map(|(name, v)| v.alias(name)))
-            .chain(counted().into_iter().map(|(name, c)| flag(c).alias(name)))
+            .chain(floats().into_iter().map(|(name, rows, v)| {
+                match rows {
+                    Rows::All => v,
+                    _ => only(rows.filter(), v),
+                }
+                .alias(name)
+            }))
+            .chain(counted().into_iter().map(|(name, rows, c)| {
+                match rows {
+                    Rows::All => flag(c),
+                    _ => flag(rows.filter().and(c)),
+                }
+                .alias(name)
+            }))
             .collect::<Vec<_>>()
     };
     let rows = p.in_post.clone().select(
@@ -227,53 +264,103 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // to each kind of group from there: the cells are a few per team-month,
     // the rows millions. People with one post that month count through
     // their flags; those with several are counted per group below.
-    // The counts (of rows and of people) are packed three to a column for
-    // the group-by, which spends its time gathering each aggregated column
-    // group by group: fewer, wider columns gather faster. A count in one
+    // The group-by spends its time gathering each aggregated column group
+    // by group, so it is given as few as it can be: the counts (of rows and
+    // of people) packed three to a column, and what concerns only agency
+    // rows or starters summed apart over those few rows. A count in one
     // cell is at most its rows, checked below to fit its bits.
-    let counts: Vec<&str> = counted().into_iter().map(|(name, _)| name).collect();
-    let float_names: Vec<&str> = floats().into_iter().map(|(name, _)| name).collect();
-    let packed = |i: usize| format!("packed_{i}");
+    let counts: Vec<&str> = counted().into_iter().map(|(name, _, _)| name).collect();
+    let float_names: Vec<&str> = floats().into_iter().map(|(name, _, _)| name).collect();
     let slot = |j: usize| 1u64 << (COUNT_BITS * j as u32);
-    // Each count goes into its slot straight from its condition: one
-    // column written per count, where flags, casts and products would
-    // write several over millions of rows.
     let is_person = |name: &str| people.iter().any(|(p, _)| *p == name);
-    let cells = p
-        .in_post
-        .clone()
-        .select(
-            floats()
-                .into_iter()
-                .map(|(name, v)| v.alias(name))
-                .chain(counted().chunks(3).enumerate().map(|(i, chunk)| {
-                    chunk
-                        .iter()
-                        .enumerate()
-                        .map(|(j, (name, cond))| {
-                            let cond = if is_person(name) {
-                                cond.clone().and(col("multi").not())
-                            } else {
-                                cond.clone()
-                            };
-                            when(cond).then(lit(slot(j))).otherwise(lit(0u64))
-                        })
-                        .reduce(|a, b| a + b)
-                        .expect("three counts or fewer")
-                        .alias(packed(i))
-                }))
-                .chain([
-                    frames::pack_cell(col("team_c"), col("service_c"), col("month")).alias("cell"),
-                ])
-                .collect::<Vec<_>>(),
-        )
-        .group_by([col("cell")])
-        .agg(
+    let mut parts = Vec::new();
+    for subset in [Rows::All, Rows::Agency, Rows::Starters] {
+        let floats: Vec<(&str, Expr)> = floats()
+            .into_iter()
+            .filter(|(_, rows, _)| *rows == subset)
+            .map(|(name, _, v)| (name, v))
+            .collect();
+        let counted: Vec<(&str, Expr)> = counted()
+            .into_iter()
+            .filter(|(_, rows, _)| *rows == subset)
+            .map(|(name, _, c)| (name, c))
+            .collect();
+        let packed = |i: usize| format!("packed_{}_{i}", subset as u8);
+        // Each count goes into its slot straight from its condition: one
+        // column written per count, where flags, casts and products would
+        // write several over millions of rows.
+        let part = p
+            .in_post
+            .clone()
+            .filter(subset.filter())
+            .select(
+                floats
+                    .iter()
+                    .map(|(name, v)| v.clone().alias(*name))
+                    .chain(counted.chunks(3).enumerate().map(|(i, chunk)| {
+                        chunk
+                            .iter()
+                            .enumerate()
+                            .map(|(j, (name, cond))| {
+                                let cond = if is_person(name) {
+                                    cond.clone().and(col("multi").not())
+                                } else {
+                                    cond.clone()
+                                };
+                                when(cond).then(lit(slot(j))).otherwise(lit(0u64))
+                            })
+                            .reduce(|a, b| a + b)
+                            .expect("three counts or fewer")
+                            // polars takes the slots for untyped integers
+                            // and would store a small one as 32 bits.
+                            .cast(DataType::UInt64)
+                            .alias(packed(i))
+                    }))
+                    .chain([
+                        frames::pack_cell(col("team_c"), col("service_c"), col("month"))
+                            .alias("cell"),
+                    ])
+                    .collect::<Vec<_>>(),
+            )
+            .group_by([col("cell")])
+            .agg(
+                floats
+                    .iter()
+                    .map(|(c, _)| col(*c).sum())
+                    .chain((0..counted.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
+                    .chain((subset == Rows::All).then(|| len().alias("cell_rows")))
+                    .collect::<Vec<_>>(),
+            )
+            .with_columns(
+                counted
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (c, _))| {
+                        (col(packed(k / 3)).floor_div(lit(slot(k % 3))) % lit(slot(1)))
+                            .cast(DataType::Int32)
+                            .alias(*c)
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        parts.push(part);
+    }
+    let mut parts = parts.into_iter();
+    let mut cells = parts.next().expect("the rows of every cell");
+    // Every in-post row is in the first part, so it has every cell.
+    for part in parts {
+        cells = cells.join(
+            part,
+            [col("cell")],
+            [col("cell")],
+            JoinArgs::new(JoinType::Left),
+        );
+    }
+    let cells = cells
+        .with_columns(
             float_names
                 .iter()
-                .map(|c| col(*c).sum())
-                .chain((0..counts.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
-                .chain([len().alias("cell_rows")])
+                .map(|c| col(*c).fill_null(lit(0.0)))
+                .chain(counts.iter().map(|c| col(*c).fill_null(lit(0))))
                 .collect::<Vec<_>>(),
         )
         // Sorted, so the sums up the groups add in the same order every run.
@@ -291,17 +378,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                 .into(),
         ));
     }
-    let cells = cells.lazy().with_columns(
-        counts
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                (col(packed(k / 3)).floor_div(lit(slot(k % 3))) % lit(slot(1)))
-                    .cast(DataType::Int32)
-                    .alias(*c)
-            })
-            .collect::<Vec<_>>(),
-    );
+    let cells = cells.lazy();
     crate::trace::lap("metrics: cells", &mut clock);
     let stock_of = |kind: GroupKind| -> LazyFrame {
         let totals = frames::roll_up(
