@@ -71,9 +71,7 @@ pub(super) fn with_worker_codes(frames: &[&DataFrame]) -> PolarsResult<Vec<DataF
         .iter()
         .map(|df| {
             let ids = df.column("worker_id")?.str()?;
-            Ok(par_slices(ids, |s| {
-                Local::code(s.iter().map(|id| id.map(worker_key)))
-            }))
+            Ok(par_slices(ids, |s| Local::from_views(s, worker_key)))
         })
         .collect::<PolarsResult<_>>()?;
     let mut code: PlHashMap<u64, u32> = PlHashMap::default();
@@ -104,28 +102,56 @@ struct Local<T> {
 }
 
 impl<T: Eq + std::hash::Hash + Clone> Local<T> {
-    fn code(values: impl Iterator<Item = Option<T>>) -> Local<T> {
-        let mut index: PlHashMap<T, u32> = PlHashMap::default();
+    /// The strings of `s` coded by `value(string)`. Rows are looked up by
+    /// their 16-byte views first: strings read from one Parquet dictionary
+    /// share their view, so the text is read and `value` run once per view
+    /// rather than once per row.
+    fn from_views(s: &StringChunked, value: impl Fn(&str) -> T) -> Local<T> {
+        let mut by_view: PlHashMap<u128, u32> = PlHashMap::default();
+        let mut by_value: PlHashMap<T, u32> = PlHashMap::default();
         let mut found = Vec::new();
-        // Neighbouring rows often hold the same value: a repeat of the last
-        // one is not hashed again.
-        let mut last: Option<(T, u32)> = None;
-        let codes = values
-            .map(|v| {
-                v.map(|v| match &last {
-                    Some((l, c)) if *l == v => *c,
-                    _ => {
-                        let next = found.len() as u32;
-                        let c = *index.entry(v.clone()).or_insert_with(|| {
-                            found.push(v.clone());
-                            next
-                        });
-                        last = Some((v, c));
+        let mut codes: Vec<Option<u32>> = Vec::with_capacity(s.len());
+        let valid: Vec<bool> = if s.null_count() == 0 {
+            Vec::new()
+        } else {
+            s.is_not_null().iter().map(|v| v == Some(true)).collect()
+        };
+        for arr in s.downcast_iter() {
+            let views = arr.views();
+            for i in 0..arr.len() {
+                if !valid.is_empty() && !valid[codes.len()] {
+                    codes.push(None);
+                    continue;
+                }
+                let view = views[i].as_u128();
+                let code = match by_view.get(&view) {
+                    Some(c) => *c,
+                    None => {
+                        let v = value(arr.value(i));
+                        let c = match by_value.get(&v) {
+                            Some(c) => *c,
+                            None => {
+                                let next = found.len() as u32;
+                                found.push(v.clone());
+                                by_value.insert(v, next);
+                                next
+                            }
+                        };
+                        by_view.insert(view, c);
                         c
                     }
-                })
-            })
-            .collect();
+                };
+                codes.push(Some(code));
+            }
+        }
+        // Without nulls (the usual case) the codes become the column as
+        // they stand, without a validity mask built value by value.
+        let codes = if valid.is_empty() {
+            let plain: Vec<u32> = codes.into_iter().flatten().collect();
+            UInt32Chunked::from_vec(PlSmallStr::EMPTY, plain)
+        } else {
+            codes.into_iter().collect()
+        };
         Local { found, codes }
     }
 }
@@ -140,10 +166,17 @@ fn translate<T: Sync>(
         .par_iter()
         .map(|l| {
             let table: Vec<u32> = l.found.iter().map(&global).collect();
-            l.codes
-                .iter()
-                .map(|c| c.map(|c| table[c as usize]))
-                .collect()
+            match l.codes.cont_slice() {
+                Ok(plain) => UInt32Chunked::from_vec(
+                    PlSmallStr::EMPTY,
+                    plain.iter().map(|c| table[*c as usize]).collect(),
+                ),
+                Err(_) => l
+                    .codes
+                    .iter()
+                    .map(|c| c.map(|c| table[c as usize]))
+                    .collect(),
+            }
         })
         .collect()
 }
@@ -182,14 +215,7 @@ pub(super) fn with_name_codes(
                 .iter()
                 .map(|(from, _)| {
                     let texts = df.column(from)?.str()?;
-                    Ok(par_slices(texts, |s| {
-                        // Owned only when first found: a chunk names few.
-                        let local = Local::code(s.iter());
-                        Local {
-                            found: local.found.into_iter().map(str::to_string).collect(),
-                            codes: local.codes,
-                        }
-                    }))
+                    Ok(par_slices(texts, |s| Local::from_views(s, str::to_string)))
                 })
                 .collect::<PolarsResult<_>>()
         })

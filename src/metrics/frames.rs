@@ -86,9 +86,15 @@ fn month_table(w: &DataFrame) -> PolarsResult<DataFrame> {
     let snaps = w.column("snapshot_date")?.cast(&DataType::Int32)?;
     let snaps = snaps.i32()?;
     let mut held: BTreeMap<i32, i32> = BTreeMap::new();
+    // Rows come month by month: a repeat of the last month is skipped
+    // without a look in the map.
+    let mut last = None;
     for (m, s) in months.iter().zip(snaps.iter()) {
-        if let (Some(m), Some(s)) = (m, s) {
+        if let (Some(m), Some(s)) = (m, s)
+            && last != Some(m)
+        {
             held.entry(m).or_insert(s);
+            last = Some(m);
         }
     }
     let has = |m: i32| held.contains_key(&m);
