@@ -1278,3 +1278,48 @@ pub(super) fn establishment(
         UnionArgs::default(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_facts_looked_up_by_position_keep_their_own_values() {
+        // Snapshots mid-month (15 January, 14 February 2025): the snapshot
+        // day and the month's last day differ, and each row must get its
+        // own (polars' common-subexpression pass must not merge the two
+        // lookups, alike but for their values).
+        let w = df!(
+            "month" => [24300, 24301, 24300],
+            "snapshot_date" => [20103, 20133, 20103],
+        )
+        .unwrap();
+        let w = w
+            .lazy()
+            .with_column(col("snapshot_date").cast(DataType::Date))
+            .collect()
+            .unwrap();
+        let months = month_table(&w).unwrap();
+        let got = w
+            .lazy()
+            .with_columns(month_lookup(&months, &["snap_day", "first_day", "last_day"]).unwrap())
+            .collect()
+            .unwrap();
+        let ints = |c: &str| -> Vec<Option<i32>> {
+            got.column(c).unwrap().i32().unwrap().iter().collect()
+        };
+        let day = |m: i32, last: bool| {
+            let m = Month(m);
+            Some(epoch_days(if last { m.last_day() } else { m.first_day() }))
+        };
+        assert_eq!(ints("snap_day"), [Some(20103), Some(20133), Some(20103)]);
+        assert_eq!(
+            ints("first_day"),
+            [day(24300, false), day(24301, false), day(24300, false)]
+        );
+        assert_eq!(
+            ints("last_day"),
+            [day(24300, true), day(24301, true), day(24300, true)]
+        );
+    }
+}
