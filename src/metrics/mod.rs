@@ -322,7 +322,10 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                     ])
                     .collect::<Vec<_>>(),
             )
-            .group_by([col("cell")])
+            // Groups in order of first appearance, so month by month as the
+            // rows are: each group's rows are then read from a month's
+            // stretch of the columns, still in cache from the group before.
+            .group_by_stable([col("cell")])
             .agg(
                 floats
                     .iter()
