@@ -199,7 +199,8 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             "more than a million team and service names".into(),
         ));
     }
-    let unassigned = lit(code_of(&names, UNASSIGNED)?);
+    let unassigned_code = code_of(&names, UNASSIGNED)?;
+    let unassigned = lit(unassigned_code);
     let mut named = named.into_iter();
     let workforce = named.next().expect("the workforce is coded");
     let leavers = inputs.leavers.as_ref().and_then(|_| named.next());
@@ -595,7 +596,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         months,
         team_service,
         establishment: establishment_c.map(DataFrame::lazy),
-        unassigned: code_of(&names, UNASSIGNED)?,
+        unassigned: unassigned_code,
         names,
     })
 }
