@@ -527,29 +527,28 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     .group_by([col("key")])
     .agg([col("leavers_fte").sum().alias("leavers_12m_sum")]);
 
-    let all_keys = concat(
-        [
-            stock.clone().select([col("key")]),
-            leaves.clone().select([col("key")]),
-            establishment.clone().select([col("key")]),
-        ],
-        UnionArgs::default(),
-    )?
-    .unique(None, UniqueKeepStrategy::Any)
-    .with_column(frames::key_month().alias("month"))
-    .join(
-        p.months.clone(),
-        [col("month")],
-        [col("month")],
-        JoinArgs::new(JoinType::Inner),
-    );
+    // Every (group, month) with staff, leaves or an establishment: the
+    // three joined in full, then what the others add on those keys.
+    let full = |a: LazyFrame, b: LazyFrame| {
+        a.join(
+            b,
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+        )
+    };
     let left = |a: LazyFrame, b: LazyFrame| {
         a.join(b, [col("key")], [col("key")], JoinArgs::new(JoinType::Left))
     };
-    let joined = left(
-        left(left(left(left(all_keys, stock), leaves), window), stability),
-        establishment,
-    );
+    let keyed = full(full(stock, leaves), establishment)
+        .with_column(frames::key_month().alias("month"))
+        .join(
+            p.months.clone(),
+            [col("month")],
+            [col("month")],
+            JoinArgs::new(JoinType::Inner),
+        );
+    let joined = left(left(keyed, window), stability);
 
     let zero = |name: &str| col(name).fill_null(lit(0.0)).alias(name);
     let df = frames::decode_keys(joined, &p.names)
