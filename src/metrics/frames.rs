@@ -1210,17 +1210,28 @@ fn in_force(p: &Prepared) -> PolarsResult<LazyFrame> {
         // Groups keep row order, so after this sort `last` is the latest
         // effective date (and, for the same date, the later import).
         .sort(["eff", "import"], Default::default())
-        .group_by([col("team_c"), col("month")])
+        // (Team and month packed into one key: polars groups and joins on
+        // several columns by encoding every row's keys first.)
+        .group_by([pack_group_month(col("team_c"), col("month")).alias("gm")])
         .agg([
             col("funded_fte").last().alias("est"),
             col("e_service").last().alias("e_service"),
+        ])
+        .with_columns([
+            col("gm")
+                .floor_div(lit(GROUP_SHIFT))
+                .cast(DataType::UInt32)
+                .alias("team_c"),
+            (col("gm") % lit(GROUP_SHIFT))
+                .cast(DataType::Int32)
+                .alias("month"),
         ]))
 }
 
 /// Establishment in force at each month (the latest effective date on or
 /// before the snapshot; a later import restating a date wins) and the
 /// vacancies it implies, team by team, summed up the groups. `team_fte`
-/// holds each team's `employed_fte` by `team_c` and `month`.
+/// holds each team's `employed_fte` by packed (team, month) `gm`.
 pub(super) fn establishment(
     p: &Prepared,
     team_fte: LazyFrame,
@@ -1240,8 +1251,8 @@ pub(super) fn establishment(
     let rows = in_force(p)?
         .join(
             team_fte,
-            [col("team_c"), col("month")],
-            [col("team_c"), col("month")],
+            [col("gm")],
+            [col("gm")],
             JoinArgs::new(JoinType::Left),
         )
         .join(

@@ -461,15 +461,14 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             .clone()
             .filter(frames::key_is(GroupKind::Team))
             .select([
-                frames::key_month().alias("month"),
-                frames::key_code().alias("team_c"),
+                frames::pack_group_month(frames::key_code(), frames::key_month()).alias("gm"),
                 col("employed_fte"),
             ])
     } else {
         let g = frames::group_code(GroupKind::Team);
         rows.clone()
             .filter(g.clone().is_not_null())
-            .group_by([col("month"), g.alias("team_c")])
+            .group_by([frames::pack_group_month(g, col("month")).alias("gm")])
             .agg([col("employed_fte").sum()])
     };
 
