@@ -389,8 +389,6 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             [col("rid")],
             JoinArgs::new(JoinType::Left),
         );
-    } else {
-        w = w.with_column(lit(NULL).cast(DataType::Int32).alias("log_sup"));
     }
 
     if inputs.caseload.is_some() || inputs.supervision.is_some() {
@@ -432,17 +430,24 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             false,
         )
     };
-    let w = w.with_column(was_present.alias("was_present"));
 
     // Rows of months not held (no snapshot date) get a null `snap_day` and
-    // are filtered out below, with the other filters.
-    let w = w.with_columns(month_lookup(
-        &months_df,
-        &["snap_day", "first_day", "last_day", "weekdays", "prev_held"],
-    )?);
+    // are filtered out below, with the other filters; the other month facts
+    // are looked up for the rows that remain.
+    let w = w.with_columns(month_lookup(&months_df, &["snap_day"])?);
     let on_rows = recorded_on_rows(&w).collect()?.lazy();
     crate::trace::lap("metrics: snapshot rows", &mut clock);
 
+    // The latest supervision on record: the snapshot's own date unless it
+    // lies after the snapshot, and the log's when there is one.
+    let on_row = when(col("lastsup").lt_eq(col("snap")))
+        .then(col("lastsup"))
+        .otherwise(lit(NULL));
+    let latest_sup = if supervision.is_some() {
+        polars::lazy::dsl::max_horizontal([on_row, col("log_sup")])?
+    } else {
+        on_row
+    };
     let since_qual = col("snap") - col("qual");
     let since_start = col("snap") - col("start");
     let in_post = w
@@ -452,6 +457,10 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                 .is_not_null()
                 .and(col("leave").is_null().or(col("leave").gt(col("snap")))),
         )
+        .with_columns(month_lookup(
+            &months_df,
+            &["first_day", "last_day", "weekdays", "prev_held"],
+        )?)
         .with_columns([
             col("employment_type").neq(lit("agency")).alias("employed"),
             when(col("asye").is_not_null())
@@ -463,13 +472,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                 .gt_eq(lit(1.0))
                 .fill_null(lit(false))
                 .alias("holder"),
-            polars::lazy::dsl::max_horizontal([
-                when(col("lastsup").lt_eq(col("snap")))
-                    .then(col("lastsup"))
-                    .otherwise(lit(NULL)),
-                col("log_sup"),
-            ])?
-            .alias("latest_sup"),
+            latest_sup.alias("latest_sup"),
         ])
         .with_columns([
             col("nqsw")
@@ -483,7 +486,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                                 .gt_eq(col("first_day"))
                                 .and(col("start").lt_eq(col("last_day"))),
                         )
-                        .otherwise(col("prev_held").and(col("was_present").not())),
+                        .otherwise(col("prev_held").and(was_present.not())),
                 )
                 .alias("starter"),
             when(col("nqsw").and(since_start.clone().lt(lit(42))))
