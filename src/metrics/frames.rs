@@ -1103,8 +1103,14 @@ pub(super) fn stability(
     // Each worker's employed rows paired with their rows 12 months later:
     // one join for every kind of group. A worker stays in a group when one
     // of their pairs has it at both ends.
-    let employed = rows.clone().filter(col("p_employed").eq(lit(1)));
-    // (The keys stay in the rows' sorted order, a year later too.)
+    // Read from the rows once, for both ends. (The keys stay in the rows'
+    // sorted order, a year later too.)
+    let employed = rows
+        .clone()
+        .filter(col("p_employed").eq(lit(1)))
+        .select([col("wm"), col("team_c"), col("service_c"), col("multi")])
+        .collect()?
+        .lazy();
     let side = |months: u64, suffix: &str| -> PolarsResult<LazyFrame> {
         let df = employed
             .clone()
