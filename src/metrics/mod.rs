@@ -606,8 +606,13 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                 .collect::<Vec<_>>(),
         )
         // By month, then kind (all, service, team), then group: a key's
-        // kind and group code (codes follow name order) sit above its month.
-        .sort(["month", "key"], SortMultipleOptions::default())
+        // kind and group code (codes follow name order) sit above its
+        // month, which is moved to the top to sort on one integer.
+        .sort_by_exprs(
+            [(col("key") % lit(frames::GROUP_SHIFT)) * lit(1u64 << 40)
+                + col("key").floor_div(lit(frames::GROUP_SHIFT))],
+            SortMultipleOptions::default(),
+        )
         .select(
             [col("month"), col("group_kind"), col("group")]
                 .into_iter()
