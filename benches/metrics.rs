@@ -71,6 +71,7 @@ fn workspace(scale: &str, workers: usize, months: usize) -> PathBuf {
 }
 
 fn main() {
+    keel::tune_allocator();
     let which: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))

@@ -1,3 +1,4 @@
 fn main() -> std::process::ExitCode {
+    keel::tune_allocator();
     keel::cli::main()
 }
