@@ -680,9 +680,22 @@ fn kind_number(kind: GroupKind) -> u64 {
 /// One kind's aggregate, keyed by packed (group, month) `gm`, keyed
 /// instead by `key`: (kind, group, month) as one integer, so the parts of
 /// every kind join on one integer column (see [`decode_keys`]).
-pub(super) fn with_kind(lf: LazyFrame, kind: GroupKind) -> LazyFrame {
+fn with_kind(lf: LazyFrame, kind: GroupKind) -> LazyFrame {
     lf.with_column((col("gm") + lit(kind_number(kind) * KIND_SHIFT)).alias("key"))
         .drop(cols(["gm"]))
+}
+
+/// What `aggregate` gives for each kind of group asked for (keyed by
+/// packed (group, month) `gm`), stacked and keyed by `key` instead.
+pub(super) fn per_kind(
+    kinds: &[GroupKind],
+    aggregate: impl Fn(GroupKind) -> PolarsResult<LazyFrame>,
+) -> PolarsResult<LazyFrame> {
+    let parts = kinds
+        .iter()
+        .map(|&kind| Ok(with_kind(aggregate(kind)?, kind)))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    concat(parts, UnionArgs::default())
 }
 
 /// The month of a packed `key`.
@@ -753,9 +766,10 @@ fn recorded_on_rows(w: &LazyFrame) -> LazyFrame {
 /// worker's posts on the latest snapshot strictly before the leave, when
 /// that snapshot is of the leave's month or the month before — as it is
 /// for almost every leave: `p_snap`, `p_team`, `p_service`, `p_fte` and
-/// `p_rid`, a row per post. Found by merging sorted (worker, month) keys:
-/// the in-post rows are in that order already.
-fn latest_posts_nearby(events: &DataFrame, in_post: &LazyFrame) -> PolarsResult<LazyFrame> {
+/// `p_rid`, a row per post. `posts` are the employed in-post rows (see
+/// `leave_events`). Found by merging sorted (worker, month) keys: the
+/// in-post rows are in that order already.
+fn latest_posts_nearby(events: &DataFrame, posts: &LazyFrame) -> PolarsResult<LazyFrame> {
     let ev = events.clone().lazy().with_row_index("ev", None);
     let probe = concat(
         (0..=1)
@@ -774,26 +788,8 @@ fn latest_posts_nearby(events: &DataFrame, in_post: &LazyFrame) -> PolarsResult<
         SortMultipleOptions::default().with_maintain_order(true),
     )
     .collect()?;
-    let posts = in_post
-        .clone()
-        .filter(col("employed"))
-        .select([
-            col("wm"),
-            col("snap").alias("p_snap"),
-            col("team_c").alias("p_team"),
-            col("service_c").alias("p_service"),
-            col("fte").alias("p_fte"),
-            col("rid").alias("p_rid"),
-        ])
-        .collect()?;
-    let found = flag_sorted(probe, "wm")?
-        .lazy()
-        .join(
-            flag_sorted(posts, "wm")?.lazy(),
-            [col("wm")],
-            [col("wm")],
-            JoinArgs::new(JoinType::Inner),
-        )
+    let posts = posts.clone().drop(cols(["wid"])).collect()?;
+    let found = merge_on_wm(probe, posts, JoinType::Inner)?
         .filter(col("p_snap").lt(col("leave")))
         .filter(col("p_snap").eq(col("p_snap").max().over([col("ev")])?))
         .drop(cols(["wm", "leave"]));
@@ -814,7 +810,7 @@ fn latest_posts_nearby(events: &DataFrame, in_post: &LazyFrame) -> PolarsResult<
 fn latest_posts_anywhere(events: DataFrame, posts: LazyFrame) -> PolarsResult<LazyFrame> {
     let events = events.lazy();
     // Only the posts of the workers these leaves are of.
-    let posts = posts.join(
+    let posts = posts.drop(cols(["wm"])).join(
         events
             .clone()
             .select([col("wid")])
@@ -928,6 +924,7 @@ fn leave_events(
     // worker was in post (every post, for a worker with two).
     let posts = in_post.clone().filter(col("employed")).select([
         col("wid"),
+        col("wm"),
         col("snap").alias("p_snap"),
         col("team_c").alias("p_team"),
         col("service_c").alias("p_service"),
@@ -935,7 +932,7 @@ fn leave_events(
         col("rid").alias("p_rid"),
     ]);
     let events = events.collect()?;
-    let nearby = latest_posts_nearby(&events, in_post)?.collect()?;
+    let nearby = latest_posts_nearby(&events, &posts)?.collect()?;
     let rest = events
         .clone()
         .lazy()
@@ -1044,14 +1041,7 @@ fn leave_events(
     let there = employed
         .select([col("wm"), lit(true).alias("there")])
         .collect()?;
-    let inferred = flag_sorted(next, "wm")?
-        .lazy()
-        .join(
-            flag_sorted(there, "wm")?.lazy(),
-            [col("wm")],
-            [col("wm")],
-            JoinArgs::new(JoinType::Left),
-        )
+    let inferred = merge_on_wm(next, there, JoinType::Left)?
         .filter(col("there").is_null())
         .join(
             months.clone().select([col("month")]),
@@ -1072,6 +1062,18 @@ fn leave_events(
         [col("month")],
         [col("month")],
         JoinArgs::new(JoinType::Inner),
+    ))
+}
+
+/// Join two frames on their `wm` keys, which both hold in ascending order
+/// (the in-post rows' order, or it shifted by whole months): flagged
+/// sorted, polars joins them by merging rather than hashing.
+fn merge_on_wm(left: DataFrame, right: DataFrame, how: JoinType) -> PolarsResult<LazyFrame> {
+    Ok(flag_sorted(left, "wm")?.lazy().join(
+        flag_sorted(right, "wm")?.lazy(),
+        [col("wm")],
+        [col("wm")],
+        JoinArgs::new(how),
     ))
 }
 
@@ -1111,8 +1113,8 @@ pub(super) fn stability(
         .select([col("wm"), col("team_c"), col("service_c"), col("multi")])
         .collect()?
         .lazy();
-    let side = |months: u64, suffix: &str| -> PolarsResult<LazyFrame> {
-        let df = employed
+    let side = |months: u64, suffix: &str| {
+        employed
             .clone()
             .select([
                 (col("wm") + lit(months * MONTH_SHIFT)).alias("wm"),
@@ -1120,16 +1122,9 @@ pub(super) fn stability(
                 col("service_c").alias(format!("service_c{suffix}")),
                 col("multi").alias(format!("multi{suffix}")),
             ])
-            .collect()?;
-        Ok(flag_sorted(df, "wm")?.lazy())
+            .collect()
     };
-    let pairs = side(0, "")?
-        .join(
-            side(12, "0")?,
-            [col("wm")],
-            [col("wm")],
-            JoinArgs::new(JoinType::Inner),
-        )
+    let pairs = merge_on_wm(side(0, "")?, side(12, "0")?, JoinType::Inner)?
         .with_column(col("multi").or(col("multi0")).alias("multi"))
         .collect()?
         .lazy();
@@ -1154,8 +1149,7 @@ pub(super) fn stability(
         .agg([len().alias("n")])
         .collect()?
         .lazy();
-    let mut parts = Vec::new();
-    for &kind in kinds {
+    let stayed = per_kind(kinds, |kind| {
         let (now, then) = match kind {
             GroupKind::All => (lit(0u32), lit(0u32)),
             GroupKind::Service => (col("service_c"), col("service_c0")),
@@ -1173,7 +1167,7 @@ pub(super) fn stability(
             .unique(None, UniqueKeepStrategy::Any)
             .group_by([col("gmw").floor_div(lit(MONTH_SHIFT)).alias("gm")])
             .agg([len().alias("n")]);
-        let stayed = concat(
+        Ok(concat(
             [
                 single.select([col("gm"), col("n").cast(DataType::UInt64)]),
                 several.select([col("gm"), col("n").cast(DataType::UInt64)]),
@@ -1181,10 +1175,8 @@ pub(super) fn stability(
             UnionArgs::default(),
         )?
         .group_by([col("gm")])
-        .agg([col("n").sum().cast(DataType::Float64).alias("stayed")]);
-        parts.push(with_kind(stayed, kind));
-    }
-    let stayed = concat(parts, UnionArgs::default())?;
+        .agg([col("n").sum().cast(DataType::Float64).alias("stayed")]))
+    })?;
     Ok(base.join(
         stayed,
         [col("key")],
@@ -1280,24 +1272,17 @@ pub(super) fn establishment(
                 .otherwise(lit(0.0))
                 .alias("vac"),
         );
-    concat(
-        kinds
-            .iter()
-            .map(|&kind| {
-                let g = group_code(kind);
-                let sums = rows
-                    .clone()
-                    .filter(g.clone().is_not_null())
-                    .group_by([pack_group_month(g, col("month")).alias("gm")])
-                    .agg([
-                        col("est").sum().alias("establishment_fte"),
-                        col("vac").sum().alias("vacancy_fte"),
-                    ]);
-                with_kind(sums, kind)
-            })
-            .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )
+    per_kind(kinds, |kind| {
+        let g = group_code(kind);
+        Ok(rows
+            .clone()
+            .filter(g.clone().is_not_null())
+            .group_by([pack_group_month(g, col("month")).alias("gm")])
+            .agg([
+                col("est").sum().alias("establishment_fte"),
+                col("vac").sum().alias("vacancy_fte"),
+            ]))
+    })
 }
 
 #[cfg(test)]

@@ -443,15 +443,9 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     };
     // Every part below is keyed by (kind, group, month) packed into one
     // integer, and joined on it; names come back at the end.
-    let stock = concat(
-        kinds
-            .iter()
-            .map(|&k| frames::with_kind(stock_of(k), k))
-            .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?
-    .collect()?
-    .lazy();
+    let stock = frames::per_kind(kinds, |k| Ok(stock_of(k)))?
+        .collect()?
+        .lazy();
     crate::trace::lap("metrics: stock", &mut clock);
     // Vacancies are counted team by team, even when teams are not shown.
     let team_fte = if p.establishment.is_none() {
@@ -472,36 +466,29 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             .agg([col("employed_fte").sum()])
     };
 
-    let leaves = concat(
-        kinds
-            .iter()
-            .map(|&kind| {
-                let g = frames::group_code(kind);
-                let rows = p
-                    .leaves
-                    .clone()
-                    .filter(g.clone().is_not_null())
-                    .with_column(frames::pack_group_month(g, col("month")).alias("gm"));
-                let totals = rows
-                    .clone()
-                    .group_by([col("gm")])
-                    .agg([col("fte").sum().alias("leavers_fte")]);
-                let heads = rows
-                    .select([col("gm"), col("wid")])
-                    .unique(None, UniqueKeepStrategy::Any)
-                    .group_by([col("gm")])
-                    .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
-                let both = totals.join(
-                    heads,
-                    [col("gm")],
-                    [col("gm")],
-                    JoinArgs::new(JoinType::Left),
-                );
-                frames::with_kind(both, kind)
-            })
-            .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?;
+    let leaves = frames::per_kind(kinds, |kind| {
+        let g = frames::group_code(kind);
+        let rows = p
+            .leaves
+            .clone()
+            .filter(g.clone().is_not_null())
+            .with_column(frames::pack_group_month(g, col("month")).alias("gm"));
+        let totals = rows
+            .clone()
+            .group_by([col("gm")])
+            .agg([col("fte").sum().alias("leavers_fte")]);
+        let heads = rows
+            .select([col("gm"), col("wid")])
+            .unique(None, UniqueKeepStrategy::Any)
+            .group_by([col("gm")])
+            .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
+        Ok(totals.join(
+            heads,
+            [col("gm")],
+            [col("gm")],
+            JoinArgs::new(JoinType::Left),
+        ))
+    })?;
     // Each part is used more than once below (keys, joins, vacancies):
     // materialise it so the lazy plan does not compute it again each time.
     let leaves = leaves.collect()?.lazy();
