@@ -4,6 +4,7 @@
 
 use super::{GroupKind, Limits, codes};
 use crate::month::{Month, epoch_days};
+use crate::trace::CollectTraced;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -147,7 +148,7 @@ fn month_lookup(months: &DataFrame, names: &[&str]) -> PolarsResult<Vec<Expr>> {
         JoinArgs::new(JoinType::Left),
     )
     .sort(["month"], Default::default())
-    .collect()?;
+    .collect_traced()?;
     let at = (col("month") - lit(first)).cast(IDX_DTYPE);
     names
         .iter()
@@ -230,27 +231,18 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     crate::trace::lap("metrics: worker codes", &mut clock);
 
     // A team's service area: from its latest snapshot row that names one;
-    // when its rows name two in that month, the later in name order. Else
-    // from the establishment file. (Grouped on the team and service packed
-    // into one integer: polars groups on several columns by encoding every
-    // row's keys first.)
-    let pair = col("team_c").cast(DataType::UInt64) * lit(1u64 << 32)
+    // when its rows name two in that month, the later in name order (codes
+    // follow name order). Else from the establishment file. (Month and
+    // service packed into one integer: one maximum per team finds both.)
+    let latest = col("month").cast(DataType::UInt64) * lit(1u64 << 32)
         + col("service_c").cast(DataType::UInt64);
     let mut team_service = workforce
         .clone()
-        .select([pair.alias("pair"), col("month")])
-        .filter(col("pair").is_not_null())
-        .group_by([col("pair")])
-        .agg([col("month").max()])
-        // Groups keep row order, so after this sort `last` is the latest.
-        .sort(["month", "pair"], Default::default())
-        .group_by([col("pair")
-            .floor_div(lit(1u64 << 32))
+        .select([col("team_c"), latest.alias("latest")])
+        .filter(col("team_c").is_not_null().and(col("latest").is_not_null()))
+        .group_by([col("team_c")])
+        .agg([(col("latest").max() % lit(1u64 << 32))
             .cast(DataType::UInt32)
-            .alias("team_c")])
-        .agg([(col("pair") % lit(1u64 << 32))
-            .cast(DataType::UInt32)
-            .last()
             .alias("service_w")]);
     if let Some(e) = &establishment_c {
         let est_service = e
@@ -274,7 +266,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         team_service = team_service.select([col("team_c"), col("service_w").alias("service_t")]);
     }
     // Materialised: the rows, the leaves and the establishment all read it.
-    let team_service = team_service.collect()?.lazy();
+    let team_service = team_service.collect_traced()?.lazy();
 
     // Only the columns the measures read: the others would be carried
     // through every join and materialised for nothing.
@@ -299,21 +291,28 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             .chain(used.iter().map(|c| col(*c)))
             .collect::<Vec<_>>(),
     );
-    // Rows that name no service area take their team's; when every row
-    // names one (the usual case) the join is skipped.
-    w = if inputs.workforce.column("service")?.null_count() == 0 {
-        w.with_column(lit(NULL).cast(DataType::UInt32).alias("service_t"))
-    } else {
-        w.join(
-            team_service.clone(),
-            [col("team_c")],
-            [col("team_c")],
-            JoinArgs::new(JoinType::Left),
-        )
-    };
+    // Rows that name no service area take their team's. When every row
+    // names one (the usual case) the join and the coalesce are skipped: a
+    // coalesce over millions of rows costs as much as it does with nulls.
+    if inputs.workforce.column("service")?.null_count() > 0 {
+        w = w
+            .join(
+                team_service.clone(),
+                [col("team_c")],
+                [col("team_c")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_column(
+                coalesce(&[col("service_c"), col("service_t"), unassigned.clone()])
+                    .alias("service_c"),
+            )
+            .drop(cols(["service_t"]));
+    }
     let mut w = w
         .with_columns([
-            coalesce(&[col("service_c"), col("service_t"), unassigned.clone()]).alias("service_c"),
+            // A flag rather than the text: the rows are filtered below, and
+            // a bit per row is cheaper to carry than a string per row.
+            col("employment_type").neq(lit("agency")).alias("employed"),
             days("snapshot_date").alias("snap"),
             days("leave_date").alias("leave"),
             days("start_date").alias("start"),
@@ -321,7 +320,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             days("last_supervision_date").alias("lastsup"),
         ])
         .drop(cols([
-            "service_t",
+            "employment_type",
             "snapshot_date",
             "leave_date",
             "start_date",
@@ -395,7 +394,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         // Materialised: read more than once below, and a lazy plan would
         // compute these joins again for each. (Without them the rows stay
         // lazy, read straight from the loaded snapshots each time.)
-        w = w.collect()?.lazy();
+        w = w.collect_traced()?.lazy();
     }
 
     // Who was on any row of the previous snapshot, for starters without a
@@ -408,7 +407,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             col("rid"),
             pack_worker_month(col("wid"), col("month")).alias("wm"),
         ])
-        .collect()?;
+        .collect_traced()?;
     let was_present = if undated.height() == 0 {
         lit(false)
     } else {
@@ -424,18 +423,20 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                 JoinArgs::new(JoinType::Semi),
             )
             .select([col("rid")])
-            .collect()?;
+            .collect_traced()?;
         col("rid").is_in(
             lit(found.column("rid")?.as_materialized_series().clone()).implode(false),
             false,
         )
     };
 
-    // Rows of months not held (no snapshot date) get a null `snap_day` and
-    // are filtered out below, with the other filters; the other month facts
-    // are looked up for the rows that remain.
-    let w = w.with_columns(month_lookup(&months_df, &["snap_day"])?);
-    let on_rows = recorded_on_rows(&w).collect()?.lazy();
+    // A row's month is its snapshot's, so every row with a snapshot date is
+    // of a month held; rows without one are filtered out below. (Filtered
+    // on the loaded columns alone: a mask made partly of a looked-up
+    // column is cut differently from the rows' chunks, and polars would
+    // copy every column into one chunk to filter it.) The month facts are
+    // looked up for the rows that remain.
+    let on_rows = recorded_on_rows(&w).collect_traced()?.lazy();
     crate::trace::lap("metrics: snapshot rows", &mut clock);
 
     // The latest supervision on record: the snapshot's own date unless it
@@ -453,7 +454,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     let in_post = w
         .clone()
         .filter(
-            col("snap_day")
+            col("snap")
                 .is_not_null()
                 .and(col("leave").is_null().or(col("leave").gt(col("snap")))),
         )
@@ -462,7 +463,6 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             &["first_day", "last_day", "weekdays", "prev_held"],
         )?)
         .with_columns([
-            col("employment_type").neq(lit("agency")).alias("employed"),
             when(col("asye").is_not_null())
                 .then(col("asye"))
                 .otherwise(since_qual.clone().lt(lit(365)))
@@ -539,7 +539,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         );
 
     // Materialised: every measure below starts from these rows.
-    let mut in_post = in_post.collect()?;
+    let mut in_post = in_post.collect_traced()?;
     crate::trace::lap("metrics: in-post rows", &mut clock);
     // The rows in (month, worker) order, with that pair packed as `wm` and
     // flagged sorted: the pairs of a worker's rows a month or a year apart
@@ -555,7 +555,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             wm.clone().alias("wm"),
             wm.clone().lt(wm.shift(lit(1))).any(true).alias("unsorted"),
         ])
-        .collect()?;
+        .collect_traced()?;
     in_post.with_column(key.column("wm")?.clone())?;
     if key.column("unsorted")?.bool()?.get(0) == Some(true) {
         in_post = in_post.sort(
@@ -570,7 +570,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .clone()
         .lazy()
         .select([same(1).or(same(-1)).alias("multi")])
-        .collect()?;
+        .collect_traced()?;
     in_post.with_column(several.column("multi")?.clone())?;
     let multi = in_post
         .clone()
@@ -578,7 +578,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .filter(same(1))
         .select([col("wm")])
         .unique_stable(None, UniqueKeepStrategy::First)
-        .collect()?;
+        .collect_traced()?;
     let in_post = in_post.lazy();
     crate::trace::lap("metrics: two-post workers", &mut clock);
     let leaves = leave_events(
@@ -589,7 +589,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         &team_service,
         unassigned,
     )?
-    .collect()?
+    .collect_traced()?
     .lazy();
     crate::trace::lap("metrics: leave events", &mut clock);
     Ok(Prepared {
@@ -639,30 +639,51 @@ const CODE_BITS: u32 = 20;
 /// Codes of teams and services stay below this; it stands for "no team"
 /// (or, in stability pairs, "not the same group at both ends") in a cell.
 pub(super) const NO_GROUP: u64 = (1 << CODE_BITS) - 1;
-const SERVICE_SHIFT: u64 = GROUP_SHIFT;
+const CELL_MONTH_SHIFT: u64 = 1 << CODE_BITS;
 const TEAM_SHIFT: u64 = GROUP_SHIFT << CODE_BITS;
 
-/// (team, service, month) as one integer: the finest grouping the measures
+/// (team, month, service) as one integer: the finest grouping the measures
 /// sum over, from which every kind of group is summed up (see [`roll_up`]).
-/// A null team or service becomes [`NO_GROUP`].
+/// A null team or service becomes [`NO_GROUP`]. The service is lowest, so
+/// cells in order are in (team, month) order too.
 pub(super) fn pack_cell(team: Expr, service: Expr, month: Expr) -> Expr {
     let code = |e: Expr| e.cast(DataType::UInt64).fill_null(lit(NO_GROUP));
-    code(team) * lit(TEAM_SHIFT) + code(service) * lit(SERVICE_SHIFT) + month.cast(DataType::UInt64)
+    code(team) * lit(TEAM_SHIFT)
+        + month.cast(DataType::UInt64) * lit(CELL_MONTH_SHIFT)
+        + code(service)
 }
 
-/// Aggregate cells keyed by `cell` up to one kind of group, keyed by the
-/// packed (group, month) `gm`; cells without a group of that kind drop out.
-pub(super) fn roll_up(cells: LazyFrame, kind: GroupKind, aggs: Vec<Expr>) -> LazyFrame {
-    let month = col("cell") % lit(GROUP_SHIFT);
+/// Aggregate cells keyed by `cell`, in ascending order, up to one kind of
+/// group, keyed by the packed (group, month) `gm`; cells without a group
+/// of that kind drop out.
+pub(super) fn roll_up(
+    cells: &DataFrame,
+    kind: GroupKind,
+    aggs: Vec<Expr>,
+) -> PolarsResult<LazyFrame> {
+    let month = col("cell").floor_div(lit(CELL_MONTH_SHIFT)) % lit(GROUP_SHIFT);
     let group = match kind {
         GroupKind::All => lit(0u64),
-        GroupKind::Service => col("cell").floor_div(lit(SERVICE_SHIFT)) % lit(1u64 << CODE_BITS),
+        GroupKind::Service => col("cell") % lit(CELL_MONTH_SHIFT),
         GroupKind::Team => col("cell").floor_div(lit(TEAM_SHIFT)),
     };
-    cells
+    let cells = cells
+        .clone()
+        .lazy()
         .filter(group.clone().neq(lit(NO_GROUP)))
-        .group_by([pack_group_month(group, month).alias("gm")])
-        .agg(aggs)
+        .with_column(pack_group_month(group, month).alias("gm"));
+    Ok(if kind == GroupKind::Team {
+        // A team's months are neighbours in cell order, and its keys
+        // ascend with the cells': flagged sorted, polars takes each group
+        // as a slice of rows rather than hashing the keys and gathering
+        // each column group by group. (The sums add the cells in the
+        // same order either way.)
+        flag_sorted(cells.collect_traced()?, "gm")?.lazy()
+    } else {
+        cells
+    }
+    .group_by([col("gm")])
+    .agg(aggs))
 }
 
 /// Bits below the kind of group in a packed key (group code and month).
@@ -753,11 +774,10 @@ pub(super) fn decode_keys(lf: LazyFrame, names: &DataFrame) -> LazyFrame {
 fn recorded_on_rows(w: &LazyFrame) -> LazyFrame {
     w.clone()
         .filter(
-            col("snap_day").is_not_null().and(
-                col("employment_type")
-                    .neq(lit("agency"))
-                    .and(col("leave").is_not_null()),
-            ),
+            col("snap")
+                .is_not_null()
+                .and(col("employed"))
+                .and(col("leave").is_not_null()),
         )
         .select([col("wid"), col("leave")])
 }
@@ -787,8 +807,8 @@ fn latest_posts_nearby(events: &DataFrame, posts: &LazyFrame) -> PolarsResult<La
         ["wm"],
         SortMultipleOptions::default().with_maintain_order(true),
     )
-    .collect()?;
-    let posts = posts.clone().drop(cols(["wid"])).collect()?;
+    .collect_traced()?;
+    let posts = posts.clone().drop(cols(["wid"])).collect_traced()?;
     let found = merge_on_wm(probe, posts, JoinType::Inner)?
         .filter(col("p_snap").lt(col("leave")))
         .filter(col("p_snap").eq(col("p_snap").max().over([col("ev")])?))
@@ -931,8 +951,8 @@ fn leave_events(
         col("fte").alias("p_fte"),
         col("rid").alias("p_rid"),
     ]);
-    let events = events.collect()?;
-    let nearby = latest_posts_nearby(&events, &posts)?.collect()?;
+    let events = events.collect_traced()?;
+    let nearby = latest_posts_nearby(&events, &posts)?.collect_traced()?;
     let rest = events
         .clone()
         .lazy()
@@ -942,7 +962,7 @@ fn leave_events(
             [col("wid"), col("leave")],
             JoinArgs::new(JoinType::Anti),
         )
-        .collect()?;
+        .collect_traced()?;
     let matched = if rest.height() == 0 {
         nearby.lazy()
     } else {
@@ -951,7 +971,7 @@ fn leave_events(
             UnionArgs::default(),
         )?
         // Used twice below: computed once.
-        .collect()?
+        .collect_traced()?
         .lazy()
     };
     let events = events.lazy();
@@ -1007,7 +1027,7 @@ fn leave_events(
             col("inferred"),
         ])
         // Used twice below: computed once.
-        .collect()?
+        .collect_traced()?
         .lazy();
 
     // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
@@ -1037,10 +1057,10 @@ fn leave_events(
             col("fte"),
             lit(true).alias("inferred"),
         ])
-        .collect()?;
+        .collect_traced()?;
     let there = employed
         .select([col("wm"), lit(true).alias("there")])
-        .collect()?;
+        .collect_traced()?;
     let inferred = merge_on_wm(next, there, JoinType::Left)?
         .filter(col("there").is_null())
         .join(
@@ -1111,7 +1131,7 @@ pub(super) fn stability(
         .clone()
         .filter(col("p_employed").eq(lit(1)))
         .select([col("wm"), col("team_c"), col("service_c"), col("multi")])
-        .collect()?
+        .collect_traced()?
         .lazy();
     let side = |months: u64, suffix: &str| {
         employed
@@ -1126,7 +1146,7 @@ pub(super) fn stability(
     };
     let pairs = merge_on_wm(side(0, "")?, side(12, "0")?, JoinType::Inner)?
         .with_column(col("multi").or(col("multi0")).alias("multi"))
-        .collect()?
+        .collect_traced()?
         .lazy();
     // Pairs of workers with one post at each end, counted in one pass into
     // cells of (team kept, service kept, month), summed up to each kind of
@@ -1147,15 +1167,15 @@ pub(super) fn stability(
         .alias("cell")])
         .group_by([col("cell")])
         .agg([len().alias("n")])
-        .collect()?
-        .lazy();
+        .sort(["cell"], Default::default())
+        .collect_traced()?;
     let stayed = per_kind(kinds, |kind| {
         let (now, then) = match kind {
             GroupKind::All => (lit(0u32), lit(0u32)),
             GroupKind::Service => (col("service_c"), col("service_c0")),
             GroupKind::Team => (col("team_c"), col("team_c0")),
         };
-        let single = roll_up(single_cells.clone(), kind, vec![col("n").sum()]);
+        let single = roll_up(&single_cells, kind, vec![col("n").sum()])?;
         // Workers with several posts at either end: once per group.
         let several = pairs
             .clone()

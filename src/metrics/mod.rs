@@ -19,6 +19,7 @@ pub mod workers;
 pub use frames::Inputs;
 
 use crate::month::Month;
+use crate::trace::CollectTraced;
 use polars::prelude::*;
 
 /// The metric columns, in the contract's order, after `month`,
@@ -257,7 +258,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                 .chain([col("multi")])
                 .collect::<Vec<_>>(),
         )
-        .collect()?
+        .collect_traced()?
         .lazy();
     crate::trace::lap("metrics: stock rows", &mut clock);
     // One pass over the rows into cells of (team, service, month), summed up
@@ -368,7 +369,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         )
         // Sorted, so the sums up the groups add in the same order every run.
         .sort(["cell"], Default::default())
-        .collect()?;
+        .collect_traced()?;
     let most = cells
         .column("cell_rows")?
         .cast(&DataType::UInt64)?
@@ -381,18 +382,17 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                 .into(),
         ));
     }
-    let cells = cells.lazy();
     crate::trace::lap("metrics: cells", &mut clock);
-    let stock_of = |kind: GroupKind| -> LazyFrame {
+    let stock_of = |kind: GroupKind| -> PolarsResult<LazyFrame> {
         let totals = frames::roll_up(
-            cells.clone(),
+            &cells,
             kind,
             float_names
                 .iter()
                 .chain(&counts)
                 .map(|c| col(*c).sum())
                 .collect(),
-        );
+        )?;
         let g = frames::group_code(kind);
         let several = multi_rows
             .clone()
@@ -415,7 +415,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                     .map(|(c, _)| col(*c).sum().alias(format!("m_{c}")))
                     .collect::<Vec<_>>(),
             );
-        totals
+        Ok(totals
             .join(
                 several,
                 [col("gm")],
@@ -439,13 +439,11 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                     .iter()
                     .flat_map(|(c, _)| [c.to_string(), format!("m_{c}")])
                     .collect::<Vec<_>>(),
-            ))
+            )))
     };
     // Every part below is keyed by (kind, group, month) packed into one
     // integer, and joined on it; names come back at the end.
-    let stock = frames::per_kind(kinds, |k| Ok(stock_of(k)))?
-        .collect()?
-        .lazy();
+    let stock = frames::per_kind(kinds, stock_of)?.collect_traced()?.lazy();
     crate::trace::lap("metrics: stock", &mut clock);
     // Vacancies are counted team by team, even when teams are not shown.
     let team_fte = if p.establishment.is_none() {
@@ -491,11 +489,15 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     })?;
     // Each part is used more than once below (keys, joins, vacancies):
     // materialise it so the lazy plan does not compute it again each time.
-    let leaves = leaves.collect()?.lazy();
+    let leaves = leaves.collect_traced()?.lazy();
     crate::trace::lap("metrics: leaves", &mut clock);
-    let stability = frames::stability(&rows, &stock, kinds)?.collect()?.lazy();
+    let stability = frames::stability(&rows, &stock, kinds)?
+        .collect_traced()?
+        .lazy();
     crate::trace::lap("metrics: stability", &mut clock);
-    let establishment = frames::establishment(p, team_fte, kinds)?.collect()?.lazy();
+    let establishment = frames::establishment(p, team_fte, kinds)?
+        .collect_traced()?
+        .lazy();
     crate::trace::lap("metrics: establishment", &mut clock);
 
     // Twelve shifted copies summed: months m−11 … m (a key's month is its
@@ -510,6 +512,13 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             .collect::<Vec<_>>(),
         UnionArgs::default(),
     )?
+    // Sorted first (keeping the copies' order within a key): polars then
+    // takes each key's rows as a slice, where hashing a dozen copies of
+    // every key costs more than the sort.
+    .sort(
+        ["key"],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
     .group_by([col("key")])
     .agg([col("leavers_fte").sum().alias("leavers_12m_sum")]);
 
@@ -614,7 +623,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                 ])
                 .collect::<Vec<_>>(),
         )
-        .collect()?;
+        .collect_traced()?;
     crate::trace::lap("metrics: join", &mut clock);
     let months: StringChunked = df
         .column("month")?
