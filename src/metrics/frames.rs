@@ -1205,6 +1205,60 @@ pub(super) fn stability(
     ))
 }
 
+/// The leavers' FTE of each key's month and the eleven before it
+/// (`leavers_12m_sum`), from `leaves` keyed by `key` (see [`with_kind`]).
+/// Every group with leaves is laid out over every calendar month from the
+/// first held to the last, in key order, so month m−k of a row is the row k
+/// above it: twelve shifted columns added, rather than twelve copies of
+/// every key grouped again. Added in order from month m back, the order the
+/// grouped copies added them in.
+pub(super) fn leavers_12m(leaves: &LazyFrame, months: &LazyFrame) -> PolarsResult<LazyFrame> {
+    let held = months.clone().select([col("month")]).collect()?;
+    let held = held.column("month")?.i32()?;
+    let (Some(first), Some(last)) = (held.min(), held.max()) else {
+        return Ok(DataFrame::new(
+            0,
+            vec![
+                Column::new("key".into(), Vec::<u64>::new()),
+                Column::new("leavers_12m_sum".into(), Vec::<f64>::new()),
+            ],
+        )?
+        .lazy());
+    };
+    let calendar = DataFrame::new(
+        (last - first + 1) as usize,
+        vec![Column::new(
+            "month".into(),
+            (first..=last).collect::<Vec<i32>>(),
+        )],
+    )?;
+    let groups = leaves
+        .clone()
+        .select([col("key").floor_div(lit(GROUP_SHIFT)).alias("g")])
+        .unique(None, UniqueKeepStrategy::Any);
+    let fte = col("leavers_fte");
+    let window = (1..12).fold(fte.clone(), |sum, k| {
+        sum + when(col("pos").gt_eq(lit(k)))
+            .then(fte.clone().shift(lit(k)))
+            .otherwise(lit(0.0))
+    });
+    Ok(groups
+        .cross_join(calendar.lazy(), None)
+        .select([
+            (col("g") * lit(GROUP_SHIFT) + col("month").cast(DataType::UInt64)).alias("key"),
+            (col("month") - lit(first)).alias("pos"),
+        ])
+        .join(
+            leaves.clone().select([col("key"), col("leavers_fte")]),
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["key"], Default::default())
+        .with_column(fte.fill_null(lit(0.0)))
+        .select([col("key"), window.alias("leavers_12m_sum")]))
+}
+
 /// (team_c, month) pairs with an establishment in force.
 pub(super) fn establishment_teams(p: &Prepared) -> PolarsResult<LazyFrame> {
     Ok(in_force(p)?.select([col("team_c"), col("month")]))
@@ -1308,6 +1362,43 @@ pub(super) fn establishment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_twelve_month_window_stays_within_its_group() {
+        let key = |g: u64, m: u64| g * GROUP_SHIFT + m;
+        let leaves = df!(
+            "key" => [key(1, 24000), key(1, 24011), key(1, 24012), key(2, 24000)],
+            "leavers_fte" => [1.0, 0.5, 2.0, 4.0],
+        )
+        .unwrap()
+        .lazy();
+        let months = df!("month" => (24000..=24013).collect::<Vec<i32>>())
+            .unwrap()
+            .lazy();
+        let got = leavers_12m(&leaves, &months).unwrap().collect().unwrap();
+        let sum_at = |k: u64| -> f64 {
+            let keys = got.column("key").unwrap().u64().unwrap();
+            let i = keys.iter().position(|x| x == Some(k)).unwrap();
+            got.column("leavers_12m_sum")
+                .unwrap()
+                .f64()
+                .unwrap()
+                .get(i)
+                .unwrap()
+        };
+        // Months m−11 … m of the same group, by hand.
+        assert_eq!(sum_at(key(1, 24000)), 1.0);
+        assert_eq!(sum_at(key(1, 24011)), 1.5);
+        assert_eq!(sum_at(key(1, 24012)), 2.5);
+        assert_eq!(sum_at(key(1, 24013)), 2.5);
+        // Group 2's first months follow group 1's last in key order; none
+        // of group 1's leaves count in them.
+        assert_eq!(sum_at(key(2, 24000)), 4.0);
+        assert_eq!(sum_at(key(2, 24002)), 4.0);
+        assert_eq!(sum_at(key(2, 24011)), 4.0);
+        assert_eq!(sum_at(key(2, 24012)), 0.0);
+        assert_eq!(got.height(), 2 * 14);
+    }
 
     #[test]
     fn month_facts_looked_up_by_position_keep_their_own_values() {

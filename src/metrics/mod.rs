@@ -500,27 +500,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
         .lazy();
     crate::trace::lap("metrics: establishment", &mut clock);
 
-    // Twelve shifted copies summed: months m−11 … m (a key's month is its
-    // lowest bits).
-    let window = concat(
-        (0..12u64)
-            .map(|k| {
-                leaves
-                    .clone()
-                    .select([(col("key") + lit(k)).alias("key"), col("leavers_fte")])
-            })
-            .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?
-    // Sorted first (keeping the copies' order within a key): polars then
-    // takes each key's rows as a slice, where hashing a dozen copies of
-    // every key costs more than the sort.
-    .sort(
-        ["key"],
-        SortMultipleOptions::default().with_maintain_order(true),
-    )
-    .group_by([col("key")])
-    .agg([col("leavers_fte").sum().alias("leavers_12m_sum")]);
+    let window = frames::leavers_12m(&leaves, &p.months)?;
 
     // Every (group, month) with staff, leaves or an establishment: the
     // three joined in full, then what the others add on those keys.
