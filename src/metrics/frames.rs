@@ -52,6 +52,9 @@ impl Inputs {
 
 pub(super) struct Prepared {
     pub in_post: LazyFrame,
+    /// The in-post rows of employed workers, in the same order, with the
+    /// columns leaves and stability read.
+    pub employed: LazyFrame,
     /// The (worker, month) pairs, packed as `wm`, of workers with more than
     /// one in-post row that month.
     pub multi: DataFrame,
@@ -580,11 +583,32 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .unique_stable(None, UniqueKeepStrategy::First)
         .collect_traced()?;
     let in_post = in_post.lazy();
+    // The employed rows, in the same order, filtered once: posts for
+    // leaves, inferred leavers and stability pairs all read them.
+    let employed = in_post
+        .clone()
+        .filter(col("employed"))
+        .select(
+            [
+                "wid",
+                "wm",
+                "month",
+                "snap",
+                "team_c",
+                "service_c",
+                "fte",
+                "rid",
+                "multi",
+            ]
+            .map(col),
+        )
+        .collect_traced()?
+        .lazy();
     crate::trace::lap("metrics: two-post workers", &mut clock);
     let leaves = leave_events(
         leavers,
         &on_rows,
-        &in_post,
+        &employed,
         &months,
         &team_service,
         unassigned,
@@ -594,6 +618,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     crate::trace::lap("metrics: leave events", &mut clock);
     Ok(Prepared {
         in_post,
+        employed,
         multi,
         leaves,
         months,
@@ -897,7 +922,7 @@ fn latest_posts_anywhere(events: DataFrame, posts: LazyFrame) -> PolarsResult<La
 fn leave_events(
     leavers: Option<LazyFrame>,
     on_rows: &LazyFrame,
-    in_post: &LazyFrame,
+    employed: &LazyFrame,
     months: &LazyFrame,
     team_service: &LazyFrame,
     unassigned: Expr,
@@ -942,7 +967,7 @@ fn leave_events(
 
     // Fields a leavers row lacks come from the last snapshot on which the
     // worker was in post (every post, for a worker with two).
-    let posts = in_post.clone().filter(col("employed")).select([
+    let posts = employed.clone().select([
         col("wid"),
         col("wm"),
         col("snap").alias("p_snap"),
@@ -1045,7 +1070,6 @@ fn leave_events(
     // Each employed row a month on, against the employed rows: both keep
     // the rows' (month, worker) order, so they join by merging; a row with
     // no match is a worker gone the next month.
-    let employed = in_post.clone().filter(col("employed"));
     let next = employed
         .clone()
         .select([
@@ -1059,6 +1083,7 @@ fn leave_events(
         ])
         .collect_traced()?;
     let there = employed
+        .clone()
         .select([col("wm"), lit(true).alias("there")])
         .collect_traced()?;
     let inferred = merge_on_wm(next, there, JoinType::Left)?
@@ -1108,11 +1133,10 @@ fn flag_sorted(mut df: DataFrame, name: &str) -> PolarsResult<DataFrame> {
 
 /// Team stability pairs: per group and month, how many of the workers in
 /// post 12 months earlier (`base`) are still in post in the group
-/// (`stayed`). `rows` are the in-post rows with their group codes, the
-/// `p_employed` flag and `multi` (the worker has several rows that month);
-/// `stock` holds each group's `employed_headcount` by packed `key`.
+/// (`stayed`). `employed` are the employed in-post rows (see `Prepared`),
+/// with `multi` (the worker has several rows that month); `stock` holds each group's `employed_headcount` by packed `key`.
 pub(super) fn stability(
-    rows: &LazyFrame,
+    employed: &LazyFrame,
     stock: &LazyFrame,
     kinds: &[GroupKind],
 ) -> PolarsResult<LazyFrame> {
@@ -1125,14 +1149,7 @@ pub(super) fn stability(
     // Each worker's employed rows paired with their rows 12 months later:
     // one join for every kind of group. A worker stays in a group when one
     // of their pairs has it at both ends.
-    // Read from the rows once, for both ends. (The keys stay in the rows'
-    // sorted order, a year later too.)
-    let employed = rows
-        .clone()
-        .filter(col("p_employed").eq(lit(1)))
-        .select([col("wm"), col("team_c"), col("service_c"), col("multi")])
-        .collect_traced()?
-        .lazy();
+    // (The keys stay in the rows' sorted order, a year later too.)
     let side = |months: u64, suffix: &str| {
         employed
             .clone()

@@ -491,7 +491,7 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     // materialise it so the lazy plan does not compute it again each time.
     let leaves = leaves.collect_traced()?.lazy();
     crate::trace::lap("metrics: leaves", &mut clock);
-    let stability = frames::stability(&rows, &stock, kinds)?
+    let stability = frames::stability(&p.employed, &stock, kinds)?
         .collect_traced()?
         .lazy();
     crate::trace::lap("metrics: stability", &mut clock);
