@@ -62,14 +62,41 @@ pub(super) struct Prepared {
     pub months: LazyFrame,
     /// Each team's service area (`team_c`, `service_t`), for rows that
     /// name none.
-    pub team_service: LazyFrame,
+    pub team_service: TeamService,
     /// The establishment with its names coded (`team_c`, `service_c`).
     pub establishment: Option<LazyFrame>,
+    /// Whether some establishment line names no service area.
+    pub establishment_unplaced: bool,
     /// The code of the service area of rows whose team has none on record.
     pub unassigned: u32,
     /// Codes for team and service names (`code`, `name`): `in_post` carries
     /// them as `team_c` and `service_c`.
     pub names: DataFrame,
+}
+
+/// Each team's service area (`team_c`, `service_t`): read from every
+/// snapshot row, so worked out only when some row, leave or establishment
+/// line names no service area, and then once.
+pub(super) struct TeamService {
+    plan: LazyFrame,
+    found: std::sync::OnceLock<DataFrame>,
+}
+
+impl TeamService {
+    fn new(plan: LazyFrame) -> TeamService {
+        TeamService {
+            plan,
+            found: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub(super) fn get(&self) -> PolarsResult<LazyFrame> {
+        if let Some(df) = self.found.get() {
+            return Ok(df.clone().lazy());
+        }
+        let df = self.plan.clone().collect_traced()?;
+        Ok(self.found.get_or_init(|| df).clone().lazy())
+    }
 }
 
 fn days(name: &str) -> Expr {
@@ -268,8 +295,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     } else {
         team_service = team_service.select([col("team_c"), col("service_w").alias("service_t")]);
     }
-    // Materialised: the rows, the leaves and the establishment all read it.
-    let team_service = team_service.collect_traced()?.lazy();
+    let team_service = TeamService::new(team_service);
 
     // Only the columns the measures read: the others would be carried
     // through every join and materialised for nothing.
@@ -300,7 +326,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     if inputs.workforce.column("service")?.null_count() > 0 {
         w = w
             .join(
-                team_service.clone(),
+                team_service.get()?,
                 [col("team_c")],
                 [col("team_c")],
                 JoinArgs::new(JoinType::Left),
@@ -623,6 +649,10 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         leaves,
         months,
         team_service,
+        establishment_unplaced: match &establishment_c {
+            Some(e) => e.column("service_c")?.null_count() > 0,
+            None => false,
+        },
         establishment: establishment_c.map(DataFrame::lazy),
         unassigned: unassigned_code,
         names,
@@ -924,7 +954,7 @@ fn leave_events(
     on_rows: &LazyFrame,
     employed: &LazyFrame,
     months: &LazyFrame,
-    team_service: &LazyFrame,
+    team_service: &TeamService,
     unassigned: Expr,
 ) -> PolarsResult<LazyFrame> {
     let from_rows = on_rows.clone().select([
@@ -1031,29 +1061,36 @@ fn leave_events(
             coalesce(&[col("l_fte"), col("p_fte")]).alias("fte"),
             lit(false).alias("inferred"),
         ])
-        .join(
-            team_service.clone(),
-            [col("team_c")],
-            [col("team_c")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(
-            when(col("team_c").is_null())
-                .then(col("service_c"))
-                .otherwise(coalesce(&[col("service_c"), col("service_t"), unassigned]))
-                .alias("service_c"),
-        )
-        .select([
-            col("wid"),
-            col("month"),
-            col("team_c"),
-            col("service_c"),
-            col("fte"),
-            col("inferred"),
-        ])
         // Used twice below: computed once.
-        .collect_traced()?
-        .lazy();
+        .collect_traced()?;
+    // A leave with a team but no service area takes its team's.
+    let unplaced = recorded
+        .clone()
+        .lazy()
+        .filter(col("team_c").is_not_null().and(col("service_c").is_null()))
+        .select([len()])
+        .collect()?;
+    let recorded = if unplaced.column("len")?.u32()?.get(0).unwrap_or(0) == 0 {
+        recorded.lazy()
+    } else {
+        recorded
+            .lazy()
+            .join(
+                team_service.get()?,
+                [col("team_c")],
+                [col("team_c")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_column(
+                when(col("team_c").is_null())
+                    .then(col("service_c"))
+                    .otherwise(coalesce(&[col("service_c"), col("service_t"), unassigned]))
+                    .alias("service_c"),
+            )
+            .drop(cols(["service_t"]))
+            .collect_traced()?
+            .lazy()
+    };
 
     // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
     // (Worker and month packed into one integer: single-column joins.)
@@ -1340,21 +1377,29 @@ pub(super) fn establishment(
         )?;
         return Ok(empty.lazy());
     }
-    let rows = in_force(p)?
-        .join(
-            team_fte,
-            [col("gm")],
-            [col("gm")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            p.team_service.clone(),
+    let mut rows = in_force(p)?.join(
+        team_fte,
+        [col("gm")],
+        [col("gm")],
+        JoinArgs::new(JoinType::Left),
+    );
+    // Lines that name no service area take their team's.
+    rows = if p.establishment_unplaced {
+        rows.join(
+            p.team_service.get()?,
             [col("team_c")],
             [col("team_c")],
             JoinArgs::new(JoinType::Left),
         )
+        .with_column(
+            coalesce(&[col("e_service"), col("service_t"), lit(p.unassigned)]).alias("e_service"),
+        )
+    } else {
+        rows
+    };
+    let rows = rows
         .with_columns([
-            coalesce(&[col("e_service"), col("service_t"), lit(p.unassigned)]).alias("service_c"),
+            col("e_service").alias("service_c"),
             (col("est") - col("employed_fte").fill_null(lit(0.0))).alias("gap"),
         ])
         .with_column(

@@ -444,3 +444,40 @@ fn the_attention_list_names_who_is_over_the_limit_or_overdue_supervision() {
             .is_empty()
     );
 }
+
+// ---------------------------------------------------------------------
+// D: a leave and an establishment line that name a team but no service
+// area take the team's, from its snapshot rows.
+//   Snapshots, January and February 2024: x1 in team A (Safeguarding),
+//   x2 in team B (Care), 1.0 FTE each, both months.
+//   Leavers report: x9, team B, no service, left 15/02/2024, 1.0 FTE,
+//   on no snapshot (so no post to take a service area from).
+//   Establishment: team B, no service, 2.0 funded.
+// ---------------------------------------------------------------------
+#[test]
+fn a_team_without_a_service_area_takes_its_teams() {
+    let workforce = "Staff ID,Team,Service,FTE,Contract,Extract Date\n\
+        x1,A,Safeguarding,1.0,Permanent,31/01/2024\n\
+        x2,B,Care,1.0,Permanent,31/01/2024\n\
+        x1,A,Safeguarding,1.0,Permanent,29/02/2024\n\
+        x2,B,Care,1.0,Permanent,29/02/2024\n";
+    let leavers = "Payroll Number,Team,Service,Leaving Date,FTE\nx9,B,,15/02/2024,1.0\n";
+    let est = "Team,Service,Funded FTE,Effective Date\nB,,2,\n";
+    let df = metrics_of(&[
+        ("workforce.csv", workforce.to_string()),
+        ("leavers.csv", leavers.to_string()),
+        ("establishment.csv", est.to_string()),
+    ]);
+    let care = |month: &str, metric: &str| value(&df, month, "service", "Care", metric);
+    // x9's leave counts in team B and so in Care.
+    approx(care("2024-02", "leavers_fte"), 1.0);
+    approx(value(&df, "2024-02", "team", "B", "leavers_fte"), 1.0);
+    approx(
+        value(&df, "2024-02", "service", "Safeguarding", "leavers_fte"),
+        0.0,
+    );
+    // B's 2.0 funded against x2's 1.0 employed: 1.0 vacant, in Care.
+    approx(care("2024-01", "establishment_fte"), 2.0);
+    approx(care("2024-01", "vacancy_fte"), 1.0);
+    approx(care("2024-02", "vacancy_rate_pct"), 50.0);
+}
