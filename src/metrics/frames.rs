@@ -90,7 +90,32 @@ impl TeamService {
         }
     }
 
-    pub(super) fn get(&self) -> PolarsResult<LazyFrame> {
+    /// `lf` with its `service` column filled, on lines with a team but no
+    /// service area, from the team's (or with `unassigned` when the team
+    /// has none on record either). Lines without a team keep what they have.
+    pub(super) fn fill(
+        &self,
+        lf: LazyFrame,
+        service: &str,
+        unassigned: Expr,
+    ) -> PolarsResult<LazyFrame> {
+        Ok(lf
+            .join(
+                self.get()?,
+                [col("team_c")],
+                [col("team_c")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_column(
+                when(col("team_c").is_null())
+                    .then(col(service))
+                    .otherwise(coalesce(&[col(service), col("service_t"), unassigned]))
+                    .alias(service),
+            )
+            .drop(cols(["service_t"])))
+    }
+
+    fn get(&self) -> PolarsResult<LazyFrame> {
         if let Some(df) = self.found.get() {
             return Ok(df.clone().lazy());
         }
@@ -324,18 +349,8 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // names one (the usual case) the join and the coalesce are skipped: a
     // coalesce over millions of rows costs as much as it does with nulls.
     if inputs.workforce.column("service")?.null_count() > 0 {
-        w = w
-            .join(
-                team_service.get()?,
-                [col("team_c")],
-                [col("team_c")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column(
-                coalesce(&[col("service_c"), col("service_t"), unassigned.clone()])
-                    .alias("service_c"),
-            )
-            .drop(cols(["service_t"]));
+        // (Every row names a team: the import requires one.)
+        w = team_service.fill(w, "service_c", unassigned.clone())?;
     }
     let mut w = w
         .with_columns([
@@ -1073,21 +1088,8 @@ fn leave_events(
     let recorded = if unplaced.column("len")?.u32()?.get(0).unwrap_or(0) == 0 {
         recorded.lazy()
     } else {
-        recorded
-            .lazy()
-            .join(
-                team_service.get()?,
-                [col("team_c")],
-                [col("team_c")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column(
-                when(col("team_c").is_null())
-                    .then(col("service_c"))
-                    .otherwise(coalesce(&[col("service_c"), col("service_t"), unassigned]))
-                    .alias("service_c"),
-            )
-            .drop(cols(["service_t"]))
+        team_service
+            .fill(recorded.lazy(), "service_c", unassigned)?
             .collect_traced()?
             .lazy()
     };
@@ -1384,16 +1386,9 @@ pub(super) fn establishment(
         JoinArgs::new(JoinType::Left),
     );
     // Lines that name no service area take their team's.
+    // (Every line names a team: the import requires one.)
     rows = if p.establishment_unplaced {
-        rows.join(
-            p.team_service.get()?,
-            [col("team_c")],
-            [col("team_c")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(
-            coalesce(&[col("e_service"), col("service_t"), lit(p.unassigned)]).alias("e_service"),
-        )
+        p.team_service.fill(rows, "e_service", lit(p.unassigned))?
     } else {
         rows
     };
