@@ -15,20 +15,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(str::to_string)
-        })
-        .and_then(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
+    keel::trace::memory_mb().map_or(f64::NAN, |(_, peak)| peak)
 }
 
 /// Median, min and max of the times of `runs` calls of `f`.

@@ -16,10 +16,52 @@ fn nodes_enabled() -> bool {
     *ON.get_or_init(|| std::env::var_os("KEEL_TRACE").is_some_and(|v| v == "nodes"))
 }
 
-/// Report the time since `since` under `what`, and restart the clock.
+/// The process's CPU time so far (user and system, every thread), in
+/// seconds, where /proc tells it.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ').skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    // Clock ticks, which Linux fixes at 100 a second for /proc.
+    Some((user + system) / 100.0)
+}
+
+/// The process's resident memory now and at its peak, in MB, where /proc
+/// tells it.
+pub fn memory_mb() -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<f64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024.0)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Report the time since `since` under `what`, and restart the clock;
+/// with the CPU time the process spent meanwhile (how well the phase used
+/// the cores) and its memory, where known.
 pub fn lap(what: &str, since: &mut Instant) {
+    static CPU: std::sync::Mutex<Option<f64>> = std::sync::Mutex::new(None);
     if enabled() {
-        eprintln!("trace: {what}: {:.3} s", since.elapsed().as_secs_f64());
+        let now = cpu_seconds();
+        let mut last = CPU.lock().unwrap_or_else(|e| e.into_inner());
+        let mut notes = Vec::new();
+        if let (Some(now), Some(before)) = (now, *last) {
+            notes.push(format!("cpu {:.2} s", now - before));
+        }
+        if let Some((rss, peak)) = memory_mb() {
+            notes.push(format!("memory {rss:.0} MB, peak {peak:.0} MB"));
+        }
+        eprintln!(
+            "trace: {what}: {:.3} s ({})",
+            since.elapsed().as_secs_f64(),
+            notes.join("; ")
+        );
+        *last = now;
     }
     *since = Instant::now();
 }
