@@ -58,7 +58,10 @@ pub(super) struct Prepared {
     /// The (worker, month) pairs, packed as `wm`, of workers with more than
     /// one in-post row that month.
     pub multi: DataFrame,
-    pub leaves: LazyFrame,
+    /// Every leave (see [`leave_events`]): worked out on first use, so the
+    /// metrics can work it out beside the cells, and views that need no
+    /// leaves skip it.
+    leave_events: LeaveEvents,
     pub months: LazyFrame,
     /// Each team's service area (`team_c`, `service_t`), for rows that
     /// name none.
@@ -72,6 +75,34 @@ pub(super) struct Prepared {
     /// Codes for team and service names (`code`, `name`): `in_post` carries
     /// them as `team_c` and `service_c`.
     pub names: DataFrame,
+}
+
+/// What [`leave_events`] reads beyond the prepared rows, and what it found.
+struct LeaveEvents {
+    leavers: Option<LazyFrame>,
+    on_rows: LazyFrame,
+    unassigned: Expr,
+    found: std::sync::OnceLock<DataFrame>,
+}
+
+impl Prepared {
+    /// Every leave, recorded and inferred (see [`leave_events`]).
+    pub(super) fn leaves(&self) -> PolarsResult<LazyFrame> {
+        let e = &self.leave_events;
+        if let Some(df) = e.found.get() {
+            return Ok(df.clone().lazy());
+        }
+        let df = leave_events(
+            e.leavers.clone(),
+            &e.on_rows,
+            &self.employed,
+            &self.months,
+            &self.team_service,
+            e.unassigned.clone(),
+        )?
+        .collect_traced()?;
+        Ok(e.found.get_or_init(|| df).clone().lazy())
+    }
 }
 
 /// Each team's service area (`team_c`, `service_t`): read from every
@@ -646,22 +677,16 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .collect_traced()?
         .lazy();
     crate::trace::lap("metrics: two-post workers", &mut clock);
-    let leaves = leave_events(
-        leavers,
-        &on_rows,
-        &employed,
-        &months,
-        &team_service,
-        unassigned,
-    )?
-    .collect_traced()?
-    .lazy();
-    crate::trace::lap("metrics: leave events", &mut clock);
     Ok(Prepared {
         in_post,
         employed,
         multi,
-        leaves,
+        leave_events: LeaveEvents {
+            leavers,
+            on_rows,
+            unassigned,
+            found: std::sync::OnceLock::new(),
+        },
         months,
         team_service,
         establishment_unplaced: match &establishment_c {

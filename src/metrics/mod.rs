@@ -274,115 +274,149 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     let float_names: Vec<&str> = floats().into_iter().map(|(name, _, _)| name).collect();
     let slot = |j: usize| 1u64 << (COUNT_BITS * j as u32);
     let is_person = |name: &str| people.iter().any(|(p, _)| *p == name);
-    let mut parts = Vec::new();
-    for subset in [Rows::All, Rows::Agency, Rows::Starters] {
-        let floats: Vec<(&str, Expr)> = floats()
-            .into_iter()
-            .filter(|(_, rows, _)| *rows == subset)
-            .map(|(name, _, v)| (name, v))
-            .collect();
-        let counted: Vec<(&str, Expr)> = counted()
-            .into_iter()
-            .filter(|(_, rows, _)| *rows == subset)
-            .map(|(name, _, c)| (name, c))
-            .collect();
-        let packed = |i: usize| format!("packed_{}_{i}", subset as u8);
-        // Each count goes into its slot straight from its condition: one
-        // column written per count, where flags, casts and products would
-        // write several over millions of rows.
-        let part = p
-            .in_post
-            .clone()
-            .filter(subset.filter())
-            .select(
-                floats
-                    .iter()
-                    .map(|(name, v)| v.clone().alias(*name))
-                    .chain(counted.chunks(3).enumerate().map(|(i, chunk)| {
-                        chunk
-                            .iter()
-                            .enumerate()
-                            .map(|(j, (name, cond))| {
-                                let cond = if is_person(name) {
-                                    cond.clone().and(col("multi").not())
-                                } else {
-                                    cond.clone()
-                                };
-                                when(cond).then(lit(slot(j))).otherwise(lit(0u64))
-                            })
-                            .reduce(|a, b| a + b)
-                            .expect("three counts or fewer")
-                            // polars takes the slots for untyped integers
-                            // and would store a small one as 32 bits.
-                            .cast(DataType::UInt64)
-                            .alias(packed(i))
-                    }))
-                    .chain([
-                        frames::pack_cell(col("team_c"), col("service_c"), col("month"))
-                            .alias("cell"),
-                    ])
-                    .collect::<Vec<_>>(),
-            )
-            // Groups in order of first appearance, so month by month as the
-            // rows are: each group's rows are then read from a month's
-            // stretch of the columns, still in cache from the group before.
-            .group_by_stable([col("cell")])
-            .agg(
-                floats
-                    .iter()
-                    .map(|(c, _)| col(*c).sum())
-                    .chain((0..counted.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
-                    .chain((subset == Rows::All).then(|| len().alias("cell_rows")))
-                    .collect::<Vec<_>>(),
-            )
-            .with_columns(
-                counted
-                    .iter()
-                    .enumerate()
-                    .map(|(k, (c, _))| {
-                        (col(packed(k / 3)).floor_div(lit(slot(k % 3))) % lit(slot(1)))
-                            .cast(DataType::Int32)
-                            .alias(*c)
-                    })
-                    .collect::<Vec<_>>(),
+    let cells_of = || -> PolarsResult<DataFrame> {
+        let mut parts = Vec::new();
+        for subset in [Rows::All, Rows::Agency, Rows::Starters] {
+            let floats: Vec<(&str, Expr)> = floats()
+                .into_iter()
+                .filter(|(_, rows, _)| *rows == subset)
+                .map(|(name, _, v)| (name, v))
+                .collect();
+            let counted: Vec<(&str, Expr)> = counted()
+                .into_iter()
+                .filter(|(_, rows, _)| *rows == subset)
+                .map(|(name, _, c)| (name, c))
+                .collect();
+            let packed = |i: usize| format!("packed_{}_{i}", subset as u8);
+            // Each count goes into its slot straight from its condition: one
+            // column written per count, where flags, casts and products would
+            // write several over millions of rows.
+            let part = p
+                .in_post
+                .clone()
+                .filter(subset.filter())
+                .select(
+                    floats
+                        .iter()
+                        .map(|(name, v)| v.clone().alias(*name))
+                        .chain(counted.chunks(3).enumerate().map(|(i, chunk)| {
+                            chunk
+                                .iter()
+                                .enumerate()
+                                .map(|(j, (name, cond))| {
+                                    let cond = if is_person(name) {
+                                        cond.clone().and(col("multi").not())
+                                    } else {
+                                        cond.clone()
+                                    };
+                                    when(cond).then(lit(slot(j))).otherwise(lit(0u64))
+                                })
+                                .reduce(|a, b| a + b)
+                                .expect("three counts or fewer")
+                                // polars takes the slots for untyped integers
+                                // and would store a small one as 32 bits.
+                                .cast(DataType::UInt64)
+                                .alias(packed(i))
+                        }))
+                        .chain([
+                            frames::pack_cell(col("team_c"), col("service_c"), col("month"))
+                                .alias("cell"),
+                        ])
+                        .collect::<Vec<_>>(),
+                )
+                // Groups in order of first appearance, so month by month as the
+                // rows are: each group's rows are then read from a month's
+                // stretch of the columns, still in cache from the group before.
+                .group_by_stable([col("cell")])
+                .agg(
+                    floats
+                        .iter()
+                        .map(|(c, _)| col(*c).sum())
+                        .chain((0..counted.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
+                        .chain((subset == Rows::All).then(|| len().alias("cell_rows")))
+                        .collect::<Vec<_>>(),
+                )
+                .with_columns(
+                    counted
+                        .iter()
+                        .enumerate()
+                        .map(|(k, (c, _))| {
+                            (col(packed(k / 3)).floor_div(lit(slot(k % 3))) % lit(slot(1)))
+                                .cast(DataType::Int32)
+                                .alias(*c)
+                        })
+                        .collect::<Vec<_>>(),
+                );
+            parts.push(part);
+        }
+        let mut parts = parts.into_iter();
+        let mut cells = parts.next().expect("the rows of every cell");
+        // Every in-post row is in the first part, so it has every cell.
+        for part in parts {
+            cells = cells.join(
+                part,
+                [col("cell")],
+                [col("cell")],
+                JoinArgs::new(JoinType::Left),
             );
-        parts.push(part);
-    }
-    let mut parts = parts.into_iter();
-    let mut cells = parts.next().expect("the rows of every cell");
-    // Every in-post row is in the first part, so it has every cell.
-    for part in parts {
-        cells = cells.join(
-            part,
-            [col("cell")],
-            [col("cell")],
-            JoinArgs::new(JoinType::Left),
-        );
-    }
-    let cells = cells
-        .with_columns(
-            float_names
-                .iter()
-                .map(|c| col(*c).fill_null(lit(0.0)))
-                .chain(counts.iter().map(|c| col(*c).fill_null(lit(0))))
-                .collect::<Vec<_>>(),
-        )
-        // Sorted, so the sums up the groups add in the same order every run.
-        .sort(["cell"], Default::default())
-        .collect_traced()?;
-    let most = cells
-        .column("cell_rows")?
-        .cast(&DataType::UInt64)?
-        .u64()?
-        .max()
-        .unwrap_or(0);
-    if most >= 1 << COUNT_BITS {
-        return Err(PolarsError::ComputeError(
-            format!("{most} rows for one team in one month: more than Keel counts (2,097,151)")
-                .into(),
-        ));
-    }
-    crate::trace::lap("metrics: cells", &mut clock);
+        }
+        let cells = cells
+            .with_columns(
+                float_names
+                    .iter()
+                    .map(|c| col(*c).fill_null(lit(0.0)))
+                    .chain(counts.iter().map(|c| col(*c).fill_null(lit(0))))
+                    .collect::<Vec<_>>(),
+            )
+            // Sorted, so the sums up the groups add in the same order every run.
+            .sort(["cell"], Default::default())
+            .collect_traced()?;
+        let most = cells
+            .column("cell_rows")?
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .max()
+            .unwrap_or(0);
+        if most >= 1 << COUNT_BITS {
+            return Err(PolarsError::ComputeError(
+                format!("{most} rows for one team in one month: more than Keel counts (2,097,151)")
+                    .into(),
+            ));
+        }
+        Ok(cells)
+    };
+    let leaves_of = || -> PolarsResult<LazyFrame> {
+        let leaves = frames::per_kind(kinds, |kind| {
+            let g = frames::group_code(kind);
+            let rows = p
+                .leaves()?
+                .filter(g.clone().is_not_null())
+                .with_column(frames::pack_group_month(g, col("month")).alias("gm"));
+            let totals = rows
+                .clone()
+                .group_by([col("gm")])
+                .agg([col("fte").sum().alias("leavers_fte")]);
+            let heads = rows
+                .select([col("gm"), col("wid")])
+                .unique(None, UniqueKeepStrategy::Any)
+                .group_by([col("gm")])
+                .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
+            Ok(totals.join(
+                heads,
+                [col("gm")],
+                [col("gm")],
+                JoinArgs::new(JoinType::Left),
+            ))
+        })?;
+        // Each part is used more than once below (keys, joins, vacancies):
+        // materialise it so the lazy plan does not compute it again each time.
+        Ok(leaves.collect_traced()?.lazy())
+    };
+    // The leaves read other rows than the cells; each leaves a core idle at
+    // times (joins, small steps, planning), so they are worked out side by
+    // side.
+    let (cells, leaves) = side_by_side(cells_of, leaves_of)?;
+    crate::trace::lap("metrics: cells and leaves", &mut clock);
     let stock_of = |kind: GroupKind| -> PolarsResult<LazyFrame> {
         let totals = frames::roll_up(
             &cells,
@@ -464,41 +498,19 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             .agg([col("employed_fte").sum()])
     };
 
-    let leaves = frames::per_kind(kinds, |kind| {
-        let g = frames::group_code(kind);
-        let rows = p
-            .leaves
-            .clone()
-            .filter(g.clone().is_not_null())
-            .with_column(frames::pack_group_month(g, col("month")).alias("gm"));
-        let totals = rows
-            .clone()
-            .group_by([col("gm")])
-            .agg([col("fte").sum().alias("leavers_fte")]);
-        let heads = rows
-            .select([col("gm"), col("wid")])
-            .unique(None, UniqueKeepStrategy::Any)
-            .group_by([col("gm")])
-            .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
-        Ok(totals.join(
-            heads,
-            [col("gm")],
-            [col("gm")],
-            JoinArgs::new(JoinType::Left),
-        ))
-    })?;
-    // Each part is used more than once below (keys, joins, vacancies):
-    // materialise it so the lazy plan does not compute it again each time.
-    let leaves = leaves.collect_traced()?.lazy();
-    crate::trace::lap("metrics: leaves", &mut clock);
-    let stability = frames::stability(&p.employed, &stock, kinds)?
-        .collect_traced()?
-        .lazy();
-    crate::trace::lap("metrics: stability", &mut clock);
-    let establishment = frames::establishment(p, team_fte, kinds)?
-        .collect_traced()?
-        .lazy();
-    crate::trace::lap("metrics: establishment", &mut clock);
+    let (stability, establishment) = side_by_side(
+        || {
+            Ok(frames::stability(&p.employed, &stock, kinds)?
+                .collect_traced()?
+                .lazy())
+        },
+        || {
+            Ok(frames::establishment(p, team_fte, kinds)?
+                .collect_traced()?
+                .lazy())
+        },
+    )?;
+    crate::trace::lap("metrics: stability and establishment", &mut clock);
 
     let window = frames::leavers_12m(&leaves, &p.months)?;
 
@@ -614,6 +626,24 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
     let mut df = df;
     df.replace("month", months.with_name("month".into()).into_column())?;
     Ok(df)
+}
+
+/// `a()` and `b()` worked out at once: for independent steps that each
+/// leave a core idle at times. Both hand their work to polars' thread
+/// pool. (`b` runs on a thread of its own, which sleeps while it waits on
+/// the pool; a rayon worker would spin, taking a core from the work.)
+fn side_by_side<A: Send, B: Send>(
+    a: impl FnOnce() -> PolarsResult<A> + Send,
+    b: impl FnOnce() -> PolarsResult<B> + Send,
+) -> PolarsResult<(A, B)> {
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(b);
+        (a(), b.join())
+    });
+    match b {
+        Ok(b) => Ok((a?, b?)),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 /// Restrict a metrics table to some group kinds and a month range, with

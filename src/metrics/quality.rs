@@ -99,7 +99,7 @@ fn report_prepared(
 ) -> PolarsResult<Vec<Finding>> {
     let mut out = Vec::new();
     out.extend(per_month(
-        p.leaves.clone().filter(col("inferred")),
+        p.leaves()?.filter(col("inferred")),
         "inferred_leavers",
         "workers in post last month, on no snapshot row this month, with no leave recorded: counted as leavers; import a leavers report to confirm",
     )?);
