@@ -89,20 +89,31 @@ impl Prepared {
     /// Every leave, recorded and inferred (see [`leave_events`]).
     pub(super) fn leaves(&self) -> PolarsResult<LazyFrame> {
         let e = &self.leave_events;
-        if let Some(df) = e.found.get() {
-            return Ok(df.clone().lazy());
-        }
-        let df = leave_events(
-            e.leavers.clone(),
-            &e.on_rows,
-            &self.employed,
-            &self.months,
-            &self.team_service,
-            e.unassigned.clone(),
-        )?
-        .collect_traced()?;
-        Ok(e.found.get_or_init(|| df).clone().lazy())
+        collected_once(&e.found, || {
+            leave_events(
+                e.leavers.clone(),
+                &e.on_rows,
+                &self.employed,
+                &self.months,
+                &self.team_service,
+                e.unassigned.clone(),
+            )
+        })
     }
+}
+
+/// What `plan` gives, collected the first time it is asked for and kept in
+/// `found`. (Two threads asking at once may both collect it; one is kept.)
+#[track_caller]
+fn collected_once(
+    found: &std::sync::OnceLock<DataFrame>,
+    plan: impl FnOnce() -> PolarsResult<LazyFrame>,
+) -> PolarsResult<LazyFrame> {
+    if let Some(df) = found.get() {
+        return Ok(df.clone().lazy());
+    }
+    let df = plan()?.collect_traced()?;
+    Ok(found.get_or_init(|| df).clone().lazy())
 }
 
 /// Each team's service area (`team_c`, `service_t`): read from every
@@ -147,11 +158,7 @@ impl TeamService {
     }
 
     fn get(&self) -> PolarsResult<LazyFrame> {
-        if let Some(df) = self.found.get() {
-            return Ok(df.clone().lazy());
-        }
-        let df = self.plan.clone().collect_traced()?;
-        Ok(self.found.get_or_init(|| df).clone().lazy())
+        collected_once(&self.found, || Ok(self.plan.clone()))
     }
 }
 
