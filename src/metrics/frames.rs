@@ -37,7 +37,12 @@ impl Inputs {
         ws: &crate::workspace::Workspace,
     ) -> Result<Option<Inputs>, crate::workspace::Error> {
         use crate::extract::Kind;
-        let Some(workforce) = ws.load(Kind::Workforce)? else {
+        // Columns of the snapshots that no measure, scenario or view reads
+        // (the source row, the leaving reason, whether an agency worker
+        // covers a vacancy): left on disk, since the loaded snapshots stay
+        // in memory while the metrics run.
+        const UNREAD: [&str; 3] = ["row", "leaving_reason", "covering_vacancy"];
+        let Some(workforce) = ws.load_without(Kind::Workforce, &UNREAD)? else {
             return Ok(None);
         };
         Ok(Some(Inputs {

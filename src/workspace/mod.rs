@@ -409,23 +409,50 @@ impl Workspace {
     }
 
     pub fn read_import(&self, record: &ImportRecord) -> Result<DataFrame, Error> {
+        self.read_import_without(record, &[])
+    }
+
+    /// The data of one import, without the columns `skip` names (a name
+    /// the file does not have is no matter).
+    fn read_import_without(
+        &self,
+        record: &ImportRecord,
+        skip: &[&str],
+    ) -> Result<DataFrame, Error> {
         let path = self.root.join(record.data_file());
+        let damaged = |e: PolarsError| Error::Damaged {
+            path: path.clone(),
+            message: format!("the data of import #{} cannot be read: {e}", record.id),
+        };
         let f = std::fs::File::open(&path).map_err(|e| Error::Damaged {
             path: path.clone(),
             message: format!("the data of import #{} cannot be opened: {e}", record.id),
         })?;
-        ParquetReader::new(f).finish().map_err(|e| Error::Damaged {
-            path,
-            message: format!("the data of import #{} cannot be read: {e}", record.id),
-        })
+        let mut reader = ParquetReader::new(f);
+        if !skip.is_empty() {
+            let kept = reader
+                .schema()
+                .map_err(damaged)?
+                .iter_names()
+                .filter(|n| !skip.contains(&n.as_str()))
+                .map(|n| n.to_string())
+                .collect();
+            reader = reader.with_columns(Some(kept));
+        }
+        reader.finish().map_err(damaged)
     }
 
     /// Every row of a kind that counts now, with an `import` column. For
     /// monthly kinds only each month's owning snapshot is included.
     pub fn load(&self, kind: Kind) -> Result<Option<DataFrame>, Error> {
+        self.load_without(kind, &[])
+    }
+
+    /// [`Workspace::load`] without the columns `skip` names.
+    pub fn load_without(&self, kind: Kind, skip: &[&str]) -> Result<Option<DataFrame>, Error> {
         let mut frames = Vec::new();
         for r in self.manifest.active().filter(|r| r.kind == kind) {
-            let mut lf = self.read_import(r)?.lazy();
+            let mut lf = self.read_import_without(r, skip)?.lazy();
             if kind.is_monthly() {
                 let owned: Vec<i32> = r
                     .months

@@ -80,6 +80,23 @@ fn the_whole_sample_data_round_trips_through_a_workspace() {
         ("2023-10", "2026-09")
     );
     let df = ws.load(Kind::Workforce).unwrap().unwrap();
+    // Loading without some columns (one the files lack is no matter)
+    // leaves out those and only those.
+    let lean = ws
+        .load_without(
+            Kind::Workforce,
+            &["leaving_reason", "row", "no_such_column"],
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(lean.height(), df.height());
+    let names = |d: &polars::prelude::DataFrame| -> Vec<String> {
+        d.get_column_names().iter().map(|n| n.to_string()).collect()
+    };
+    let mut expected = names(&df);
+    expected.retain(|n| n != "leaving_reason" && n != "row");
+    assert_eq!(names(&lean), expected);
+    assert!(names(&df).contains(&"leaving_reason".to_string()));
     let mut stored_rows: BTreeMap<String, usize> = BTreeMap::new();
     for m in df.column("month").unwrap().i32().unwrap().iter().flatten() {
         *stored_rows
