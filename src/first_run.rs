@@ -64,23 +64,41 @@ pub fn import_folder(ws: &mut Workspace, dir: &Path) -> Result<usize, Error> {
     Ok(n)
 }
 
+/// Left in a workspace's folder while a first start loads the sample data
+/// into it: a first start cut short (the app closed or killed during the
+/// import) then finishes the job next time, where it would otherwise leave
+/// an empty workspace that looks like one started empty on purpose.
+const SAMPLE_PENDING: &str = "sample-data.pending";
+
 /// Open the workspace at `root`; when there is none, create it and load the
-/// sample data. Returns whether sample data was loaded.
+/// sample data (and finish a first start that was cut short). Returns
+/// whether sample data was loaded.
 pub fn open_or_start(root: &Path) -> Result<(Workspace, bool), Error> {
-    if Workspace::exists(root) {
+    let pending = root.join(SAMPLE_PENDING);
+    if Workspace::exists(root) && !pending.exists() {
         return Ok((Workspace::open(root)?, false));
     }
+    let io = |e: std::io::Error| Error::Io(format!("{}: {e}", root.display()));
+    // Marked before the workspace exists, so there is no moment when it
+    // exists empty and unmarked.
+    std::fs::create_dir_all(root).map_err(io)?;
+    std::fs::write(&pending, b"").map_err(io)?;
     let mut ws = Workspace::open_or_create(root)?;
-    let generated;
-    let dir = match bundled_sample_dir() {
-        Some(d) => d,
-        None => {
-            generated = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
-            crate::sample::generate(&Default::default(), generated.path())
-                .map_err(|e| Error::Io(format!("cannot make the sample data: {e}")))?;
-            generated.path().to_path_buf()
-        }
-    };
-    import_folder(&mut ws, &dir)?;
+    // An import batch is stored whole or not at all, so a start cut short
+    // during it stored nothing; one cut short after it needs no import.
+    if ws.manifest().imports.is_empty() {
+        let generated;
+        let dir = match bundled_sample_dir() {
+            Some(d) => d,
+            None => {
+                generated = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+                crate::sample::generate(&Default::default(), generated.path())
+                    .map_err(|e| Error::Io(format!("cannot make the sample data: {e}")))?;
+                generated.path().to_path_buf()
+            }
+        };
+        import_folder(&mut ws, &dir)?;
+    }
+    std::fs::remove_file(&pending).map_err(io)?;
     Ok((ws, true))
 }

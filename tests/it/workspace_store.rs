@@ -285,3 +285,34 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
+
+#[test]
+fn a_first_start_cut_short_loads_the_sample_next_time_but_an_empty_workspace_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    // A first start killed during the sample import: the workspace was
+    // made, its marker written, and no import stored.
+    let cut_short = dir.path().join("cut-short");
+    Workspace::open_or_create(&cut_short).unwrap();
+    std::fs::write(cut_short.join("sample-data.pending"), b"").unwrap();
+    let (ws, sample) = keel::first_run::open_or_start(&cut_short).unwrap();
+    assert!(sample, "the sample data is loaded after all");
+    assert!(ws.manifest().active().count() > 0);
+    assert!(!cut_short.join("sample-data.pending").exists());
+    drop(ws);
+    // Started again: already done, nothing imported twice.
+    let imports = Workspace::open(&cut_short)
+        .unwrap()
+        .manifest()
+        .imports
+        .len();
+    let (ws, sample) = keel::first_run::open_or_start(&cut_short).unwrap();
+    assert!(!sample);
+    assert_eq!(ws.manifest().imports.len(), imports);
+
+    // A workspace started empty on purpose is left empty.
+    let empty = dir.path().join("empty");
+    Workspace::open_or_create(&empty).unwrap();
+    let (ws, sample) = keel::first_run::open_or_start(&empty).unwrap();
+    assert!(!sample);
+    assert!(ws.manifest().imports.is_empty());
+}
