@@ -71,12 +71,9 @@ pub(super) struct Prepared {
     /// Each team's service area (`team_c`, `service_t`), for rows that
     /// name none.
     pub team_service: TeamService,
-    /// The establishment with its names coded (`team_c`, `service_c`).
+    /// The establishment with its names coded (`team_c`, `service_c`), a
+    /// line without a service area given its team's.
     pub establishment: Option<LazyFrame>,
-    /// Whether some establishment line names no service area.
-    pub establishment_unplaced: bool,
-    /// The code of the service area of rows whose team has none on record.
-    pub unassigned: u32,
     /// Codes for team and service names (`code`, `name`): `in_post` carries
     /// them as `team_c` and `service_c`.
     pub names: DataFrame,
@@ -86,7 +83,6 @@ pub(super) struct Prepared {
 struct LeaveEvents {
     leavers: Option<LazyFrame>,
     on_rows: LazyFrame,
-    unassigned: Expr,
     found: std::sync::OnceLock<DataFrame>,
 }
 
@@ -101,7 +97,6 @@ impl Prepared {
                 &self.employed,
                 &self.months,
                 &self.team_service,
-                e.unassigned.clone(),
             )
         })
     }
@@ -126,26 +121,24 @@ fn collected_once(
 /// line names no service area, and then once.
 pub(super) struct TeamService {
     plan: LazyFrame,
+    /// The code of the area for a team with none on record.
+    unassigned: Expr,
     found: std::sync::OnceLock<DataFrame>,
 }
 
 impl TeamService {
-    fn new(plan: LazyFrame) -> TeamService {
+    fn new(plan: LazyFrame, unassigned: Expr) -> TeamService {
         TeamService {
             plan,
+            unassigned,
             found: std::sync::OnceLock::new(),
         }
     }
 
     /// `lf` with its `service` column filled, on lines with a team but no
-    /// service area, from the team's (or with `unassigned` when the team
+    /// service area, from the team's (or the unassigned area when the team
     /// has none on record either). Lines without a team keep what they have.
-    pub(super) fn fill(
-        &self,
-        lf: LazyFrame,
-        service: &str,
-        unassigned: Expr,
-    ) -> PolarsResult<LazyFrame> {
+    pub(super) fn fill(&self, lf: LazyFrame, service: &str) -> PolarsResult<LazyFrame> {
         Ok(lf
             .join(
                 self.get()?,
@@ -156,10 +149,26 @@ impl TeamService {
             .with_column(
                 when(col("team_c").is_null())
                     .then(col(service))
-                    .otherwise(coalesce(&[col(service), col("service_t"), unassigned]))
+                    .otherwise(coalesce(&[
+                        col(service),
+                        col("service_t"),
+                        self.unassigned.clone(),
+                    ]))
                     .alias(service),
             )
             .drop(cols(["service_t"])))
+    }
+
+    /// [`TeamService::fill`] for the lines of `df`, worked out only when
+    /// some line names a team but no service area; usually none does, and
+    /// then the teams' areas, which read every snapshot row, are spared.
+    pub(super) fn fill_unplaced(&self, df: DataFrame, service: &str) -> PolarsResult<DataFrame> {
+        let unplaced = df.column("team_c")?.is_not_null() & df.column(service)?.is_null();
+        if unplaced.any() {
+            self.fill(df.lazy(), service)?.collect_traced()
+        } else {
+            Ok(df)
+        }
     }
 
     fn get(&self) -> PolarsResult<LazyFrame> {
@@ -298,8 +307,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
             "more than a million team and service names".into(),
         ));
     }
-    let unassigned_code = code_of(&names, UNASSIGNED)?;
-    let unassigned = lit(unassigned_code);
+    let unassigned = code_of(&names, UNASSIGNED)?;
     let mut named = named.into_iter();
     let workforce = named.next().expect("the workforce is coded");
     let leavers = inputs.leavers.as_ref().and_then(|_| named.next());
@@ -363,7 +371,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     } else {
         team_service = team_service.select([col("team_c"), col("service_w").alias("service_t")]);
     }
-    let team_service = TeamService::new(team_service);
+    let team_service = TeamService::new(team_service, lit(unassigned));
 
     // Only the columns the measures read: the others would be carried
     // through every join and materialised for nothing.
@@ -393,7 +401,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     // coalesce over millions of rows costs as much as it does with nulls.
     if inputs.workforce.column("service")?.null_count() > 0 {
         // (Every row names a team: the import requires one.)
-        w = team_service.fill(w, "service_c", unassigned.clone())?;
+        w = team_service.fill(w, "service_c")?;
     }
     let mut w = w
         .with_columns([
@@ -693,20 +701,18 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         in_post,
         employed,
         multi,
+        // (Every establishment line names a team: the import requires one.)
+        establishment: establishment_c
+            .map(|e| team_service.fill_unplaced(e, "service_c"))
+            .transpose()?
+            .map(DataFrame::lazy),
         leave_events: LeaveEvents {
             leavers,
             on_rows,
-            unassigned,
             found: std::sync::OnceLock::new(),
         },
         months,
         team_service,
-        establishment_unplaced: match &establishment_c {
-            Some(e) => e.column("service_c")?.null_count() > 0,
-            None => false,
-        },
-        establishment: establishment_c.map(DataFrame::lazy),
-        unassigned: unassigned_code,
         names,
     })
 }
@@ -1007,7 +1013,6 @@ fn leave_events(
     employed: &LazyFrame,
     months: &LazyFrame,
     team_service: &TeamService,
-    unassigned: Expr,
 ) -> PolarsResult<LazyFrame> {
     let from_rows = on_rows.clone().select([
         col("wid"),
@@ -1116,20 +1121,7 @@ fn leave_events(
         // Used twice below: computed once.
         .collect_traced()?;
     // A leave with a team but no service area takes its team's.
-    let unplaced = recorded
-        .clone()
-        .lazy()
-        .filter(col("team_c").is_not_null().and(col("service_c").is_null()))
-        .select([len()])
-        .collect()?;
-    let recorded = if unplaced.column("len")?.u32()?.get(0).unwrap_or(0) == 0 {
-        recorded.lazy()
-    } else {
-        team_service
-            .fill(recorded.lazy(), "service_c", unassigned)?
-            .collect_traced()?
-            .lazy()
-    };
+    let recorded = team_service.fill_unplaced(recorded, "service_c")?.lazy();
 
     // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
     // (Worker and month packed into one integer: single-column joins.)
@@ -1210,7 +1202,8 @@ fn flag_sorted(mut df: DataFrame, name: &str) -> PolarsResult<DataFrame> {
 /// Team stability pairs: per group and month, how many of the workers in
 /// post 12 months earlier (`base`) are still in post in the group
 /// (`stayed`). `employed` are the employed in-post rows (see `Prepared`),
-/// with `multi` (the worker has several rows that month); `stock` holds each group's `employed_headcount` by packed `key`.
+/// with `multi` (the worker has several rows that month); `stock` holds
+/// each group's `employed_headcount` by packed `key`.
 pub(super) fn stability(
     employed: &LazyFrame,
     stock: &LazyFrame,
@@ -1416,20 +1409,13 @@ pub(super) fn establishment(
         )?;
         return Ok(empty.lazy());
     }
-    let mut rows = in_force(p)?.join(
-        team_fte,
-        [col("gm")],
-        [col("gm")],
-        JoinArgs::new(JoinType::Left),
-    );
-    // Lines that name no service area take their team's.
-    // (Every line names a team: the import requires one.)
-    rows = if p.establishment_unplaced {
-        p.team_service.fill(rows, "e_service", lit(p.unassigned))?
-    } else {
-        rows
-    };
-    let rows = rows
+    let rows = in_force(p)?
+        .join(
+            team_fte,
+            [col("gm")],
+            [col("gm")],
+            JoinArgs::new(JoinType::Left),
+        )
         .with_columns([
             col("e_service").alias("service_c"),
             (col("est") - col("employed_fte").fill_null(lit(0.0))).alias("gap"),
