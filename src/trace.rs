@@ -6,14 +6,20 @@ use polars::prelude::{DataFrame, LazyFrame, PolarsResult};
 use std::sync::OnceLock;
 use std::time::Instant;
 
+/// `KEEL_TRACE`, read once.
+fn setting() -> Option<&'static std::ffi::OsStr> {
+    static VALUE: OnceLock<Option<std::ffi::OsString>> = OnceLock::new();
+    VALUE
+        .get_or_init(|| std::env::var_os("KEEL_TRACE"))
+        .as_deref()
+}
+
 fn enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("KEEL_TRACE").is_some_and(|v| !v.is_empty()))
+    setting().is_some_and(|v| !v.is_empty())
 }
 
 fn nodes_enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("KEEL_TRACE").is_some_and(|v| v == "nodes"))
+    setting().is_some_and(|v| v == "nodes")
 }
 
 /// The process's CPU time so far (user and system, every thread), in
