@@ -118,61 +118,120 @@ fn collected_once(
 
 /// Each team's service area (`team_c`, `service_t`): read from every
 /// snapshot row, so worked out only when some row, leave or establishment
-/// line names no service area, and then once.
+/// line names no service area, and then for the teams that need it.
 pub(super) struct TeamService {
-    plan: LazyFrame,
+    /// The snapshot rows' `team_c`, `service_c` and `month`.
+    workforce: LazyFrame,
+    /// The establishment's `team_c` and `service_c`, in file order.
+    establishment: Option<LazyFrame>,
     /// The code of the area for a team with none on record.
     unassigned: Expr,
+    /// Every team's area, once asked for.
     found: std::sync::OnceLock<DataFrame>,
 }
 
 impl TeamService {
-    fn new(plan: LazyFrame, unassigned: Expr) -> TeamService {
+    fn new(
+        workforce: LazyFrame,
+        establishment: Option<LazyFrame>,
+        unassigned: Expr,
+    ) -> TeamService {
         TeamService {
-            plan,
+            workforce,
+            establishment,
             unassigned,
             found: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The areas of the teams given (all teams for `None`). A team's area
+    /// comes from its latest snapshot row that names one; when its rows
+    /// name two in that month, the later in name order (codes follow name
+    /// order). Else from the establishment file. (Month and service packed
+    /// into one integer: one maximum per team finds both.)
+    fn areas(&self, teams: Option<Series>) -> LazyFrame {
+        let only = |lf: LazyFrame| match &teams {
+            Some(t) => lf.filter(col("team_c").is_in(lit(t.clone()).implode(false), false)),
+            None => lf,
+        };
+        let latest = col("month").cast(DataType::UInt64) * lit(1u64 << 32)
+            + col("service_c").cast(DataType::UInt64);
+        let from_rows = only(self.workforce.clone())
+            .select([col("team_c"), latest.alias("latest")])
+            .filter(col("team_c").is_not_null().and(col("latest").is_not_null()))
+            .group_by([col("team_c")])
+            .agg([(col("latest").max() % lit(1u64 << 32))
+                .cast(DataType::UInt32)
+                .alias("service_w")]);
+        let Some(e) = &self.establishment else {
+            return from_rows.select([col("team_c"), col("service_w").alias("service_t")]);
+        };
+        let from_file = only(e.clone())
+            .filter(col("service_c").is_not_null())
+            .group_by([col("team_c")])
+            .agg([col("service_c").last().alias("service_e")]);
+        from_rows
+            .join(
+                from_file,
+                [col("team_c")],
+                [col("team_c")],
+                JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+            )
+            .select([
+                col("team_c"),
+                coalesce(&[col("service_w"), col("service_e")]).alias("service_t"),
+            ])
     }
 
     /// `lf` with its `service` column filled, on lines with a team but no
     /// service area, from the team's (or the unassigned area when the team
     /// has none on record either). Lines without a team keep what they have.
     pub(super) fn fill(&self, lf: LazyFrame, service: &str) -> PolarsResult<LazyFrame> {
-        Ok(lf
-            .join(
-                self.get()?,
-                [col("team_c")],
-                [col("team_c")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column(
-                when(col("team_c").is_null())
-                    .then(col(service))
-                    .otherwise(coalesce(&[
-                        col(service),
-                        col("service_t"),
-                        self.unassigned.clone(),
-                    ]))
-                    .alias(service),
-            )
-            .drop(cols(["service_t"])))
+        let every = collected_once(&self.found, || Ok(self.areas(None)))?;
+        Ok(self.fill_from(lf, every, service))
+    }
+
+    fn fill_from(&self, lf: LazyFrame, areas: LazyFrame, service: &str) -> LazyFrame {
+        lf.join(
+            areas,
+            [col("team_c")],
+            [col("team_c")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(
+            when(col("team_c").is_null())
+                .then(col(service))
+                .otherwise(coalesce(&[
+                    col(service),
+                    col("service_t"),
+                    self.unassigned.clone(),
+                ]))
+                .alias(service),
+        )
+        .drop(cols(["service_t"]))
     }
 
     /// [`TeamService::fill`] for the lines of `df`, worked out only when
-    /// some line names a team but no service area; usually none does, and
-    /// then the teams' areas, which read every snapshot row, are spared.
+    /// some line names a team but no service area, and then for those
+    /// lines' teams alone: usually few or none, and the areas of every
+    /// team read every snapshot row.
     pub(super) fn fill_unplaced(&self, df: DataFrame, service: &str) -> PolarsResult<DataFrame> {
         let unplaced = df.column("team_c")?.is_not_null() & df.column(service)?.is_null();
-        if unplaced.any() {
-            self.fill(df.lazy(), service)?.collect_traced()
-        } else {
-            Ok(df)
+        if !unplaced.any() {
+            return Ok(df);
         }
-    }
-
-    fn get(&self) -> PolarsResult<LazyFrame> {
-        collected_once(&self.found, || Ok(self.plan.clone()))
+        let areas = match self.found.get() {
+            Some(every) => every.clone().lazy(),
+            None => {
+                let teams = df
+                    .filter(&unplaced)?
+                    .column("team_c")?
+                    .as_materialized_series()
+                    .unique()?;
+                self.areas(Some(teams)).collect_traced()?.lazy()
+            }
+        };
+        self.fill_from(df.lazy(), areas, service).collect_traced()
     }
 }
 
@@ -336,42 +395,17 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     );
     crate::trace::lap("metrics: worker codes", &mut clock);
 
-    // A team's service area: from its latest snapshot row that names one;
-    // when its rows name two in that month, the later in name order (codes
-    // follow name order). Else from the establishment file. (Month and
-    // service packed into one integer: one maximum per team finds both.)
-    let latest = col("month").cast(DataType::UInt64) * lit(1u64 << 32)
-        + col("service_c").cast(DataType::UInt64);
-    let mut team_service = workforce
-        .clone()
-        .select([col("team_c"), latest.alias("latest")])
-        .filter(col("team_c").is_not_null().and(col("latest").is_not_null()))
-        .group_by([col("team_c")])
-        .agg([(col("latest").max() % lit(1u64 << 32))
-            .cast(DataType::UInt32)
-            .alias("service_w")]);
-    if let Some(e) = &establishment_c {
-        let est_service = e
+    // Each team's service area, for rows, leaves and establishment lines
+    // that name none.
+    let team_service = TeamService::new(
+        workforce
             .clone()
-            .lazy()
-            .filter(col("service_c").is_not_null())
-            .group_by([col("team_c")])
-            .agg([col("service_c").last().alias("service_e")]);
-        team_service = team_service
-            .join(
-                est_service,
-                [col("team_c")],
-                [col("team_c")],
-                JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
-            )
-            .select([
-                col("team_c"),
-                coalesce(&[col("service_w"), col("service_e")]).alias("service_t"),
-            ]);
-    } else {
-        team_service = team_service.select([col("team_c"), col("service_w").alias("service_t")]);
-    }
-    let team_service = TeamService::new(team_service, lit(unassigned));
+            .select([col("team_c"), col("service_c"), col("month")]),
+        establishment_c
+            .as_ref()
+            .map(|e| e.clone().lazy().select([col("team_c"), col("service_c")])),
+        lit(unassigned),
+    );
 
     // Only the columns the measures read: the others would be carried
     // through every join and materialised for nothing.

@@ -309,13 +309,14 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                                     } else {
                                         cond.clone()
                                     };
-                                    when(cond).then(lit(slot(j))).otherwise(lit(0u64))
+                                    // Typed: polars would store an untyped
+                                    // small slot as 32 bits, then widen it.
+                                    when(cond)
+                                        .then(lit(Scalar::from(slot(j))))
+                                        .otherwise(lit(Scalar::from(0u64)))
                                 })
                                 .reduce(|a, b| a + b)
                                 .expect("three counts or fewer")
-                                // polars takes the slots for untyped integers
-                                // and would store a small one as 32 bits.
-                                .cast(DataType::UInt64)
                                 .alias(packed(i))
                         }))
                         .chain([
