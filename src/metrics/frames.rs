@@ -624,19 +624,20 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                 .then(lit(14))
                 .otherwise(lit(31))
                 .alias("interval"),
-            when(col("nqsw"))
-                .then(lit(limits.nqsw))
-                .otherwise(lit(limits.standard))
-                .alias("limit"),
-            (col("fte") * col("day_rate") * col("weekdays")).alias("cost"),
         ])
         .with_columns([
             (col("snap") - col("latest_sup"))
                 .lt_eq(col("interval"))
                 .fill_null(lit(false))
                 .alias("supervised"),
+            // Compared flag by flag, not through a column of each row's
+            // limit: millions of bits written rather than of floats.
             col("holder")
-                .and(col("caseload").gt(col("limit")))
+                .and(
+                    when(col("nqsw"))
+                        .then(col("caseload").gt(lit(limits.nqsw)))
+                        .otherwise(col("caseload").gt(lit(limits.standard))),
+                )
                 .alias("over"),
         ])
         // Only what the measures and the quality report read.
@@ -659,7 +660,9 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                 "latest_sup",
                 "interval",
                 "supervised",
-                "cost",
+                // (An agency post's cost is worked out among the agency
+                // rows alone, where the metrics sum it.)
+                "weekdays",
                 "day_rate",
                 "qual",
                 "asye",

@@ -198,7 +198,11 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
                 only(col("holder"), col("fte")),
             ),
             ("cases", Rows::All, only(col("holder"), col("caseload"))),
-            ("cost_sum", Rows::Agency, col("cost").fill_null(lit(0.0))),
+            (
+                "cost_sum",
+                Rows::Agency,
+                (col("fte") * col("day_rate") * col("weekdays")).fill_null(lit(0.0)),
+            ),
         ]
     };
     let counted = || {
