@@ -473,9 +473,20 @@ impl Workspace {
         if frames.is_empty() {
             return Ok(None);
         }
-        Ok(Some(concat(frames, UnionArgs::default())?.collect()?))
+        let mut df = concat(frames, UnionArgs::default())?.collect()?;
+        // A council's monthly imports stack into many short chunks, and
+        // polars pays per chunk in every step after; one copy of a few
+        // thousand rows is cheaper. (Long chunks, as a national file's
+        // row groups are, stay as they are.)
+        if df.max_n_chunks() > 1 && df.height() / df.max_n_chunks() < SHORT_CHUNK {
+            df.rechunk_mut_par();
+        }
+        Ok(Some(df))
     }
 }
+
+/// Rows in a chunk below which loaded chunks are joined into one.
+const SHORT_CHUNK: usize = 1 << 16;
 
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Error> {
     let bytes = serde_json::to_vec_pretty(value).map_err(|e| io_err(path, e))?;
