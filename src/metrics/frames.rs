@@ -57,6 +57,9 @@ impl Inputs {
 
 pub(super) struct Prepared {
     pub in_post: LazyFrame,
+    /// The in-post rows cut into runs of whole months (see
+    /// [`month_slices`]).
+    pub slices: Vec<(i64, IdxSize)>,
     /// The in-post rows of employed workers, in the same order, with the
     /// columns leaves and stability read.
     pub employed: LazyFrame,
@@ -696,6 +699,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         )?;
     }
     let mut in_post = flag_sorted(in_post, "wm")?;
+    let slices = month_slices(&in_post, SLICE_ROWS)?;
     // Workers with more than one row in a month: neighbours in that order.
     let same = |k: i32| col("wm").eq(col("wm").shift(lit(k))).fill_null(lit(false));
     let several = in_post
@@ -736,6 +740,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     crate::trace::lap("metrics: two-post workers", &mut clock);
     Ok(Prepared {
         in_post,
+        slices,
         employed,
         multi,
         // (Every establishment line names a team: the import requires one.)
@@ -752,6 +757,52 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         team_service,
         names,
     })
+}
+
+/// Rows in a slice of the in-post rows, at least (see [`month_slices`]).
+const SLICE_ROWS: usize = 1 << 16;
+
+/// Row ranges (offset, length) that cut `rows`, held in (month, worker)
+/// order as `wm`, into runs of whole months of at least `min_rows` rows
+/// each (but the last). A group-by keyed by month, among others, run
+/// slice by slice keeps each slice's hash table small enough to stay in
+/// the processor's cache, and no group spans two slices; at national
+/// scale the cells are summed about a fifth faster so.
+pub(super) fn month_slices(rows: &DataFrame, min_rows: usize) -> PolarsResult<Vec<(i64, IdxSize)>> {
+    let wm = rows.column("wm")?.u64()?.rechunk();
+    let wm = wm.cont_slice()?;
+    let month = |x: &u64| x >> WORKER_BITS;
+    let mut slices = Vec::new();
+    let mut start = 0;
+    while start < wm.len() {
+        let end = match wm.get(start + min_rows.max(1) - 1) {
+            // To the end of the month of the slice's min_rows-th row.
+            Some(at) => wm.partition_point(|x| month(x) <= month(at)),
+            None => wm.len(),
+        };
+        slices.push((start as i64, (end - start) as IdxSize));
+        start = end;
+    }
+    Ok(slices)
+}
+
+/// `query` over `rows` slice by slice (see [`month_slices`]), the results
+/// stacked in order.
+pub(super) fn by_slices(
+    rows: &LazyFrame,
+    slices: &[(i64, IdxSize)],
+    query: impl Fn(LazyFrame) -> LazyFrame,
+) -> PolarsResult<LazyFrame> {
+    if slices.len() <= 1 {
+        return Ok(query(rows.clone()));
+    }
+    concat(
+        slices
+            .iter()
+            .map(|&(offset, len)| query(rows.clone().slice(offset, len)))
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )
 }
 
 /// The group code of each in-post row for one kind of group (null when the
@@ -1479,6 +1530,30 @@ pub(super) fn establishment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slices_are_whole_months_of_at_least_the_rows_asked() {
+        // Months 24000 (3 rows), 24001 (1), 24002 (4), 24003 (2).
+        let months = [
+            24000u64, 24000, 24000, 24001, 24002, 24002, 24002, 24002, 24003, 24003,
+        ];
+        let wm: Vec<u64> = months
+            .iter()
+            .enumerate()
+            .map(|(w, m)| m * MONTH_SHIFT + w as u64)
+            .collect();
+        let rows = df!("wm" => wm).unwrap();
+        let got = |min_rows| month_slices(&rows, min_rows).unwrap();
+        // A slice runs to the end of the month its min_rows-th row is in.
+        assert_eq!(got(2), [(0, 3), (3, 5), (8, 2)]);
+        assert_eq!(got(3), [(0, 3), (3, 5), (8, 2)]);
+        assert_eq!(got(4), [(0, 4), (4, 4), (8, 2)]);
+        assert_eq!(got(1), [(0, 3), (3, 1), (4, 4), (8, 2)]);
+        assert_eq!(got(10), [(0, 10)]);
+        assert_eq!(got(100), [(0, 10)]);
+        let empty = df!("wm" => Vec::<u64>::new()).unwrap();
+        assert!(month_slices(&empty, 2).unwrap().is_empty());
+    }
 
     #[test]
     fn the_twelve_month_window_stays_within_its_group() {

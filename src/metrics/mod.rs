@@ -295,63 +295,70 @@ fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<D
             // Each count goes into its slot straight from its condition: one
             // column written per count, where flags, casts and products would
             // write several over millions of rows.
-            let part = p
-                .in_post
-                .clone()
-                .filter(subset.filter())
-                .select(
-                    floats
-                        .iter()
-                        .map(|(name, v)| v.clone().alias(*name))
-                        .chain(counted.chunks(3).enumerate().map(|(i, chunk)| {
-                            chunk
-                                .iter()
-                                .enumerate()
-                                .map(|(j, (name, cond))| {
-                                    let cond = if is_person(name) {
-                                        cond.clone().and(col("multi").not())
-                                    } else {
-                                        cond.clone()
-                                    };
-                                    // Typed: polars would store an untyped
-                                    // small slot as 32 bits, then widen it.
-                                    when(cond)
-                                        .then(lit(Scalar::from(slot(j))))
-                                        .otherwise(lit(Scalar::from(0u64)))
-                                })
-                                .reduce(|a, b| a + b)
-                                .expect("three counts or fewer")
-                                .alias(packed(i))
-                        }))
-                        .chain([
-                            frames::pack_cell(col("team_c"), col("service_c"), col("month"))
-                                .alias("cell"),
-                        ])
-                        .collect::<Vec<_>>(),
-                )
-                // Groups in order of first appearance, so month by month as the
-                // rows are: each group's rows are then read from a month's
-                // stretch of the columns, still in cache from the group before.
-                .group_by_stable([col("cell")])
-                .agg(
-                    floats
-                        .iter()
-                        .map(|(c, _)| col(*c).sum())
-                        .chain((0..counted.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
-                        .chain((subset == Rows::All).then(|| len().alias("cell_rows")))
-                        .collect::<Vec<_>>(),
-                )
-                .with_columns(
-                    counted
-                        .iter()
-                        .enumerate()
-                        .map(|(k, (c, _))| {
-                            (col(packed(k / 3)).floor_div(lit(slot(k % 3))) % lit(slot(1)))
-                                .cast(DataType::Int32)
-                                .alias(*c)
-                        })
-                        .collect::<Vec<_>>(),
-                );
+            let summed = |rows: LazyFrame| {
+                rows.filter(subset.filter())
+                    .select(
+                        floats
+                            .iter()
+                            .map(|(name, v)| v.clone().alias(*name))
+                            .chain(counted.chunks(3).enumerate().map(|(i, chunk)| {
+                                chunk
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(j, (name, cond))| {
+                                        let cond = if is_person(name) {
+                                            cond.clone().and(col("multi").not())
+                                        } else {
+                                            cond.clone()
+                                        };
+                                        // Typed: polars would store an untyped
+                                        // small slot as 32 bits, then widen it.
+                                        when(cond)
+                                            .then(lit(Scalar::from(slot(j))))
+                                            .otherwise(lit(Scalar::from(0u64)))
+                                    })
+                                    .reduce(|a, b| a + b)
+                                    .expect("three counts or fewer")
+                                    .alias(packed(i))
+                            }))
+                            .chain([frames::pack_cell(
+                                col("team_c"),
+                                col("service_c"),
+                                col("month"),
+                            )
+                            .alias("cell")])
+                            .collect::<Vec<_>>(),
+                    )
+                    // Groups in order of first appearance, so month by month as the
+                    // rows are: each group's rows are then read from a month's
+                    // stretch of the columns, still in cache from the group before.
+                    .group_by_stable([col("cell")])
+                    .agg(
+                        floats
+                            .iter()
+                            .map(|(c, _)| col(*c).sum())
+                            .chain((0..counted.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
+                            .chain((subset == Rows::All).then(|| len().alias("cell_rows")))
+                            .collect::<Vec<_>>(),
+                    )
+            };
+            // Every row, month by month; the agency rows and starters, a
+            // tenth of them, at once.
+            let part = match subset {
+                Rows::All => frames::by_slices(&p.in_post, &p.slices, summed)?,
+                _ => summed(p.in_post.clone()),
+            }
+            .with_columns(
+                counted
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (c, _))| {
+                        (col(packed(k / 3)).floor_div(lit(slot(k % 3))) % lit(slot(1)))
+                            .cast(DataType::Int32)
+                            .alias(*c)
+                    })
+                    .collect::<Vec<_>>(),
+            );
             parts.push(part);
         }
         let mut parts = parts.into_iter();
@@ -771,6 +778,22 @@ mod tests {
             }
         }
         assert!(compared > 1000, "{compared} values compared");
+    }
+
+    #[test]
+    fn the_cells_summed_slice_by_slice_are_those_summed_at_once() {
+        let (_dir, inputs, limits) = sample();
+        let kinds = [GroupKind::All, GroupKind::Service, GroupKind::Team];
+        let mut p = frames::prepare(&inputs, limits).unwrap();
+        // The sample's rows are one slice; cut them into many instead.
+        assert_eq!(p.slices.len(), 1);
+        let at_once = compute_prepared(&p, &kinds).unwrap();
+        let rows = p.in_post.clone().collect().unwrap();
+        p.slices = frames::month_slices(&rows, 100).unwrap();
+        assert!(p.slices.len() > 5, "{} slices", p.slices.len());
+        let sliced = compute_prepared(&p, &kinds).unwrap();
+        assert!(sliced.height() > 100);
+        assert!(sliced.equals_missing(&at_once));
     }
 
     #[test]
