@@ -764,13 +764,17 @@ const SLICE_ROWS: usize = 1 << 16;
 
 /// Row ranges (offset, length) that cut `rows`, held in (month, worker)
 /// order as `wm`, into runs of whole months of at least `min_rows` rows
-/// each (but the last). A group-by keyed by month, among others, run
+/// each (but the last); one range of every row when they are not in that
+/// order after all. A group-by keyed by month, among others, run
 /// slice by slice keeps each slice's hash table small enough to stay in
 /// the processor's cache, and no group spans two slices; at national
 /// scale the cells are summed about a fifth faster so.
 pub(super) fn month_slices(rows: &DataFrame, min_rows: usize) -> PolarsResult<Vec<(i64, IdxSize)>> {
     let wm = rows.column("wm")?.u64()?.rechunk();
     let wm = wm.cont_slice()?;
+    if !wm.is_sorted() {
+        return Ok(vec![(0, wm.len() as IdxSize)]);
+    }
     let month = |x: &u64| x >> WORKER_BITS;
     let mut slices = Vec::new();
     let mut start = 0;
@@ -1320,8 +1324,9 @@ pub(super) fn stability(
     };
     let pairs = merge_on_wm(side(0, "")?, side(12, "0")?, JoinType::Inner)?
         .with_column(col("multi").or(col("multi0")).alias("multi"))
-        .collect_traced()?
-        .lazy();
+        .collect_traced()?;
+    let slices = month_slices(&pairs, SLICE_ROWS)?;
+    let pairs = pairs.lazy();
     // Pairs of workers with one post at each end, counted in one pass into
     // cells of (team kept, service kept, month), summed up to each kind of
     // group; a team or service not the same at both ends is "none".
@@ -1330,19 +1335,19 @@ pub(super) fn stability(
             .then(col(now))
             .otherwise(lit(NULL))
     };
-    let single_cells = pairs
-        .clone()
-        .filter(col("multi").not())
-        .select([pack_cell(
-            kept("team_c", "team_c0"),
-            kept("service_c", "service_c0"),
-            col("wm").floor_div(lit(MONTH_SHIFT)),
-        )
-        .alias("cell")])
-        .group_by([col("cell")])
-        .agg([len().alias("n")])
-        .sort(["cell"], Default::default())
-        .collect_traced()?;
+    let single_cells = by_slices(&pairs, &slices, |rows| {
+        rows.filter(col("multi").not())
+            .select([pack_cell(
+                kept("team_c", "team_c0"),
+                kept("service_c", "service_c0"),
+                col("wm").floor_div(lit(MONTH_SHIFT)),
+            )
+            .alias("cell")])
+            .group_by([col("cell")])
+            .agg([len().alias("n")])
+    })?
+    .sort(["cell"], Default::default())
+    .collect_traced()?;
     let stayed = per_kind(kinds, |kind| {
         let (now, then) = match kind {
             GroupKind::All => (lit(0u32), lit(0u32)),
@@ -1551,6 +1556,9 @@ mod tests {
         assert_eq!(got(1), [(0, 3), (3, 1), (4, 4), (8, 2)]);
         assert_eq!(got(10), [(0, 10)]);
         assert_eq!(got(100), [(0, 10)]);
+        // Rows out of order are one slice.
+        let shuffled = df!("wm" => [3u64 * MONTH_SHIFT, 1, 2 * MONTH_SHIFT]).unwrap();
+        assert_eq!(month_slices(&shuffled, 1).unwrap(), [(0, 3)]);
         let empty = df!("wm" => Vec::<u64>::new()).unwrap();
         assert!(month_slices(&empty, 2).unwrap().is_empty());
     }
