@@ -57,8 +57,11 @@ impl Inputs {
 
 pub(super) struct Prepared {
     pub in_post: LazyFrame,
-    /// The in-post rows cut into runs of whole months (see
-    /// [`month_slices`]).
+    /// The rows a slice holds at least, where the metrics' largest
+    /// group-bys run slice by slice (see [`month_slices`]): the in-post
+    /// rows' cells, and stability's pairs.
+    pub slice_rows: usize,
+    /// The in-post rows cut so.
     pub slices: Vec<(i64, IdxSize)>,
     /// The in-post rows of employed workers, in the same order, with the
     /// columns leaves and stability read.
@@ -90,6 +93,15 @@ struct LeaveEvents {
 }
 
 impl Prepared {
+    /// Cut the rows into slices of at least `min_rows` instead: for
+    /// checking that the slices' size does not change the metrics.
+    #[cfg(test)]
+    pub(super) fn slice_by(&mut self, min_rows: usize) -> PolarsResult<()> {
+        self.slices = month_slices(&self.in_post.clone().collect()?, min_rows)?;
+        self.slice_rows = min_rows;
+        Ok(())
+    }
+
     /// Every leave, recorded and inferred (see [`leave_events`]).
     pub(super) fn leaves(&self) -> PolarsResult<LazyFrame> {
         let e = &self.leave_events;
@@ -740,6 +752,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
     crate::trace::lap("metrics: two-post workers", &mut clock);
     Ok(Prepared {
         in_post,
+        slice_rows: SLICE_ROWS,
         slices,
         employed,
         multi,
@@ -1300,6 +1313,7 @@ pub(super) fn stability(
     employed: &LazyFrame,
     stock: &LazyFrame,
     kinds: &[GroupKind],
+    slice_rows: usize,
 ) -> PolarsResult<LazyFrame> {
     // The workers in post 12 months earlier are that month's employed
     // head count (a key's month is its lowest bits).
@@ -1325,7 +1339,7 @@ pub(super) fn stability(
     let pairs = merge_on_wm(side(0, "")?, side(12, "0")?, JoinType::Inner)?
         .with_column(col("multi").or(col("multi0")).alias("multi"))
         .collect_traced()?;
-    let slices = month_slices(&pairs, SLICE_ROWS)?;
+    let slices = month_slices(&pairs, slice_rows)?;
     let pairs = pairs.lazy();
     // Pairs of workers with one post at each end, counted in one pass into
     // cells of (team kept, service kept, month), summed up to each kind of
