@@ -6,6 +6,7 @@ pub mod benchmark;
 pub mod cli;
 pub mod extract;
 pub mod first_run;
+pub mod measure;
 pub mod metrics;
 pub mod month;
 pub mod report;

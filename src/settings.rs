@@ -5,12 +5,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Better {
-    Lower,
-    Higher,
-}
+pub use crate::measure::Better;
+use crate::measure::Measure;
 
 /// A target for one metric, with where it comes from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,35 +65,17 @@ fn target(value: f64, better: Better, source: &str) -> Target {
     }
 }
 
+/// The registry's default targets, keyed by the measure's printed name.
 pub fn default_targets() -> BTreeMap<String, Target> {
-    use Better::*;
-    let england = "England 2025, DfE children's social work workforce statistics";
-    [
-        ("turnover_rate_12m_pct", target(11.8, Lower, england)),
-        ("agency_rate_pct", target(13.0, Lower, england)),
-        ("vacancy_rate_pct", target(14.2, Lower, england)),
-        ("caseload_per_fte", target(15.2, Lower, england)),
-        (
-            "stability_index_pct",
-            target(85.0, Higher, "local default: the DfE publishes no stability index; 85% keeps most of a team together over a year"),
-        ),
-        (
-            "nqsw_share_pct",
-            target(15.0, Lower, "local default: no national figure; about one worker in seven in their ASYE year keeps supervision capacity for them"),
-        ),
-        (
-            "early_career_share_pct",
-            target(30.0, Lower, "local default: no national figure; workers in their first two years qualified kept under a third"),
-        ),
-        (
-            "supervision_compliance_pct",
-            target(95.0, Higher, "employer standards (LGA Standards for employers of social workers): regular supervision for every case holder"),
-        ),
-        ("over_limit_headcount", target(0.0, Lower, "nobody above their caseload limit")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
+    Measure::ALL
+        .into_iter()
+        .filter_map(|m| {
+            let e = m.entry();
+            let t = e.target?;
+            let better = e.better.expect("a measure with a target says which way is better");
+            Some((m.name().to_string(), target(t.value, better, t.source)))
+        })
+        .collect()
 }
 
 impl Default for Settings {

@@ -123,7 +123,7 @@ fn tile(ui: &mut egui::Ui, k: &Kpi, d: &TileData, model: &Model, dark: bool) {
                         .on_hover_text(format!(
                             "Target {} ({}); source: {}",
                             kpi::format(Some(t.value), k.percent),
-                            kpi::better_word(t.better),
+                            t.better.word(),
                             t.source
                         ));
                 }

@@ -15,13 +15,6 @@ use crate::scenario::persist::Scenario;
 use crate::scenario::simulate::Projection;
 use eframe::egui;
 
-/// Measures on a scenario slide.
-const SCENARIO_SLIDE: [&str; 4] = [
-    "agency_rate_pct",
-    "turnover_rate_12m_pct",
-    "vacancy_rate_pct",
-    "caseload_per_fte",
-];
 
 /// Scenario projections for the pack, once the background run is done.
 pub type Projections = Vec<(Scenario, Projection)>;
@@ -254,7 +247,8 @@ fn scenario_slide(
         return;
     }
     let one = std::slice::from_ref(one);
-    let rows = SCENARIO_SLIDE.chunks(2);
+    let measures = crate::measure::Measure::projected_where(|p| p.on_slide);
+    let rows = measures.chunks(2);
     for pair in rows {
         ui.columns(2, |cols| {
             for (ui, metric) in cols.iter_mut().zip(pair) {
@@ -262,7 +256,7 @@ fn scenario_slide(
                     &model.metrics,
                     &model.settings,
                     (one, one[0].0.team.as_deref()),
-                    metric,
+                    metric.name(),
                     month,
                 );
                 ui.label(egui::RichText::new(&spec.title).strong());

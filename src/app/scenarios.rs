@@ -21,7 +21,6 @@ use crate::scenario::{Cohort, metric_index};
 use eframe::egui;
 
 /// Measures the view charts and tabulates.
-use crate::scenario::CONTRACT_MEASURES as MEASURES;
 
 /// What the view's background jobs return.
 pub type Calibrated = (CalKey, Result<Calibration, String>);
@@ -127,7 +126,7 @@ fn chart(model: &Model, ui_state: &ScenarioUi, path: &Path, metric: &str) -> Cha
     let scope = (bands, ui_state.draft.team.as_deref());
     let mut spec =
         ChartSpec::for_scenarios(&model.metrics, &model.settings, scope, metric, start - 1);
-    spec.title = measure(metric).map_or(metric, |m| m.title).to_string();
+    spec.title = measure(metric).map_or(metric, |m| m.label).to_string();
     if let Some(k) = metric_index(metric) {
         spec.lines.insert(
             1,
@@ -449,11 +448,13 @@ fn horizons_table(ui: &mut egui::Ui, model: &Model, st: &ScenarioUi, path: &Path
             }
             ui.strong("First month on target (P50)");
             ui.end_row();
-            for metric in MEASURES {
-                let (Some(m), Some(k)) = (measure(metric), metric_index(metric)) else {
+            for measure in crate::scenario::compared() {
+                let metric = measure.name();
+                let Some(k) = metric_index(metric) else {
                     continue;
                 };
-                ui.label(m.title);
+                let m = measure.entry();
+                ui.label(m.label);
                 for h in DEFAULT_HORIZONS {
                     let expected = path
                         .values
@@ -510,7 +511,8 @@ fn comparison(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi, cmds: &mut 
     let Some((names, done)) = &st.compared else {
         return;
     };
-    let metric = MEASURES[st.metric];
+    let compared = crate::scenario::compared();
+    let metric = compared[st.metric].name();
     let month = model.latest_month().unwrap_or(Month(0));
     let team = crate::report::chart::common_team(done);
     let mut spec =
@@ -624,16 +626,13 @@ pub fn show(
                 }
             };
             let path = expected_path(&plan);
+            let compared = crate::scenario::compared();
             ui.horizontal(|ui| {
                 egui::ComboBox::from_label("Measure")
-                    .selected_text(measure(MEASURES[st.metric]).map_or("", |m| m.title))
+                    .selected_text(compared[st.metric].label())
                     .show_ui(ui, |ui| {
-                        for (i, m) in MEASURES.iter().enumerate() {
-                            ui.selectable_value(
-                                &mut st.metric,
-                                i,
-                                measure(m).map_or(*m, |m| m.title),
-                            );
+                        for (i, m) in compared.iter().enumerate() {
+                            ui.selectable_value(&mut st.metric, i, m.label());
                         }
                     });
                 if st.current_bands().is_some() {
@@ -648,7 +647,7 @@ pub fn show(
                     ui.label("The bands follow when the slider is released.");
                 }
             });
-            let spec = chart(model, st, &path, MEASURES[st.metric]);
+            let spec = chart(model, st, &path, compared[st.metric].name());
             charts::show_spec(ui, "scenario chart", &spec, 300.0, 2.5);
             horizons_table(ui, model, st, &path);
             ui.separator();

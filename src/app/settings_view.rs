@@ -1,7 +1,6 @@
 //! Targets, caseload limits, standard hours and pseudonymisation. Edits go
 //! to a draft; Save writes it to the workspace and recomputes.
 
-use super::kpi::better_word;
 use super::model::Model;
 use super::state::Command;
 use crate::month::Month;
@@ -91,17 +90,17 @@ pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut V
                         )
                         .accessible_name(format!("Target for {name}"));
                         egui::ComboBox::new(("better", name.as_str()), "")
-                            .selected_text(better_word(t.better))
+                            .selected_text(t.better.word())
                             .show_ui(ui, |ui| {
                                 ui.selectable_value(
                                     &mut t.better,
                                     Better::Lower,
-                                    better_word(Better::Lower),
+                                    Better::Lower.word(),
                                 );
                                 ui.selectable_value(
                                     &mut t.better,
                                     Better::Higher,
-                                    better_word(Better::Higher),
+                                    Better::Higher.word(),
                                 );
                             })
                             .response
@@ -160,7 +159,7 @@ fn plan(ui: &mut egui::Ui, model: &Model, draft: &mut Settings) {
                 egui::ComboBox::new(("milestone metric", i), "")
                     .selected_text(m.metric.clone())
                     .show_ui(ui, |ui| {
-                        for k in crate::report::measures::KPIS {
+                        for k in crate::report::measures::KPIS.iter() {
                             ui.selectable_value(&mut m.metric, k.metric.to_string(), k.title);
                         }
                     });
@@ -182,12 +181,10 @@ fn plan(ui: &mut egui::Ui, model: &Model, draft: &mut Settings) {
         draft.milestones.remove(i);
     }
     if ui.button("Add milestone").clicked() {
-        let target = draft
-            .targets
-            .get("agency_rate_pct")
-            .map_or(15.0, |t| t.value);
+        let first = crate::measure::Measure::headlines()[0];
+        let target = draft.targets.get(first.name()).map_or(15.0, |t| t.value);
         draft.milestones.push(Milestone {
-            metric: "agency_rate_pct".into(),
+            metric: first.name().into(),
             from: latest,
             by: latest + 6,
             value: target,

@@ -4,23 +4,12 @@
 use super::kpi::{self, Rag, RagColor};
 use super::model::Model;
 use super::state::{Command, Group, View};
+use crate::measure::Measure;
 use crate::metrics::GroupKind;
 use crate::metrics::workers::Attention;
 use crate::month::Month;
 use eframe::egui;
 
-/// (metric, column title, shown as a percentage)
-const COLUMNS: [(&str, &str, bool); 9] = [
-    ("employed_fte", "Employed FTE", false),
-    ("turnover_rate_12m_pct", "Turnover", true),
-    ("agency_rate_pct", "Agency", true),
-    ("vacancy_rate_pct", "Vacancy", true),
-    ("nqsw_share_pct", "NQSW", true),
-    ("caseload_per_fte", "Caseload/FTE", false),
-    ("supervision_compliance_pct", "Supervision", true),
-    ("stability_index_pct", "Stability", true),
-    ("over_limit_headcount", "Over limit", false),
-];
 
 /// Sort by the team name (`None`) or a column, ascending or not.
 #[derive(Default)]
@@ -71,7 +60,8 @@ pub fn show(
         .iter()
         .filter(|g| g.kind == GroupKind::Team && model.metrics.has(month, g))
         .collect();
-    let value = |g: &Group, c: usize| model.metrics.get(month, g, COLUMNS[c].0);
+    let columns = Measure::team_columns();
+    let value = |g: &Group, c: usize| model.metrics.get(month, g, columns[c].name());
     match sort.column {
         None => teams.sort_by(|a, b| a.name.cmp(&b.name)),
         // Nulls last whichever way the column is sorted.
@@ -98,7 +88,8 @@ pub fn show(
                 if ui.button(format!("Team{}", sort.arrow(None))).clicked() {
                     sort.click(None);
                 }
-                for (i, (_, title, _)) in COLUMNS.iter().enumerate() {
+                for (i, m) in columns.iter().enumerate() {
+                    let title = m.entry().team_column.map_or("", |(_, t)| t);
                     if ui
                         .button(format!("{title}{}", sort.arrow(Some(i))))
                         .on_hover_text("Sort by this column; click again to reverse")
@@ -117,15 +108,15 @@ pub fn show(
                         cmds.push(Command::SelectGroup(g.clone()));
                         cmds.push(Command::SetView(View::Dashboard));
                     }
-                    for (c, (metric, _, percent)) in COLUMNS.iter().enumerate() {
+                    for (c, m) in columns.iter().enumerate() {
                         let v = value(g, c);
                         let rag = v
-                            .zip(model.settings.targets.get(*metric))
+                            .zip(model.settings.targets.get(m.name()))
                             .map(|(v, t)| Rag::of(v, t));
                         let text = match v {
                             // A count of people reads wrong with a decimal.
-                            Some(n) if metric.ends_with("_headcount") => format!("{n:.0}"),
-                            _ => kpi::format(v, *percent),
+                            Some(n) if m.is_headcount() => format!("{n:.0}"),
+                            _ => kpi::format(v, m.is_percent()),
                         };
                         let frame = egui::Frame::new()
                             .fill(rag.map_or(egui::Color32::TRANSPARENT, Rag::fill))

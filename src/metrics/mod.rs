@@ -18,49 +18,31 @@ pub mod workers;
 
 pub use frames::Inputs;
 
+use crate::measure::{Base, Measure};
 use crate::month::Month;
 use crate::trace::CollectTraced;
 use polars::prelude::*;
 
 /// The metric columns, in the contract's order, after `month`,
-/// `group_kind` and `group`.
-pub const METRICS: &[&str] = &[
-    "employed_fte",
-    "employed_headcount",
-    "agency_fte",
-    "agency_headcount",
-    "agency_rate_pct",
-    "establishment_fte",
-    "vacancy_fte",
-    "vacancy_rate_pct",
-    "leavers_fte",
-    "leavers_headcount",
-    "starters_fte",
-    "starters_headcount",
-    "leavers_fte_12m",
-    "turnover_rate_12m_pct",
-    "stability_index_pct",
-    "nqsw_headcount",
-    "nqsw_share_pct",
-    "early_career_share_pct",
-    "case_holders_fte",
-    "cases",
-    "caseload_per_fte",
-    "over_limit_headcount",
-    "supervision_compliance_pct",
-    "agency_cost",
-];
+/// `group_kind` and `group`: the registry's measures.
+pub const METRICS: [&str; Measure::ALL.len()] = {
+    let mut out = [""; Measure::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = Measure::ALL[i].name();
+        i += 1;
+    }
+    out
+};
 
-/// Head counts behind rates the contract does not publish as counts, kept
-/// beside the metrics so views and reports can suppress figures that rest
-/// on fewer than five people (see `report::suppress`). `keel metrics`
+/// Head counts behind figures the contract does not publish as counts
+/// (see [`Base`]), kept beside the metrics so views and reports can
+/// suppress figures that rest on fewer than five people. `keel metrics`
 /// leaves them out.
-pub const BASES: &[&str] = &[
-    "case_holders_headcount",
-    "stability_base_headcount",
-    // Agency posts with a day rate: what agency_cost adds up. (Posts, not
-    // people: an agency worker on two posts at once counts twice.)
-    "agency_rated_headcount",
+pub const BASES: [&str; 3] = [
+    Base::ALL[0].name(),
+    Base::ALL[1].name(),
+    Base::ALL[2].name(),
 ];
 
 /// Bits of one packed count in the metrics' group-by (see `compute_prepared`).

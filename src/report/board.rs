@@ -4,7 +4,7 @@
 //! figure (see [`super::suppress`]).
 
 use super::chart::{self, ChartSpec};
-use super::measures::{MEASURES, Measure, Rag, better_word, kpi, measure};
+use super::measures::{Measure, Rag, kpi, measure};
 use super::pdf::{Doc, Face, GREY, HEIGHT, INK, MARGIN, Page, Style, WIDTH};
 use super::reading::{long_month, read};
 use super::suppress::{self, Shown};
@@ -17,25 +17,6 @@ use crate::scenario::simulate::Projection;
 use crate::settings::Settings;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// Measures with a page of their own: the headline measures, then the
-/// ones a board asks about next (caseload limits, cost, the size of the
-/// workforce). Every measure is in the summary table.
-pub const CHARTED: [&str; 10] = [
-    "turnover_rate_12m_pct",
-    "agency_rate_pct",
-    "vacancy_rate_pct",
-    "nqsw_share_pct",
-    "caseload_per_fte",
-    "supervision_compliance_pct",
-    "stability_index_pct",
-    "over_limit_headcount",
-    "agency_cost",
-    "employed_fte",
-];
-
-/// Scenario measures compared in the report.
-pub use crate::scenario::CONTRACT_MEASURES as SCENARIO_MEASURES;
 
 /// Chart images are drawn at twice the points they fill, for print.
 const CHART_W: u32 = 1600;
@@ -154,23 +135,27 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, String> {
     let from = month - (opts.months_back.max(2) as i32 - 1);
 
     // Every chart first, drawn in parallel: they are most of the work.
-    let mut specs: Vec<ChartSpec> = CHARTED
+    // A page for each headline measure, then the ones a board asks about
+    // next (caseload limits, cost, the size of the workforce).
+    let charted = Measure::charted();
+    let compared = Measure::projected_where(|p| p.compared);
+    let mut specs: Vec<ChartSpec> = charted
         .iter()
-        .map(|metric| {
-            ChartSpec::for_metric(t, metric, &groups, &src.settings, Some(from), Some(month))
+        .map(|m| {
+            ChartSpec::for_metric(t, m.name(), &groups, &src.settings, Some(from), Some(month))
         })
         .collect::<Result<_, _>>()?;
     specs.extend(
-        SCENARIO_MEASURES
+        compared
             .iter()
             .filter(|_| !src.scenarios.is_empty())
-            .map(|metric| {
+            .map(|m| {
                 let team = chart::common_team(&src.scenarios);
                 ChartSpec::for_scenarios(
                     &src.table,
                     &src.settings,
                     (&src.scenarios, team),
-                    metric,
+                    m.name(),
                     month,
                 )
             }),
@@ -198,11 +183,16 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, String> {
         summary(&mut doc, src, (&groups, i), month, &footer);
     }
     let mut images = images.into_iter();
-    for (metric, spec) in CHARTED.iter().zip(&specs) {
+    for (measure, spec) in charted.iter().zip(&specs) {
         let Some(rgb) = images.next() else { break };
         let img = doc.image(&rgb, CHART_W, CHART_H);
-        let m = measure(metric).ok_or("unknown measure")?;
-        let lines = read(t, &groups[0], m, month, src.settings.targets.get(*metric));
+        let lines = read(
+            t,
+            &groups[0],
+            &measure.entry(),
+            month,
+            src.settings.targets.get(measure.name()),
+        );
         let title = spec.title.clone();
         doc.page(|p| {
             heading(p, &title);
@@ -223,12 +213,9 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, String> {
     }
     if !src.scenarios.is_empty() {
         scenario_table(&mut doc, src, &footer)?;
-        for (metric, rgb) in SCENARIO_MEASURES.iter().zip(images) {
+        for (measure, rgb) in compared.iter().zip(images) {
             let img = doc.image(&rgb, CHART_W, CHART_H);
-            let title = format!(
-                "Scenarios: {}",
-                measure(metric).map_or(*metric, |m| m.title)
-            );
+            let title = format!("Scenarios: {}", measure.label());
             doc.page(|p| {
                 heading(p, &title);
                 p.image(img, MARGIN, 110.0, WIDTH - 2.0 * MARGIN, (WIDTH - 2.0 * MARGIN) * CHART_H as f32 / CHART_W as f32);
@@ -329,14 +316,14 @@ fn summary(
         y -= 6.0;
         p.rule(MARGIN, y, WIDTH - MARGIN, y, 0.6, [150, 150, 150]);
         y -= 14.0;
-        for (i, m) in MEASURES.iter().enumerate() {
+        for (i, m) in Measure::ALL.map(Measure::entry).iter().enumerate() {
             if i % 2 == 1 {
                 p.fill_rect(MARGIN, y - 5.0, WIDTH - 2.0 * MARGIN, 17.0, [244, 246, 248]);
             }
             let now = suppress::shown_among(t, month, groups, m.name)[gi];
             let target = src.settings.targets.get(m.name);
             let face = if kpi(m.name).is_some() { Face::Bold } else { Face::Regular };
-            p.text(cols[0].0, y, 10.0, face, INK, m.title);
+            p.text(cols[0].0, y, 10.0, face, INK, m.label);
             p.text_right(cols[1].0, y, 10.0, face, INK, &now.text(m.unit));
             if let Some(tg) = target {
                 p.text_right(cols[2].0, y, 10.0, Face::Regular, INK, &m.unit.format(tg.value));
@@ -393,11 +380,10 @@ fn scenario_table(doc: &mut Doc, src: &Source, footer: &str) -> Result<(), Strin
         y -= 14.0;
         // Four scenarios × seven measures fit one page at the tighter step.
         let step = if src.scenarios.len() > 3 { 13.0 } else { 15.0 };
-        for metric in SCENARIO_MEASURES {
-            let Some(m) = measure(metric) else { continue };
-            for (i, r) in rows.iter().filter(|r| r.metric == *metric).enumerate() {
+        for m in Measure::projected_where(|p| p.compared) {
+            for (i, r) in rows.iter().filter(|r| r.metric == m.name()).enumerate() {
                 if i == 0 {
-                    p.text(MARGIN, y, 10.0, Face::Bold, INK, m.title);
+                    p.text(MARGIN, y, 10.0, Face::Bold, INK, m.label());
                 }
                 p.text(MARGIN + 170.0, y, 10.0, Face::Regular, INK, &r.scenario);
                 let team = src.scenarios.iter().find(|(s, _)| s.name == r.scenario).and_then(|(s, _)| s.team.as_deref());
@@ -427,18 +413,19 @@ fn scenario_table(doc: &mut Doc, src: &Source, footer: &str) -> Result<(), Strin
 fn appendix(doc: &mut Doc, src: &Source, month: Month, footer: &str) {
     let col_w = (WIDTH - 2.0 * MARGIN - 24.0) / 2.0;
     let top = HEIGHT - MARGIN - 40.0;
-    let mut blocks: Vec<(String, String)> = MEASURES
+    let mut blocks: Vec<(String, String)> = Measure::ALL
+        .map(Measure::entry)
         .iter()
-        .map(|m: &Measure| {
+        .map(|m| {
             let target = src.settings.targets.get(m.name).map_or(String::new(), |t| {
                 format!(
                     " Target {} ({}).",
                     m.unit.format(t.value),
-                    better_word(t.better)
+                    t.better.word()
                 )
             });
             (
-                format!("{} ({})", m.title, m.name),
+                format!("{} ({})", m.label, m.name),
                 format!("{}{target}", m.definition),
             )
         })

@@ -197,7 +197,7 @@ impl ChartSpec {
         let m = measure(metric).ok_or_else(|| {
             format!(
                 "'{metric}' is not a metric; metrics are {}",
-                crate::metrics::METRICS.join(", ")
+                crate::measure::Measure::ALL.map(|m| m.name()).join(", ")
             )
         })?;
         let in_range = |mo: &Month| from.is_none_or(|f| *mo >= f) && to.is_none_or(|t| *mo <= t);
@@ -220,7 +220,7 @@ impl ChartSpec {
                 trend_line = trend::fit(&upto, target);
             }
             let name = if groups.len() == 1 && g.kind == crate::metrics::GroupKind::All {
-                m.title.to_string()
+                m.label.to_string()
             } else {
                 g.label()
             };
@@ -258,7 +258,7 @@ impl ChartSpec {
             notes.push(format!("Months left out: {}", suppress::MARK_MEANING));
         }
         Ok(ChartSpec {
-            title: format!("{}{}", m.title, group_suffix(groups)),
+            title: format!("{}{}", m.label, group_suffix(groups)),
             unit: m.unit,
             lines,
             bands: Vec::new(),
@@ -286,7 +286,7 @@ impl ChartSpec {
         metric: &str,
         month: Month,
     ) -> ChartSpec {
-        let m = measure(metric).map_or((metric, Unit::Fte), |m| (m.title, m.unit));
+        let m = measure(metric).map_or((metric, Unit::Fte), |m| (m.label, m.unit));
         let group = match team {
             Some(team) => Group {
                 kind: crate::metrics::GroupKind::Team,

@@ -52,7 +52,7 @@ impl Slide {
         match self {
             Slide::Summary => "Summary".into(),
             Slide::Metric { metric } => super::measures::measure(metric)
-                .map_or_else(|| metric.clone(), |m| m.title.to_string()),
+                .map_or_else(|| metric.clone(), |m| m.label.to_string()),
             Slide::Scenario { name } => format!("Scenario: {name}"),
         }
     }

@@ -2,7 +2,7 @@
 //! example "Agency rate fell from 27.0% to 19.0% over the year." and "At
 //! the current trend the target of 15.0% would be reached in March 2026."
 
-use super::measures::Measure;
+use super::measures::Entry;
 use super::suppress::{self, Shown};
 use super::trend::{self, Outlook};
 use crate::metrics::table::{Group, MetricTable};
@@ -16,7 +16,7 @@ pub fn long_month(m: Month) -> String {
 pub fn read(
     table: &MetricTable,
     group: &Group,
-    m: &Measure,
+    m: &Entry,
     month: Month,
     target: Option<&Target>,
 ) -> [String; 2] {
@@ -26,30 +26,30 @@ pub fn read(
     let first = match (now, before) {
         (Shown::Withheld, _) => format!(
             "{} is withheld for {}: it rests on fewer than 5 people.",
-            m.title,
+            m.label,
             long_month(month)
         ),
-        (Shown::Missing, _) => format!("{} cannot be computed for {}.", m.title, long_month(month)),
+        (Shown::Missing, _) => format!("{} cannot be computed for {}.", m.label, long_month(month)),
         (Shown::Value(v), Shown::Value(b)) => {
             let (a, z) = (unit.format(b), unit.format(v));
             if a == z {
                 format!(
                     "{} was unchanged at {z} over the year to {}.",
-                    m.title,
+                    m.label,
                     long_month(month)
                 )
             } else {
                 let verb = if v < b { "fell" } else { "rose" };
                 format!(
                     "{} {verb} from {a} to {z} over the year to {}.",
-                    m.title,
+                    m.label,
                     long_month(month)
                 )
             }
         }
         (Shown::Value(v), _) => format!(
             "{} was {} in {}; there is no comparable figure a year earlier.",
-            m.title,
+            m.label,
             unit.format(v),
             long_month(month)
         ),

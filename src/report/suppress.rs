@@ -7,6 +7,7 @@
 //! A zero is shown: it identifies nobody, and "nobody over their caseload
 //! limit" is exactly what a board wants to see.
 
+use crate::measure::{Base, Column, Measure, People};
 use crate::metrics::table::{Group, MetricTable};
 use crate::month::Month;
 
@@ -17,49 +18,33 @@ pub const MIN_PEOPLE: f64 = 5.0;
 pub const MARK: &str = "c";
 pub const MARK_MEANING: &str = "c = withheld: fewer than 5 people (counts, and rates or totals resting on fewer than 5 people)";
 
-/// The people a rate is taken over, as the columns holding them (summed).
-fn over_of(metric: &str) -> &'static [&'static str] {
-    match metric {
-        "vacancy_rate_pct"
-        | "turnover_rate_12m_pct"
-        | "nqsw_share_pct"
-        | "early_career_share_pct" => &["employed_headcount"],
-        "agency_rate_pct" => &["employed_headcount", "agency_headcount"],
-        "caseload_per_fte" | "supervision_compliance_pct" => &["case_holders_headcount"],
-        "stability_index_pct" => &["stability_base_headcount"],
-        _ => &[],
-    }
-}
-
 /// Sum of columns for one month and group; `None` when any is unknown.
 fn sum(table: &MetricTable, month: Month, group: &Group, cols: &[&str]) -> Option<f64> {
     cols.iter().map(|c| table.get(month, group, c)).sum()
 }
 
-/// The people a figure counts or adds up: a head count itself; the people
-/// behind an FTE, cost or case total; the people in a share's numerator
-/// (which the share and its denominator would give away). `Some(None)`
-/// when the count is unknown.
-fn counted(table: &MetricTable, month: Month, group: &Group, metric: &str) -> Option<Option<f64>> {
-    let get = |c: &str| table.get(month, group, c);
-    Some(match metric {
-        "employed_headcount" | "employed_fte" | "vacancy_fte" => get("employed_headcount"),
-        "agency_headcount" | "agency_fte" | "agency_rate_pct" => get("agency_headcount"),
-        "agency_cost" => get("agency_rated_headcount").or_else(|| get("agency_headcount")),
-        "leavers_headcount" | "leavers_fte" => get("leavers_headcount"),
-        "starters_headcount" | "starters_fte" => get("starters_headcount"),
-        "nqsw_headcount" | "nqsw_share_pct" => get("nqsw_headcount"),
-        "over_limit_headcount" => get("over_limit_headcount"),
-        "case_holders_fte" | "cases" => get("case_holders_headcount"),
-        "early_career_share_pct" => {
-            let (p, n) = (get("early_career_share_pct"), get("employed_headcount"));
-            p.zip(n).map(|(p, n)| (p * n / 100.0).round())
+/// The people a figure counts or adds up (see [`People`]): `None` when it
+/// adds up nobody's data, `Some(None)` when the count is unknown.
+fn counted(
+    table: &MetricTable,
+    month: Month,
+    group: &Group,
+    measure: Measure,
+) -> Option<Option<f64>> {
+    let get = |c: Column| table.get(month, group, c.name());
+    Some(match measure.entry().disclosure.counted {
+        People::In(c) => get(c),
+        People::RatedAgency => get(Column::Base(Base::AgencyRated))
+            .or_else(|| get(Column::Measure(Measure::AgencyHeadcount))),
+        People::ShareOfEmployed => {
+            let share = get(Column::Measure(measure));
+            let employed = get(Column::Measure(Measure::EmployedHeadcount));
+            share.zip(employed).map(|(p, n)| (p * n / 100.0).round())
         }
-        // Leaves in the twelve months the figure adds up.
-        "leavers_fte_12m" | "turnover_rate_12m_pct" => (0..12)
-            .map(|k| table.get(month - k, group, "leavers_headcount"))
+        People::Leavers12m => (0..12)
+            .map(|k| table.get(month - k, group, Measure::LeaversHeadcount.name()))
             .sum(),
-        _ => return None,
+        People::Nobody => return None,
     })
 }
 
@@ -67,20 +52,26 @@ fn small(n: f64) -> bool {
     n > 0.0 && n < MIN_PEOPLE
 }
 
-/// Whether `metric` is withheld for this month and group.
+/// Whether `metric` is withheld for this month and group. A name that is
+/// no measure's (a projection's own measure) rests on nobody's count.
 pub fn withheld(table: &MetricTable, month: Month, group: &Group, metric: &str) -> bool {
     if !table.has(month, group) {
         return false;
     }
+    let Some(measure) = Measure::parse(metric) else {
+        return false;
+    };
     // An unknown count is treated as small: withholding a figure is the
     // safe mistake.
-    let by_count = match counted(table, month, group, metric) {
-        Some(Some(n)) => small(n),
-        Some(None) => true,
-        None => false,
-    };
-    let over = over_of(metric);
-    let by_base = !over.is_empty() && sum(table, month, group, over).is_none_or(small);
+    let by_count = counted(table, month, group, measure).is_some_and(|n| n.is_none_or(small));
+    let over: Vec<&str> = measure
+        .entry()
+        .disclosure
+        .over
+        .iter()
+        .map(|c| c.name())
+        .collect();
+    let by_base = !over.is_empty() && sum(table, month, group, &over).is_none_or(small);
     by_count || by_base
 }
 
@@ -90,7 +81,10 @@ fn size(table: &MetricTable, month: Month, group: &Group) -> f64 {
         table,
         month,
         group,
-        &["employed_headcount", "agency_headcount"],
+        &[
+            Measure::EmployedHeadcount.name(),
+            Measure::AgencyHeadcount.name(),
+        ],
     )
     .unwrap_or(0.0)
 }

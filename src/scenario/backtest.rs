@@ -57,18 +57,6 @@ use super::simulate::{Projection, project};
 use super::{Cohort, metric_index};
 use crate::month::Month;
 
-/// The contract's measures the backtest scores.
-pub const SCORED: &[&str] = &[
-    "agency_rate_pct",
-    "turnover_rate_12m_pct",
-    "nqsw_share_pct",
-    "vacancy_rate_pct",
-    "caseload_per_fte",
-    "employed_fte",
-    "agency_fte",
-    "agency_cost",
-];
-
 #[derive(Clone, Debug)]
 pub struct Score {
     pub metric: String,
@@ -128,7 +116,8 @@ pub fn backtest(
     let projection = project(&plan, runs, seed)?;
     let mut scores = Vec::new();
     let (mut inside_all, mut n_all) = (0usize, 0usize);
-    for name in SCORED {
+    for measure in crate::measure::Measure::projected_where(|p| p.scored) {
+        let name = measure.name();
         let Some(k) = metric_index(name) else {
             continue;
         };

@@ -23,6 +23,7 @@ pub mod persist;
 pub mod scope;
 pub mod simulate;
 
+use crate::measure::Measure;
 use serde::{Deserialize, Serialize};
 
 /// The model's cohorts. NQSW and early career are defined by time since
@@ -63,30 +64,73 @@ impl Cohort {
     }
 }
 
-/// The projected measures, in output order. The first seven are the
-/// contract's metrics (same names and definitions, at service level); the
-/// rest break FTE down by cohort and add the permanent pay bill.
-pub const METRICS: &[&str] = &[
-    "agency_rate_pct",
-    "turnover_rate_12m_pct",
-    "nqsw_share_pct",
-    "vacancy_rate_pct",
-    "caseload_per_fte",
-    "employed_fte",
-    "agency_cost",
-    "agency_fte",
-    "nqsw_fte",
-    "early_career_fte",
-    "experienced_fte",
-    "vacancy_fte",
-    "permanent_cost",
+/// The projection's own measures, beside the contract's: FTE by cohort
+/// and the permanent pay bill, at their places in a projection's output.
+const OWN: [(u8, &str); 4] = [
+    (8, "nqsw_fte"),
+    (9, "early_career_fte"),
+    (10, "experienced_fte"),
+    (12, "permanent_cost"),
 ];
 
-/// The projected measures that are the contract's own (same names and
-/// definitions as `keel metrics`), which views and reports compare.
-pub const CONTRACT_MEASURES: &[&str] = METRICS.split_at(7).0;
+const fn output_count() -> usize {
+    let mut n = OWN.len();
+    let mut i = 0;
+    while i < Measure::ALL.len() {
+        if Measure::ALL[i].entry().projected.is_some() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The projected measures, in output order (`model::Plan::measures` writes
+/// them so): the contract's that the registry marks projected (same names
+/// and definitions as `keel metrics`, at service level), at their ranks,
+/// and the projection's own.
+pub const METRICS: [&str; output_count()] = {
+    let mut out = [""; output_count()];
+    let mut i = 0;
+    while i < Measure::ALL.len() {
+        if let Some(p) = Measure::ALL[i].entry().projected {
+            out[p.rank as usize] = Measure::ALL[i].name();
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < OWN.len() {
+        out[OWN[j].0 as usize] = OWN[j].1;
+        j += 1;
+    }
+    out
+};
+
+/// The projected measures of the contract that views and reports compare
+/// between scenarios, in output order.
+pub fn compared() -> Vec<Measure> {
+    Measure::projected_where(|p| p.compared)
+}
 
 /// Index of a metric in [`METRICS`].
 pub fn metric_index(name: &str) -> Option<usize> {
     METRICS.iter().position(|m| *m == name)
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn every_place_in_a_projection_has_one_measure() {
+        assert_eq!(METRICS.len(), 13);
+        let mut names = METRICS.to_vec();
+        assert!(names.iter().all(|n| !n.is_empty()), "{names:?}");
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), METRICS.len(), "a measure twice");
+        for m in compared() {
+            assert!(metric_index(m.name()).is_some(), "{m}");
+        }
+    }
 }
