@@ -744,7 +744,7 @@ mod tests {
             );
         }
         let mut compared = 0;
-        for name in METRICS.iter().chain(BASES) {
+        for name in METRICS.iter().chain(BASES.iter()) {
             let values = |df: &DataFrame| -> Vec<Option<f64>> {
                 let c = df.column(name).unwrap().cast(&DataType::Float64).unwrap();
                 c.f64().unwrap().iter().collect()

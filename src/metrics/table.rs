@@ -43,7 +43,7 @@ pub struct MetricTable {
 
 /// The columns held: the contract's metrics, then the suppression bases.
 fn columns() -> impl Iterator<Item = &'static str> {
-    METRICS.iter().chain(BASES).copied()
+    METRICS.into_iter().chain(BASES)
 }
 
 fn metric_index(metric: &str) -> Option<usize> {

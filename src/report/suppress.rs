@@ -208,7 +208,7 @@ pub fn series(table: &MetricTable, group: &Group, metric: &str) -> (Vec<(Month, 
 mod tests {
     use super::*;
     use crate::metrics::{BASES, GroupKind, METRICS};
-    use polars::prelude::*;
+    use polars::prelude::{Column, DataFrame};
 
     /// One month, one team, with the given figures (others null).
     fn table(values: &[(&str, f64)]) -> (MetricTable, Month, Group) {
@@ -217,7 +217,7 @@ mod tests {
             Column::new("group_kind".into(), ["team"]),
             Column::new("group".into(), ["T"]),
         ];
-        for name in METRICS.iter().chain(BASES) {
+        for name in METRICS.iter().chain(BASES.iter()) {
             let v = values.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
             cols.push(Column::new((*name).into(), [v]));
         }
@@ -323,7 +323,7 @@ mod tests {
             Column::new("group".into(), ["all", "A", "B", "C"]),
         ];
         let heads = [Some(31.0), Some(3.0), Some(8.0), Some(20.0)];
-        for name in METRICS.iter().chain(BASES) {
+        for name in METRICS.iter().chain(BASES.iter()) {
             let v: Vec<Option<f64>> = match *name {
                 "employed_headcount" => heads.to_vec(),
                 "employed_fte" => heads.iter().map(|h| h.map(|h| h * 0.9)).collect(),

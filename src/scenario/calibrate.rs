@@ -13,6 +13,7 @@
 //! 12-month turnover window before the projection starts.
 
 use super::Cohort;
+use crate::measure::Measure;
 use crate::metrics::{self, Inputs};
 use crate::month::Month;
 use crate::workspace::Workspace;
@@ -584,7 +585,7 @@ impl Observed {
                 .filter_map(|m| self.metric(*m, name))
                 .fold((0.0, 0), |(s, n), v| (s + v, n + 1))
         };
-        let (agency_sum, _) = sum("agency_fte");
+        let (agency_sum, _) = sum(Measure::AgencyFte.name());
         // How the cover ratio moved between blocks of months, relative to
         // its mean.
         let cover_blocks: Vec<f64> = held
@@ -593,8 +594,8 @@ impl Observed {
             .filter_map(|b| {
                 let (a, v) = b.iter().fold((0.0, 0.0), |acc, m| {
                     match (
-                        self.metric(*m, "agency_fte"),
-                        self.metric(*m, "vacancy_fte"),
+                        self.metric(*m, Measure::AgencyFte.name()),
+                        self.metric(*m, Measure::VacancyFte.name()),
                     ) {
                         (Some(a), Some(v)) => (acc.0 + a, acc.1 + v),
                         _ => acc,
@@ -603,8 +604,8 @@ impl Observed {
                 (v > 0.0).then(|| a / v)
             })
             .collect();
-        let (vac_sum, vac_n) = sum("vacancy_fte");
-        let (contract_leavers, _) = sum("leavers_fte");
+        let (vac_sum, vac_n) = sum(Measure::VacancyFte.name());
+        let (contract_leavers, _) = sum(Measure::LeaversFte.name());
         if vac_n > 0 && vac_sum > 0.0 {
             push(
                 "agency_cover_of_vacancies",
@@ -689,12 +690,12 @@ impl Observed {
             );
         }
 
-        let est = self.metric(start_month, "establishment_fte");
-        let vac = self.metric(start_month, "vacancy_fte");
+        let est = self.metric(start_month, Measure::EstablishmentFte.name());
+        let vac = self.metric(start_month, Measure::VacancyFte.name());
         match (est, vac) {
             (Some(e), Some(v)) => {
                 push(
-                    "establishment_fte",
+                    Measure::EstablishmentFte.name(),
                     "all",
                     e,
                     format!("funded FTE in force on {start_month}"),
@@ -710,18 +711,18 @@ impl Observed {
                 );
             }
             _ => push(
-                "establishment_fte",
+                Measure::EstablishmentFte.name(),
                 "all",
                 f64::NAN,
                 format!("no establishment in force on {start_month}: vacancy rate not projected"),
             ),
         }
 
-        let cases = self.metric(start_month, "cases").unwrap_or(0.0);
-        let holders = self.metric(start_month, "case_holders_fte").unwrap_or(0.0);
+        let cases = self.metric(start_month, Measure::Cases.name()).unwrap_or(0.0);
+        let holders = self.metric(start_month, Measure::CaseHoldersFte.name()).unwrap_or(0.0);
         let total_fte = employed_fte + start_fte[3];
         push(
-            "cases",
+            Measure::Cases.name(),
             "all",
             cases,
             format!("cases held on {start_month}"),
@@ -729,7 +730,7 @@ impl Observed {
         let points: Vec<(f64, f64)> = held
             .iter()
             .filter_map(|m| {
-                self.metric(*m, "cases")
+                self.metric(*m, Measure::Cases.name())
                     .map(|c| ((m.0 - start_month.0) as f64, c))
             })
             .collect();
@@ -741,7 +742,7 @@ impl Observed {
         let changes: Vec<f64> = held
             .windows(2)
             .filter(|w| w[1].0 - w[0].0 == 1)
-            .filter_map(|w| Some(self.metric(w[1], "cases")? - self.metric(w[0], "cases")?))
+            .filter_map(|w| Some(self.metric(w[1], Measure::Cases.name())? - self.metric(w[0], Measure::Cases.name())?))
             .collect();
         let trend = slope.unwrap_or(0.0);
         let step_sd = if changes.len() >= 2 {
@@ -822,7 +823,7 @@ impl Observed {
         let history_leavers_fte = self
             .metrics
             .range(..=start_month)
-            .map(|(m, r)| (*m, r.get("leavers_fte").copied().flatten().unwrap_or(0.0)))
+            .map(|(m, r)| (*m, r.get(Measure::LeaversFte.name()).copied().flatten().unwrap_or(0.0)))
             .collect();
         Ok(Calibration {
             from,

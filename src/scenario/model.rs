@@ -15,6 +15,7 @@
 use super::calibrate::Calibration;
 use super::levers::Levers;
 use super::{Cohort, METRICS};
+use crate::measure::Measure;
 use crate::month::Month;
 
 /// Number of projected measures.
@@ -158,9 +159,10 @@ impl Plan {
         let base_leave = Cohort::ALL.map(|c| or0(v("leave_probability", c.name())).clamp(0.0, 1.0));
         let base_recruit = [Cohort::Nqsw, Cohort::EarlyCareer, Cohort::Experienced]
             .map(|c| or0(v("recruitment_per_month", c.name())));
-        let cases0 = or0(v("cases", "all"));
+        // The calibrated starting stock, named after the measures it carries.
+        let cases0 = or0(v(Measure::Cases.name(), "all"));
         let slope = or0(v("demand_trend_cases_per_month", "all"));
-        let establishment0 = nan_to_none(v("establishment_fte", "all"));
+        let establishment0 = nan_to_none(v(Measure::EstablishmentFte.name(), "all"));
         let cap = levers.agency_cap_fte.unwrap_or(f64::INFINITY);
 
         let mut months = Vec::with_capacity(horizon);
