@@ -123,7 +123,8 @@ struct Post {
     bucket: usize,
 }
 
-type Snapshot = HashMap<(bool, String), Post>;
+// Ordered, so sums over a snapshot add in the same order every run.
+type Snapshot = BTreeMap<(bool, String), Post>;
 
 /// What the workspace holds, read once: in-post workers by snapshot and the
 /// contract's service-level metrics by month.
