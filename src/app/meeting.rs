@@ -15,7 +15,6 @@ use crate::scenario::persist::Scenario;
 use crate::scenario::simulate::Projection;
 use eframe::egui;
 
-
 /// Scenario projections for the pack, once the background run is done.
 pub type Projections = Vec<(Scenario, Projection)>;
 

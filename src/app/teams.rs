@@ -10,7 +10,6 @@ use crate::metrics::workers::Attention;
 use crate::month::Month;
 use eframe::egui;
 
-
 /// Sort by the team name (`None`) or a column, ascending or not.
 #[derive(Default)]
 pub struct Sort {

@@ -11,6 +11,7 @@ mod extract_errors;
 mod extract_values;
 mod headers;
 mod metrics_fixtures;
+mod registry;
 mod report;
 mod robustness;
 mod sample_roundtrip;
