@@ -22,9 +22,9 @@ pub mod workspace;
 /// and with an arena per thread freed memory is reused less. A fixed
 /// threshold for serving blocks from fresh mappings (glibc's largest, 32
 /// MB) and no trimming: columns of a few million values are otherwise
-/// mapped and unmapped on every use, and each page faulted in afresh; the
-/// kernel's side of that was a fifth of the national metrics' time. (Freed
-/// memory stays with the process until it exits, no more than its peak.)
+/// mapped and unmapped on every use, and each page faulted in afresh (see
+/// docs/performance.md). Freed memory stays with the process until it
+/// exits, no more than its peak.
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets parameters of the allocator, and is called
