@@ -358,12 +358,12 @@ impl KeelApp {
             opts.scenarios = scenarios;
             let r = crate::report::board::write(&root, &opts, &path)?;
             let note = if cut {
-                format!(" The report compares the first {max} scenarios of the meeting pack.")
+                format!("; the report compares the first {max} scenarios of the meeting pack")
             } else {
                 String::new()
             };
             Ok(format!(
-                "Saved {} ({} pages).{note}",
+                "Saved {} ({} pages){note}",
                 path.display(),
                 r.pages
             ))
