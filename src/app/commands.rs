@@ -1,7 +1,7 @@
 //! Applying the commands views emit: the only place that opens native
 //! dialogs, starts imports and writes to the workspace.
 
-use super::jobs::Job;
+use super::jobs::JobKind;
 use super::state::{Command, Group, View};
 use super::{Confirm, KeelApp, Notice, import};
 use crate::workspace::Workspace;
@@ -21,6 +21,7 @@ impl KeelApp {
                 if v == View::Meeting && self.persisted.view != View::Meeting {
                     // Read the pack and the scenario list afresh.
                     self.pack_draft = None;
+                    self.pack_asked = false;
                 }
                 self.persisted.view = v;
             }
@@ -48,16 +49,17 @@ impl KeelApp {
                 }
             }
             Command::ClearPending => self.pending.clear(),
-            Command::CancelRead => {
-                // The reading thread finishes on its own and its result is
-                // dropped with the job: reading stores nothing, so there is
-                // nothing to undo.
-                if self.running.read.take().is_some() {
-                    self.notice = Some(Notice::Info(
-                        "Reading cancelled; nothing was stored.".into(),
-                    ));
+            Command::CancelJob(kind) => {
+                // The thread finishes on its own and its result is dropped
+                // with the job: only work that stores nothing can be
+                // cancelled, so there is nothing to undo.
+                if let Some(text) = kind.cancelled_text()
+                    && self.jobs.cancel(|k| k == kind)
+                {
+                    self.notice = Some(Notice::Info(text.into()));
                 }
             }
+            Command::RetryScenario => self.retry_scenario(),
             Command::Import { replace } => self.import(replace),
             Command::AskUndo => {
                 if self.model.as_ref().is_some_and(|m| m.can_undo()) {
@@ -98,15 +100,25 @@ impl KeelApp {
                 }
             }
             Command::OpenWorkspace(dir) => {
-                if Workspace::exists(&dir) {
-                    self.switch_to(dir, View::Dashboard);
-                    self.notice = Some(Notice::Info(format!("Opened {}", self.root.display())));
-                } else {
-                    self.notice = Some(Notice::Error(format!(
-                        "{} is not a Keel workspace (it has no keel.json): choose the folder a workspace is in, or create a new one there",
-                        dir.display()
-                    )));
-                }
+                let check = dir.clone();
+                self.start_job(
+                    JobKind::Open,
+                    "Opening the workspace",
+                    move |_| Workspace::exists(&check),
+                    move |app, exists| match exists {
+                        Ok(true) => {
+                            app.switch_to(dir, View::Dashboard);
+                            app.notice = Some(Notice::Info(format!("Opened {}", app.root.display())));
+                        }
+                        Ok(false) => {
+                            app.notice = Some(Notice::Error(format!(
+                                "{} is not a Keel workspace (it has no keel.json): choose the folder a workspace is in, or create a new one there",
+                                dir.display()
+                            )))
+                        }
+                        Err(e) => app.notice = Some(Notice::Error(e)),
+                    },
+                );
             }
             Command::SaveProfile { index, path } => self.save_profile(index, path),
             Command::CopyText(t) => {
@@ -122,12 +134,12 @@ impl KeelApp {
                 else {
                     return;
                 };
-                self.notice = Some(match std::fs::write(&path, text) {
-                    Ok(()) => Notice::Info(format!("Saved {}", path.display())),
-                    Err(e) => Notice::Error(format!(
-                        "Cannot save {}: {e}; choose another folder",
-                        path.display()
-                    )),
+                self.start_output("Saving the problems", move || {
+                    std::fs::write(&path, text)
+                        .map(|()| format!("Saved {}", path.display()))
+                        .map_err(|e| {
+                            format!("Cannot save {}: {e}; choose another folder", path.display())
+                        })
                 });
             }
             Command::ToggleTheme => self.persisted.dark = !self.persisted.dark,
@@ -136,11 +148,18 @@ impl KeelApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
             }
             Command::SavePack(pack) => {
-                if let Err(e) = crate::report::pack::save(&self.root, &pack) {
-                    self.notice = Some(Notice::Error(format!("Cannot save the meeting pack: {e}")));
-                } else {
-                    self.notice = Some(Notice::Info("Meeting pack saved".into()));
-                }
+                let root = self.root.clone();
+                self.start_job(
+                    JobKind::Pack,
+                    "Saving the meeting pack",
+                    move |_| crate::report::pack::save(&root, &pack),
+                    |app, done| {
+                        app.notice = Some(match done.and_then(|r| r) {
+                            Ok(()) => Notice::Info("Meeting pack saved".into()),
+                            Err(e) => Notice::Error(format!("Cannot save the meeting pack: {e}")),
+                        })
+                    },
+                );
             }
             Command::SaveChart { metric, path } => self.save_chart(&metric, path),
             Command::SaveSpec { spec, name, path } => self.save_spec(*spec, &name, path),
@@ -171,7 +190,7 @@ impl KeelApp {
             Command::ChooseCouncil(query) => self.choose_council(query),
             Command::ExportMetrics(path) => self.export_metrics(path),
             Command::WriteReport(path) => self.write_report(path),
-            Command::StartMeeting => self.start_meeting(ctx),
+            Command::StartMeeting => self.start_meeting(),
             c @ (Command::OpenScenario(_)
             | Command::SaveScenario
             | Command::NewScenario
@@ -194,31 +213,38 @@ impl KeelApp {
         let Some((ind, sn)) = self.model.as_ref().and_then(|m| m.benchmark_data.clone()) else {
             return;
         };
-        if query.is_empty() || self.running.bench.is_some() {
+        if query.is_empty() {
             return;
         }
         self.persisted.council = query.clone();
         let dfe: Vec<&'static str> = super::benchmarks::measures().iter().map(|m| m.1).collect();
-        self.running.bench = Some(Job::spawn(
+        // A newer choice replaces a comparison still running.
+        self.start_job(
+            JobKind::Bench,
             "Comparing with the council",
-            self.ctx.clone(),
             move |_| crate::benchmark::view::council_view(&ind, sn.as_ref(), &query, &dfe),
-        ));
+            |app, done| app.bench_view = Some(done.and_then(|r| r)),
+        );
     }
 
-    /// Run output work (rendering, writing files) off the UI thread.
+    /// Run output work (rendering, writing files) off the UI thread; the
+    /// notice says how it went.
     fn start_output(
         &mut self,
         name: &'static str,
         work: impl FnOnce() -> Result<String, String> + Send + 'static,
     ) {
-        if self.running.output.is_some() {
-            self.notice = Some(Notice::Error(
-                "A file is still being written: wait for it to finish.".into(),
-            ));
-            return;
-        }
-        self.running.output = Some(Job::spawn(name, self.ctx.clone(), move |_| work()));
+        self.start_job(
+            JobKind::Output,
+            name,
+            move |_| work(),
+            |app, done| {
+                app.notice = Some(match done.and_then(|r| r) {
+                    Ok(msg) => Notice::Info(msg),
+                    Err(e) => Notice::Error(e),
+                })
+            },
+        );
     }
 
     fn save_chart(&mut self, metric: &str, path: Option<PathBuf>) {
@@ -304,54 +330,73 @@ impl KeelApp {
         }) else {
             return;
         };
-        let scenarios = crate::report::pack::load(&self.root)
-            .map(|p| {
-                p.slides
-                    .into_iter()
-                    .filter_map(|s| match s {
-                        crate::report::pack::Slide::Scenario { name } => Some(PathBuf::from(name)),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut scenarios: Vec<PathBuf> = scenarios;
-        if scenarios.len() > crate::scenario::compare::MAX_SCENARIOS {
-            scenarios.truncate(crate::scenario::compare::MAX_SCENARIOS);
-            self.notice = Some(Notice::Info(format!(
-                "The report compares the first {} scenarios of the meeting pack.",
-                crate::scenario::compare::MAX_SCENARIOS
-            )));
-        }
-        let opts = crate::report::board::Options {
+        let mut opts = crate::report::board::Options {
             month: self.month,
             group: (self.group.kind != crate::metrics::GroupKind::All)
                 .then(|| self.group.name.clone()),
-            scenarios,
             ..Default::default()
         };
         let root = self.root.clone();
         self.start_output("Writing the board report", move || {
+            // The meeting pack's scenarios, read here, off the UI thread.
+            let mut scenarios: Vec<PathBuf> = crate::report::pack::load(&root)
+                .map(|p| {
+                    p.slides
+                        .into_iter()
+                        .filter_map(|s| match s {
+                            crate::report::pack::Slide::Scenario { name } => {
+                                Some(PathBuf::from(name))
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let max = crate::scenario::compare::MAX_SCENARIOS;
+            let cut = scenarios.len() > max;
+            scenarios.truncate(max);
+            opts.scenarios = scenarios;
             let r = crate::report::board::write(&root, &opts, &path)?;
-            Ok(format!("Saved {} ({} pages)", path.display(), r.pages))
+            let note = if cut {
+                format!("; the report compares the first {max} scenarios of the meeting pack")
+            } else {
+                String::new()
+            };
+            Ok(format!(
+                "Saved {} ({} pages){note}",
+                path.display(),
+                r.pages
+            ))
         });
     }
 
-    fn start_meeting(&mut self, ctx: &egui::Context) {
+    /// Meeting mode on the pack being edited, or else the saved pack,
+    /// read off the UI thread first.
+    fn start_meeting(&mut self) {
         if self.model.is_none() {
             return;
         }
-        let pack = match &self.pack_draft {
-            Some((p, _)) => Ok(p.clone()),
-            None => crate::report::pack::load(&self.root),
-        };
-        let pack = match pack {
-            Ok(p) => p,
-            Err(e) => {
-                self.notice = Some(Notice::Error(format!("{e}; the default pack is shown")));
-                crate::report::pack::Pack::default()
-            }
-        };
+        if let Some((pack, _)) = &self.pack_draft {
+            let pack = pack.clone();
+            self.begin_meeting(pack);
+            return;
+        }
+        let root = self.root.clone();
+        self.start_job(
+            JobKind::Meeting,
+            "Opening the meeting pack",
+            move |_| crate::report::pack::load(&root),
+            |app, pack| match pack.and_then(|r| r) {
+                Ok(pack) => app.begin_meeting(pack),
+                Err(e) => {
+                    app.notice = Some(Notice::Error(format!("{e}; the default pack is shown")));
+                    app.begin_meeting(crate::report::pack::Pack::default());
+                }
+            },
+        );
+    }
+
+    fn begin_meeting(&mut self, pack: crate::report::pack::Pack) {
         let names: Vec<String> = pack
             .slides
             .iter()
@@ -365,14 +410,23 @@ impl KeelApp {
             meeting.projections = Some(Vec::new());
         } else {
             let root = self.root.clone();
-            self.running.project = Some(Job::spawn(
+            self.start_job(
+                JobKind::Project,
                 "Projecting the scenarios",
-                self.ctx.clone(),
                 move |_| project_all(&root, &names),
-            ));
+                |app, done| {
+                    let (projections, problems) = done.unwrap_or_else(|e| (Vec::new(), vec![e]));
+                    if let Some(m) = &mut app.meeting {
+                        m.projections = Some(projections);
+                        m.problems = problems;
+                    }
+                },
+            );
         }
         self.meeting = Some(meeting);
-        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+        if let Some(ctx) = self.jobs.ctx() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+        }
     }
 
     fn save_profile(&mut self, index: usize, path: Option<PathBuf>) {
@@ -393,32 +447,33 @@ impl KeelApp {
         let Some(path) = path else {
             return;
         };
-        match std::fs::write(&path, pending.profile().to_json()) {
-            Ok(()) => {
-                self.persisted.profiles.retain(|p| *p != path);
-                self.persisted.profiles.push(path.clone());
-                self.notice = Some(Notice::Info(format!(
-                    "Saved the mapping to {}; Keel applies it to files with the same headers, and `keel import --profile` reads it.",
-                    path.display()
-                )));
-            }
-            Err(e) => {
-                self.notice = Some(Notice::Error(format!(
-                    "Cannot save {}: {e}; choose another folder",
-                    path.display()
-                )))
-            }
-        }
+        let json = pending.profile().to_json();
+        let to = path.clone();
+        self.start_job(
+            JobKind::Output,
+            "Saving the import profile",
+            move |_| std::fs::write(&to, json),
+            move |app, done| match done.and_then(|r| r.map_err(|e| e.to_string())) {
+                Ok(()) => {
+                    app.persisted.profiles.retain(|p| *p != path);
+                    app.persisted.profiles.push(path.clone());
+                    app.notice = Some(Notice::Info(format!(
+                        "Saved the mapping to {}; Keel applies it to files with the same headers, and `keel import --profile` reads it.",
+                        path.display()
+                    )));
+                }
+                Err(e) => {
+                    app.notice = Some(Notice::Error(format!(
+                        "Cannot save {}: {e}; choose another folder",
+                        path.display()
+                    )))
+                }
+            },
+        );
     }
 
     fn start_read(&mut self, files: Vec<(PathBuf, Option<crate::extract::ImportProfile>)>) {
         if files.is_empty() {
-            return;
-        }
-        if self.running.read.is_some() {
-            self.notice = Some(Notice::Error(
-                "Files are still being read: wait for them before adding more.".into(),
-            ));
             return;
         }
         let hours = self
@@ -426,9 +481,15 @@ impl KeelApp {
             .as_ref()
             .map_or(37.0, |m| m.settings.standard_hours);
         let saved = self.persisted.profiles.clone();
-        self.running.read = Some(Job::spawn("Reading files", self.ctx.clone(), move |p| {
-            import::read_all(files, hours, &saved, p)
-        }));
+        self.start_job(
+            JobKind::Read,
+            "Reading files",
+            move |p| import::read_all(files, hours, &saved, p),
+            |app, done| match done {
+                Ok(files) => app.pending.extend(files),
+                Err(e) => app.notice = Some(Notice::Error(e)),
+            },
+        );
     }
 
     fn import(&mut self, replace: bool) {
@@ -456,23 +517,33 @@ impl KeelApp {
         });
     }
 
+    /// Create the workspace off the UI thread, then open it.
     fn new_workspace(&mut self, dir: Option<PathBuf>) {
-        let dir = dir.unwrap_or_else(|| next_empty_dir(&crate::workspace::default_root()));
-        match Workspace::open_or_create(&dir) {
-            Ok(_) => {
-                self.switch_to(dir, View::Import);
-                self.notice = Some(Notice::Info(format!(
-                    "Started an empty workspace in {}. Import your extracts here.",
-                    self.root.display()
-                )));
-            }
-            Err(e) => {
-                self.notice = Some(Notice::Error(format!(
-                    "Cannot create a workspace in {}: {e}",
-                    dir.display()
-                )))
-            }
-        }
+        self.start_job(
+            JobKind::Open,
+            "Creating the workspace",
+            move |_| {
+                let dir = dir.unwrap_or_else(|| next_empty_dir(&crate::workspace::default_root()));
+                let made = Workspace::open_or_create(&dir).map(|_| ());
+                (dir, made.map_err(|e| e.to_string()))
+            },
+            |app, done| match done {
+                Ok((dir, Ok(()))) => {
+                    app.switch_to(dir, View::Import);
+                    app.notice = Some(Notice::Info(format!(
+                        "Started an empty workspace in {}. Import your extracts here.",
+                        app.root.display()
+                    )));
+                }
+                Ok((dir, Err(e))) => {
+                    app.notice = Some(Notice::Error(format!(
+                        "Cannot create a workspace in {}: {e}",
+                        dir.display()
+                    )))
+                }
+                Err(e) => app.notice = Some(Notice::Error(e)),
+            },
+        );
     }
 }
 
@@ -488,11 +559,11 @@ impl KeelApp {
         self.pending.clear();
         self.scenario_ui = None;
         self.pack_draft = None;
+        self.pack_asked = false;
         self.bench_view = None;
-        // Work on the old workspace is dropped, never applied to the new.
-        let r = &mut self.running;
-        (r.calibrate, r.simulate, r.compare, r.project, r.bench) = (None, None, None, None, None);
-        r.attention = None;
+        // Work on the old workspace's data is dropped, never applied to
+        // the new.
+        self.jobs.cancel(JobKind::of_workspace);
         self.attention = None;
         self.persisted.view = view;
         self.start_load(false);

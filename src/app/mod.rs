@@ -24,6 +24,7 @@ mod shell;
 mod state;
 mod teams;
 
+pub use jobs::JobKind;
 pub use state::{Command, View};
 
 use crate::month::Month;
@@ -31,7 +32,7 @@ use crate::settings::Settings;
 use crate::workspace::Workspace;
 use eframe::egui;
 use import::Pending;
-use jobs::Job;
+use jobs::{Jobs, Progress};
 use model::Model;
 use state::{Group, Persisted};
 use std::path::PathBuf;
@@ -59,25 +60,6 @@ enum Notice {
     Error(String),
 }
 
-#[derive(Default)]
-struct Running {
-    load: Option<Job<Result<Model, String>>>,
-    read: Option<Job<Vec<Pending>>>,
-    write: Option<Job<Result<String, String>>>,
-    /// Chart images, exports and reports being written.
-    output: Option<Job<Result<String, String>>>,
-    /// The scenario view's calibration, bands and comparison.
-    calibrate: Option<Job<scenarios::Calibrated>>,
-    simulate: Option<Job<scenarios::Simulated>>,
-    compare: Option<Job<scenarios::Compared>>,
-    /// The teams view's worker list.
-    attention: Option<Job<AttentionRows>>,
-    /// The chosen council's benchmark series.
-    bench: Option<Job<Result<crate::benchmark::view::CouncilView, String>>>,
-    /// Scenario projections for meeting slides.
-    project: Option<Job<(meeting::Projections, Vec<String>)>>,
-}
-
 pub struct KeelApp {
     root: PathBuf,
     persisted: Persisted,
@@ -85,7 +67,8 @@ pub struct KeelApp {
     load_error: Option<String>,
     month: Option<Month>,
     group: Group,
-    running: Running,
+    /// Every background job running, and what to do when each finishes.
+    jobs: Jobs<KeelApp>,
     pending: Vec<Pending>,
     confirm: Option<Confirm>,
     notice: Option<Notice>,
@@ -106,9 +89,11 @@ pub struct KeelApp {
     /// The pack being edited in the Meeting view, with the saved
     /// scenarios it can show (both read when the view opens).
     pack_draft: Option<(crate::report::pack::Pack, Vec<String>)>,
+    /// Whether the pack has been asked for since the view opened (asked
+    /// once: a failed read is not repeated by itself).
+    pack_asked: bool,
     /// The title last sent to the window, to send it again only on change.
     title: String,
-    ctx: Option<egui::Context>,
     theme_applied: Option<bool>,
 }
 
@@ -124,7 +109,7 @@ impl KeelApp {
             load_error: None,
             month: None,
             group: Group::all(),
-            running: Running::default(),
+            jobs: Jobs::default(),
             pending: Vec::new(),
             confirm: None,
             notice,
@@ -139,8 +124,8 @@ impl KeelApp {
             attention_team: None,
             attention: None,
             pack_draft: None,
+            pack_asked: false,
             title: String::new(),
-            ctx: None,
             theme_applied: None,
         };
         app.start_load(true);
@@ -154,17 +139,40 @@ impl KeelApp {
 
     /// True once the workspace is loaded and no job is running.
     pub fn is_idle(&self) -> bool {
-        self.running.load.is_none()
-            && self.running.read.is_none()
-            && self.running.write.is_none()
-            && self.running.project.is_none()
-            && self.running.output.is_none()
-            && self.running.calibrate.is_none()
-            && self.running.simulate.is_none()
-            && self.running.compare.is_none()
-            && self.running.bench.is_none()
-            && self.running.attention.is_none()
-            && (self.model.is_some() || self.load_error.is_some())
+        self.jobs.is_empty() && (self.model.is_some() || self.load_error.is_some())
+    }
+
+    /// How many jobs of `kind` have been started (for tests: a failed job
+    /// must not start again by itself).
+    #[doc(hidden)]
+    pub fn job_starts(&self, kind: JobKind) -> usize {
+        self.jobs.starts(kind)
+    }
+
+    /// Make the next `times` jobs of `kind` panic as they start working
+    /// (for tests of how a failure is reported and retried).
+    #[doc(hidden)]
+    pub fn panic_next_jobs(&mut self, kind: JobKind, times: usize) {
+        self.jobs.panic_next(kind, times);
+    }
+
+    /// Start a background job (see [`Jobs::start`]); a refusal becomes the
+    /// notice. A panic is also told in the notice, once, and `then` gets it
+    /// as an error so the view can offer to try again.
+    fn start_job<T: Send + 'static>(
+        &mut self,
+        kind: JobKind,
+        name: &'static str,
+        work: impl FnOnce(&Progress) -> T + Send + 'static,
+        then: impl FnOnce(&mut KeelApp, Result<T, String>) + 'static,
+    ) -> bool {
+        match self.jobs.start(kind, name, work, then) {
+            Ok(()) => true,
+            Err(why) => {
+                self.notice = Some(Notice::Error(why.into()));
+                false
+            }
+        }
     }
 
     /// The error that stopped the last load, if any.

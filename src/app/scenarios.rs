@@ -20,11 +20,6 @@ use crate::scenario::simulate::Projection;
 use crate::scenario::{Cohort, metric_index};
 use eframe::egui;
 
-/// What the view's background jobs return.
-pub type Calibrated = (CalKey, Result<Calibration, String>);
-pub type Simulated = (Scenario, Result<Projection, String>);
-pub type Compared = (Vec<String>, Result<Projections, String>);
-
 /// Monte Carlo runs behind the bands in the app.
 pub const RUNS: usize = 1000;
 
@@ -46,8 +41,14 @@ pub struct ScenarioUi {
     pub problem: Option<String>,
     /// The workspace load the view works from (see [`CalKey`]).
     pub generation: u64,
-    /// A calibration that failed, not to be retried until something changes.
-    pub failed: Option<CalKey>,
+    /// A calibration that failed and why: not started again for the same
+    /// key until the user asks ("Try again").
+    pub failed: Option<(CalKey, String)>,
+    /// A Monte Carlo that failed, for this draft, and why (likewise).
+    pub sim_failed: Option<(Scenario, String)>,
+    /// Whether the saved names have been asked for (once; every file
+    /// command lists them again).
+    pub listed: bool,
 }
 
 /// What a calibration depends on.
@@ -72,10 +73,10 @@ impl CalKey {
     }
 }
 
-impl ScenarioUi {
-    pub fn new(names: Vec<String>) -> ScenarioUi {
+impl Default for ScenarioUi {
+    fn default() -> ScenarioUi {
         ScenarioUi {
-            names,
+            names: Vec::new(),
             draft: Scenario::new("New scenario"),
             opened: None,
             new_name: String::new(),
@@ -87,9 +88,13 @@ impl ScenarioUi {
             problem: None,
             generation: 0,
             failed: None,
+            sim_failed: None,
+            listed: false,
         }
     }
+}
 
+impl ScenarioUi {
     pub fn horizon(&self) -> usize {
         self.draft.months.unwrap_or(24)
     }
@@ -105,6 +110,23 @@ impl ScenarioUi {
         let mut cal = cal.clone();
         cal.apply_overrides(&self.draft.overrides)?;
         Plan::new(&cal, &self.draft.levers, self.horizon()).map(Some)
+    }
+
+    /// Why the calibration for the draft as it is now failed, if it did.
+    pub fn calibration_failure(&self) -> Option<&str> {
+        let key = CalKey::of(&self.draft, self.generation);
+        self.failed
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, e)| e.as_str())
+    }
+
+    /// Why the Monte Carlo for the draft as it is now failed, if it did.
+    pub fn sim_failure(&self) -> Option<&str> {
+        self.sim_failed
+            .as_ref()
+            .filter(|(s, _)| *s == self.draft)
+            .map(|(_, e)| e.as_str())
     }
 
     /// Bands that belong to the draft as it is now.
@@ -541,6 +563,17 @@ fn comparison(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi, cmds: &mut 
     }
 }
 
+/// A failed job is not started again by itself: this asks for it.
+fn try_again(ui: &mut egui::Ui, cmds: &mut Vec<Command>) {
+    if ui
+        .button("Try again")
+        .on_hover_text("Start the failed work again for these levers")
+        .clicked()
+    {
+        cmds.push(Command::RetryScenario);
+    }
+}
+
 pub fn show(
     ui: &mut egui::Ui,
     model: &Model,
@@ -612,10 +645,21 @@ pub fn show(
             let plan = match plan {
                 Ok(Some(p)) => p,
                 Ok(None) => {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label("Calibrating from the workspace's history…");
-                    });
+                    match st.calibration_failure() {
+                        Some(e) => {
+                            ui.colored_label(
+                                ui.visuals().error_fg_color,
+                                format!("The calibration failed: {e}"),
+                            );
+                            try_again(ui, cmds);
+                        }
+                        None => {
+                            ui.horizontal(|ui| {
+                                ui.spinner();
+                                ui.label("Calibrating from the workspace's history…");
+                            });
+                        }
+                    }
                     return;
                 }
                 Err(e) => {
@@ -638,6 +682,9 @@ pub fn show(
                         "Bands: {RUNS} Monte Carlo runs, seed {}",
                         st.draft.seed
                     ));
+                } else if st.sim_failure().is_some() {
+                    ui.colored_label(ui.visuals().error_fg_color, "The Monte Carlo failed.");
+                    try_again(ui, cmds);
                 } else if busy {
                     ui.spinner();
                     ui.label("Running the Monte Carlo…");
@@ -645,6 +692,10 @@ pub fn show(
                     ui.label("The bands follow when the slider is released.");
                 }
             });
+            // Why, below the row, where a long message can wrap.
+            if let Some(e) = st.sim_failure() {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
             let spec = chart(model, st, &path, compared[st.metric].name());
             charts::show_spec(ui, "scenario chart", &spec, 300.0, 2.5);
             horizons_table(ui, model, st, &path);

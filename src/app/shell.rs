@@ -2,7 +2,7 @@
 //! dialogs, keyboard shortcuts and background jobs (commands are applied
 //! in `commands.rs`).
 
-use super::jobs::{Job, take_done};
+use super::jobs::JobKind;
 use super::state::{Command, Group, View};
 use super::{
     Confirm, KeelApp, Notice, dashboard, history, import_view, quality, settings_view, teams,
@@ -25,104 +25,86 @@ impl KeelApp {
         } else {
             "Recomputing the metrics"
         };
-        self.running.load = Some(Job::spawn(name, self.ctx.clone(), move |p| {
-            p.set(format!("{name}…"));
-            super::model::load(&root, first_run)
-        }));
+        self.start_job(
+            JobKind::Load,
+            name,
+            move |p| {
+                p.set(format!("{name}…"));
+                super::model::load(&root, first_run)
+            },
+            |app, done| app.loaded(done.and_then(|r| r)),
+        );
     }
 
+    fn loaded(&mut self, done: Result<super::model::Model, String>) {
+        match done {
+            Ok(model) => {
+                let council = self.persisted.council.trim().to_string();
+                if !council.is_empty() && model.benchmark_data.is_some() {
+                    self.commands.push(Command::ChooseCouncil(council));
+                }
+                let months = &model.metrics.months;
+                // Keep the month the user chose if it is still held.
+                if self.month.is_none_or(|m| !months.contains(&m)) {
+                    self.month = model.latest_month();
+                }
+                if !model.metrics.groups.contains(&self.group) {
+                    self.group = Group::all();
+                }
+                self.settings_draft = None;
+                self.load_error = None;
+                self.model = Some(model);
+                self.generation += 1;
+            }
+            Err(e) => self.load_error = Some(e),
+        }
+    }
+
+    /// Change the workspace off the UI thread, then tell the user how it
+    /// went and recompute.
     pub(super) fn start_write(
         &mut self,
         name: &'static str,
         work: impl FnOnce(&mut Workspace) -> Result<String, String> + Send + 'static,
     ) {
-        if self.running.write.is_some() {
-            self.notice = Some(Notice::Error(
-                "Another change to the workspace is still running: wait for it to finish.".into(),
-            ));
-            return;
-        }
         let root = self.root.clone();
-        self.running.write = Some(Job::spawn(name, self.ctx.clone(), move |_| {
-            let mut ws = Workspace::open(&root).map_err(|e| e.to_string())?;
-            work(&mut ws)
-        }));
+        self.start_job(
+            JobKind::Write,
+            name,
+            move |_| {
+                let mut ws = Workspace::open(&root).map_err(|e| e.to_string())?;
+                work(&mut ws)
+            },
+            |app, done| {
+                app.notice = Some(match done.and_then(|r| r) {
+                    Ok(msg) => Notice::Info(msg),
+                    Err(e) => Notice::Error(e),
+                });
+                app.start_load(false);
+            },
+        );
     }
 
+    /// Apply every job that has finished. A job that failed (panicked) is
+    /// told once in the notice; its own code records the failure so that
+    /// nothing starts it again until the user asks.
     fn poll_jobs(&mut self) {
-        if let Some(done) = take_done(&mut self.running.load) {
-            match done.and_then(|r| r) {
-                Ok(model) => {
-                    let council = self.persisted.council.trim().to_string();
-                    if !council.is_empty() && model.benchmark_data.is_some() {
-                        self.commands.push(Command::ChooseCouncil(council));
-                    }
-                    let months = &model.metrics.months;
-                    // Keep the month the user chose if it is still held.
-                    if self.month.is_none_or(|m| !months.contains(&m)) {
-                        self.month = model.latest_month();
-                    }
-                    if !model.metrics.groups.contains(&self.group) {
-                        self.group = Group::all();
-                    }
-                    self.settings_draft = None;
-                    self.load_error = None;
-                    self.model = Some(model);
-                    self.generation += 1;
-                }
-                Err(e) => self.load_error = Some(e),
+        for done in self.jobs.finished() {
+            if let Some(e) = &done.failure {
+                self.notice = Some(Notice::Error(e.clone()));
             }
-        }
-        if let Some(done) = take_done(&mut self.running.read) {
-            match done {
-                Ok(files) => self.pending.extend(files),
-                Err(e) => self.notice = Some(Notice::Error(e)),
-            }
-        }
-        if let Some(Ok(done)) = take_done(&mut self.running.attention) {
-            self.attention = Some(done);
-        }
-        if let Some(done) = take_done(&mut self.running.bench) {
-            self.bench_view = Some(done.and_then(|r| r));
-        }
-        if let Some(done) = take_done(&mut self.running.output) {
-            self.notice = Some(match done.and_then(|r| r) {
-                Ok(msg) => Notice::Info(msg),
-                Err(e) => Notice::Error(e),
-            });
-        }
-        if let Some(done) = take_done(&mut self.running.project) {
-            let (projections, problems) = done.unwrap_or_else(|e| (Vec::new(), vec![e]));
-            if let Some(m) = &mut self.meeting {
-                m.projections = Some(projections);
-                m.problems = problems;
-            }
-        }
-        if let Some(done) = take_done(&mut self.running.write) {
-            match done.and_then(|r| r) {
-                Ok(msg) => self.notice = Some(Notice::Info(msg)),
-                Err(e) => self.notice = Some(Notice::Error(e)),
-            }
-            self.start_load(false);
+            done.apply(self);
         }
     }
 
     fn busy(&self) -> Option<String> {
-        let r = &self.running;
-        r.write
-            .as_ref()
-            .map(|j| j.status())
-            .or_else(|| r.read.as_ref().map(|j| j.status()))
-            .or_else(|| r.load.as_ref().map(|j| j.status()))
-            .or_else(|| r.project.as_ref().map(|j| j.status()))
-            .or_else(|| r.output.as_ref().map(|j| j.status()))
-            .or_else(|| r.calibrate.as_ref().map(|j| j.status()))
-            .or_else(|| r.compare.as_ref().map(|j| j.status()))
-            .or_else(|| r.bench.as_ref().map(|j| j.status()))
+        self.jobs.status()
     }
 
     /// Start the worker list for the teams view's month and team when it
     /// is not the one held (off the UI thread: it reads every in-post row).
+    /// A list that failed is held like one that worked: choosing another
+    /// team or month (or a new load) asks again, nothing else does.
     fn attention_work(&mut self) {
         let (View::Teams, Some(month), Some(team)) =
             (self.persisted.view, self.month, self.attention_team.clone())
@@ -131,29 +113,60 @@ impl KeelApp {
         };
         let key = (self.generation, month, team);
         if self.attention.as_ref().is_some_and(|(k, _)| *k == key)
-            || self.running.attention.is_some()
+            || self.jobs.is_running(JobKind::Attention)
         {
             return;
         }
         let root = self.root.clone();
-        self.running.attention = Some(Job::spawn(
+        let for_key = key.clone();
+        self.start_job(
+            JobKind::Attention,
             "Listing workers needing attention",
-            self.ctx.clone(),
             move |_| {
-                let rows = (|| {
-                    let ws = Workspace::open(&root).map_err(|e| e.to_string())?;
-                    let inputs = crate::metrics::Inputs::required(&ws)?;
-                    crate::metrics::workers::needing_attention(
-                        &inputs,
-                        ws.settings().limits(),
-                        key.1,
-                        Some(&key.2),
-                    )
-                    .map_err(|e| e.to_string())
-                })();
-                (key, rows)
+                let ws = Workspace::open(&root).map_err(|e| e.to_string())?;
+                let inputs = crate::metrics::Inputs::required(&ws)?;
+                crate::metrics::workers::needing_attention(
+                    &inputs,
+                    ws.settings().limits(),
+                    key.1,
+                    Some(&key.2),
+                )
+                .map_err(|e| e.to_string())
             },
-        ));
+            move |app, rows| app.attention = Some((for_key, rows.and_then(|r| r))),
+        );
+    }
+
+    /// Read the meeting pack and the saved scenarios' names for the
+    /// Meeting view: once each time the view opens (a read that failed
+    /// leaves the default pack, and is not repeated by itself).
+    fn pack_work(&mut self) {
+        if self.persisted.view != View::Meeting
+            || self.pack_draft.is_some()
+            || self.pack_asked
+            || self.jobs.is_running(JobKind::Pack)
+        {
+            return;
+        }
+        self.pack_asked = true;
+        let root = self.root.clone();
+        let at = root.clone();
+        self.start_job(
+            JobKind::Pack,
+            "Reading the meeting pack",
+            move |_| {
+                (
+                    crate::report::pack::load(&root).unwrap_or_default(),
+                    crate::scenario::persist::list(&root),
+                )
+            },
+            move |app, done| {
+                // Read for a workspace left meanwhile: the view asks again.
+                if app.root == at {
+                    app.pack_draft = Some(done.unwrap_or_default());
+                }
+            },
+        );
     }
 
     /// Keys in meeting mode: slides move, Esc leaves; nothing else works.
@@ -299,13 +312,13 @@ impl KeelApp {
             if let Some(busy) = self.busy() {
                 ui.spinner();
                 ui.label(busy);
-                if self.running.read.is_some()
+                if let Some(kind) = self.jobs.cancellable()
                     && ui
                         .button("Cancel")
-                        .on_hover_text("Stop reading these files; nothing is stored until you import")
+                        .on_hover_text("Stop waiting for it; nothing is stored by it")
                         .clicked()
                 {
-                    self.commands.push(Command::CancelRead);
+                    self.commands.push(Command::CancelJob(kind));
                 }
                 ui.separator();
             }
@@ -411,7 +424,7 @@ impl KeelApp {
                 let view = teams::AttentionView {
                     team: &mut self.attention_team,
                     rows,
-                    busy: self.running.attention.is_some(),
+                    busy: self.jobs.is_running(JobKind::Attention),
                 };
                 teams::show(ui, model, month, (&mut self.teams_sort, view), cmds)
             }
@@ -424,35 +437,42 @@ impl KeelApp {
                 }
             }
             (View::Quality, Some(month)) => quality::show(ui, model, month, cmds),
-            (View::Import, _) => {
-                import_view::show(ui, &mut self.pending, self.running.read.is_some(), cmds)
-            }
+            (View::Import, _) => import_view::show(
+                ui,
+                &mut self.pending,
+                self.jobs.is_running(JobKind::Read),
+                cmds,
+            ),
             (View::History, _) => history::show(ui, model, cmds),
             (View::Benchmarks, _) => super::benchmarks::show(
                 ui,
                 model,
                 &mut self.persisted.council,
                 self.bench_view.as_ref(),
-                self.running.bench.is_some(),
+                self.jobs.is_running(JobKind::Bench),
                 cmds,
             ),
             (View::Scenarios, _) => {
-                let busy = self.running.simulate.is_some();
-                let st = self.scenario_ui.get_or_insert_with(|| {
-                    super::scenarios::ScenarioUi::new(crate::scenario::persist::list(&self.root))
-                });
+                let busy = self.jobs.is_running(JobKind::Simulate);
+                // The saved names are listed by `scenario_work`, off the
+                // UI thread.
+                let st = self
+                    .scenario_ui
+                    .get_or_insert_with(super::scenarios::ScenarioUi::default);
                 super::scenarios::show(ui, model, st, busy, cmds)
             }
-            (View::Meeting, _) => {
-                let root = &self.root;
-                let (draft, scenarios) = self.pack_draft.get_or_insert_with(|| {
-                    (
-                        crate::report::pack::load(root).unwrap_or_default(),
-                        crate::scenario::persist::list(root),
-                    )
-                });
-                super::meeting::editor(ui, model, draft, scenarios, cmds)
-            }
+            (View::Meeting, _) => match &mut self.pack_draft {
+                Some((draft, scenarios)) => {
+                    super::meeting::editor(ui, model, draft, scenarios, cmds)
+                }
+                // Read by `pack_work`, off the UI thread.
+                None => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Reading the meeting pack…");
+                    });
+                }
+            },
             (View::Settings, _) => {
                 let draft = self
                     .settings_draft
@@ -465,7 +485,7 @@ impl KeelApp {
 
 pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
     let ctx = ui.ctx().clone();
-    app.ctx.get_or_insert_with(|| ctx.clone());
+    app.jobs.set_ctx(&ctx);
     // Only on change: setting the theme rebuilds the style.
     if app.theme_applied != Some(app.persisted.dark) {
         ctx.set_theme(if app.persisted.dark {
@@ -505,6 +525,7 @@ pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
     egui::CentralPanel::default_margins().show(ui, |ui| app.central(ui));
     app.scenario_work(&ctx);
     app.attention_work();
+    app.pack_work();
     app.dialogs(&ctx);
     app.apply(&ctx);
     if app.busy().is_some() {

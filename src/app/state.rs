@@ -150,8 +150,11 @@ pub enum Command {
         replace: bool,
     },
     ClearPending,
-    /// Stop waiting for the files being read (nothing is stored by reading).
-    CancelRead,
+    /// Stop waiting for a job that stores nothing (reading files).
+    CancelJob(super::jobs::JobKind),
+    /// Start again the scenario view's calibration or Monte Carlo that
+    /// failed (a failed job is never restarted by itself).
+    RetryScenario,
     /// Ask to confirm undoing the last import.
     AskUndo,
     Undo,

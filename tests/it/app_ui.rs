@@ -11,7 +11,7 @@ use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn sample_workspace(dir: &Path) -> PathBuf {
+pub(super) fn sample_workspace(dir: &Path) -> PathBuf {
     let root = dir.join("ws");
     let mut ws = Workspace::open_or_create(&root).unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
@@ -19,7 +19,7 @@ fn sample_workspace(dir: &Path) -> PathBuf {
     root
 }
 
-fn harness(root: PathBuf) -> Harness<'static, KeelApp> {
+pub(super) fn harness(root: PathBuf) -> Harness<'static, KeelApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(
@@ -42,7 +42,7 @@ fn reading(root: PathBuf, file: PathBuf) -> Harness<'static, KeelApp> {
 
 /// Step until the background jobs have finished (bounded), then settle
 /// with `run`, which also checks every input widget has a name.
-fn wait_idle(h: &mut Harness<'static, KeelApp>) {
+pub(super) fn wait_idle(h: &mut Harness<'static, KeelApp>) {
     let start = Instant::now();
     h.run_steps(2);
     while !h.state().is_idle() {
@@ -96,7 +96,7 @@ fn assert_close(shown: Option<f64>, want: Option<f64>, what: &str) {
 }
 
 /// Every text the accessibility tree shows (labels' text is their value).
-fn texts(h: &Harness<'static, KeelApp>) -> Vec<String> {
+pub(super) fn texts(h: &Harness<'static, KeelApp>) -> Vec<String> {
     h.root()
         .children_recursive()
         .filter_map(|n| n.accesskit_node().value())

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod app_jobs;
 mod app_ui;
 mod cli_metrics;
 mod crash;
