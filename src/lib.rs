@@ -9,6 +9,7 @@ pub mod first_run;
 pub mod measure;
 pub mod metrics;
 pub mod month;
+pub mod plan;
 pub mod report;
 pub mod sample;
 pub mod scenario;
