@@ -11,8 +11,10 @@
 //!   date, an item done later was still open.
 //! - A dropped item is neither overdue nor on track: it is `dropped`.
 
+pub mod import;
 mod status;
 
+pub use import::{Rejected, read_plan};
 pub use status::{Attainment, Rag, attainment, rag};
 
 use crate::measure::Measure;

@@ -12,6 +12,7 @@ mod extract_errors;
 mod extract_values;
 mod headers;
 mod metrics_fixtures;
+mod plan;
 mod registry;
 mod report;
 mod robustness;
