@@ -235,17 +235,17 @@ pub fn read_plan(path: &Path, start: Option<NaiveDate>) -> Result<Plan, Rejected
             // A further measure of an item already read: nothing else may
             // be said again, or the two rows could disagree.
             let title = row.text(Col::Title);
-            let extra = [
-                Col::Window,
-                Col::Due,
-                Col::Lead,
-                Col::Status,
-                Col::StatusDate,
-                Col::Evidence,
-            ]
-            .into_iter()
-            .find(|c| !row.text(*c).is_empty())
-            .or_else(|| (!title.is_empty() && title != items[k].title).then_some(Col::Title));
+            let said_once = |c: &Col| {
+                !matches!(
+                    c,
+                    Col::Reference | Col::Title | Col::Measure | Col::Target | Col::By | Col::Start
+                )
+            };
+            let extra = Col::ALL
+                .into_iter()
+                .filter(said_once)
+                .find(|c| !row.text(*c).is_empty())
+                .or_else(|| (!title.is_empty() && title != items[k].title).then_some(Col::Title));
             match (extra, read_link(row, &mut err)) {
                 (Some(c), _) => err(
                     row,

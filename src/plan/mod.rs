@@ -27,6 +27,14 @@ pub const IMMEDIATE_DAYS: u64 = 28;
 /// Days before its due date within which an open item is `due soon`.
 pub const DUE_SOON_DAYS: i64 = 14;
 
+/// A spreadsheet cell's words, lower case, without spaces or punctuation.
+fn folded(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// When an item is due, relative to the plan's start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Window {
@@ -52,11 +60,7 @@ impl Window {
     /// The window a spreadsheet's cell names: `Immediate`, `3 months`,
     /// `three months`, `6m`, `within 6 months`… (case and spaces ignored).
     pub fn parse(text: &str) -> Option<Window> {
-        let t: String = text
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
+        let t = folded(text);
         let t = t.strip_prefix("within").unwrap_or(&t);
         match t {
             "immediate" | "immediately" | "now" => Some(Window::Immediate),
@@ -107,12 +111,7 @@ impl Status {
     /// A status as written in a plan spreadsheet (`Done`, `Complete`,
     /// `In progress`, `Ongoing`, `Not started`, `Dropped`, …).
     pub fn parse(text: &str) -> Option<Status> {
-        let t: String = text
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
-        match t.as_str() {
+        match folded(text).as_str() {
             "" | "notstarted" | "notyetstarted" | "planned" | "open" => Some(Status::NotStarted),
             "inprogress" | "ongoing" | "started" | "underway" => Some(Status::InProgress),
             "done" | "complete" | "completed" | "closed" | "achieved" => Some(Status::Done),
