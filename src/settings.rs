@@ -37,6 +37,14 @@ pub struct Event {
     pub label: String,
 }
 
+/// Caseload limits used by the metrics' `over_limit_headcount`: the
+/// settings' two limits, as the metrics take them.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub nqsw: f64,
+    pub standard: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -94,8 +102,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn limits(&self) -> crate::metrics::Limits {
-        crate::metrics::Limits {
+    pub fn limits(&self) -> Limits {
+        Limits {
             nqsw: self.caseload_limit_nqsw,
             standard: self.caseload_limit_standard,
         }
@@ -139,7 +147,7 @@ impl Settings {
             return Err("caseload limits cannot be negative".into());
         }
         for m in &self.milestones {
-            if !crate::metrics::METRICS.contains(&m.metric.as_str()) {
+            if Measure::parse(&m.metric).is_none() {
                 return Err(format!("milestone: '{}' is not a metric", m.metric));
             }
             if m.by <= m.from {
