@@ -29,30 +29,8 @@ const ID_COLUMNS: &[&str] = &[
     "la_name",
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    Indicators,
-    Neighbours,
-}
-
-impl SourceKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            SourceKind::Indicators => "indicators",
-            SourceKind::Neighbours => "neighbours",
-        }
-    }
-}
-
-/// A benchmark file, read and checked.
-#[derive(Debug)]
-pub struct Source {
-    pub kind: SourceKind,
-    pub data: DataFrame,
-    pub rows_read: usize,
-    pub warnings: Vec<String>,
-}
+/// The kinds of file and a file as read: the workspace stores them.
+pub use crate::workspace::benchmarks::{Source, SourceKind};
 
 fn normalise(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().to_lowercase()

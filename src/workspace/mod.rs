@@ -3,6 +3,7 @@
 //! key. Every write is atomic and happens under the single-writer lock.
 
 pub mod atomic;
+pub mod benchmarks;
 pub mod inferred;
 pub mod lock;
 pub mod manifest;
@@ -335,7 +336,7 @@ impl Workspace {
     /// Store a DfE benchmark file (indicators or statistical neighbours).
     pub fn import_benchmark(
         &mut self,
-        source: &mut crate::benchmark::Source,
+        source: &mut benchmarks::Source,
         file: &Path,
     ) -> Result<manifest::BenchmarkRecord, Error> {
         let _guard = self.begin_write()?;
@@ -379,7 +380,7 @@ impl Workspace {
     /// The benchmark data of a kind in use (the latest imported).
     pub fn load_benchmark(
         &self,
-        kind: crate::benchmark::SourceKind,
+        kind: benchmarks::SourceKind,
     ) -> Result<Option<DataFrame>, Error> {
         let Some(r) = self
             .manifest
