@@ -595,7 +595,11 @@ impl Measure {
             CaseloadPerFte => Entry {
                 better: Some(Better::Lower),
                 target: target(15.2, ENGLAND_2025),
-                headline: headline(4, Some("caseload_fte"), "Cases held divided by case-holding FTE."),
+                headline: headline(
+                    4,
+                    Some("caseload_fte"),
+                    "Cases held divided by case-holding FTE.",
+                ),
                 team_column: Some((5, "Caseload/FTE")),
                 charted: Some(4),
                 projected: projected(4, true, true, true),

@@ -80,7 +80,9 @@ pub fn default_targets() -> BTreeMap<String, Target> {
         .filter_map(|m| {
             let e = m.entry();
             let t = e.target?;
-            let better = e.better.expect("a measure with a target says which way is better");
+            let better = e
+                .better
+                .expect("a measure with a target says which way is better");
             Some((m.name().to_string(), target(t.value, better, t.source)))
         })
         .collect()

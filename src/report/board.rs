@@ -418,11 +418,7 @@ fn appendix(doc: &mut Doc, src: &Source, month: Month, footer: &str) {
         .iter()
         .map(|m| {
             let target = src.settings.targets.get(m.name).map_or(String::new(), |t| {
-                format!(
-                    " Target {} ({}).",
-                    m.unit.format(t.value),
-                    t.better.word()
-                )
+                format!(" Target {} ({}).", m.unit.format(t.value), t.better.word())
             });
             (
                 format!("{} ({})", m.label, m.name),

@@ -718,8 +718,12 @@ impl Observed {
             ),
         }
 
-        let cases = self.metric(start_month, Measure::Cases.name()).unwrap_or(0.0);
-        let holders = self.metric(start_month, Measure::CaseHoldersFte.name()).unwrap_or(0.0);
+        let cases = self
+            .metric(start_month, Measure::Cases.name())
+            .unwrap_or(0.0);
+        let holders = self
+            .metric(start_month, Measure::CaseHoldersFte.name())
+            .unwrap_or(0.0);
         let total_fte = employed_fte + start_fte[3];
         push(
             Measure::Cases.name(),
@@ -742,7 +746,12 @@ impl Observed {
         let changes: Vec<f64> = held
             .windows(2)
             .filter(|w| w[1].0 - w[0].0 == 1)
-            .filter_map(|w| Some(self.metric(w[1], Measure::Cases.name())? - self.metric(w[0], Measure::Cases.name())?))
+            .filter_map(|w| {
+                Some(
+                    self.metric(w[1], Measure::Cases.name())?
+                        - self.metric(w[0], Measure::Cases.name())?,
+                )
+            })
             .collect();
         let trend = slope.unwrap_or(0.0);
         let step_sd = if changes.len() >= 2 {
@@ -823,7 +832,15 @@ impl Observed {
         let history_leavers_fte = self
             .metrics
             .range(..=start_month)
-            .map(|(m, r)| (*m, r.get(Measure::LeaversFte.name()).copied().flatten().unwrap_or(0.0)))
+            .map(|(m, r)| {
+                (
+                    *m,
+                    r.get(Measure::LeaversFte.name())
+                        .copied()
+                        .flatten()
+                        .unwrap_or(0.0),
+                )
+            })
             .collect();
         Ok(Calibration {
             from,

@@ -378,10 +378,7 @@ impl Workspace {
     }
 
     /// The benchmark data of a kind in use (the latest imported).
-    pub fn load_benchmark(
-        &self,
-        kind: benchmarks::SourceKind,
-    ) -> Result<Option<DataFrame>, Error> {
+    pub fn load_benchmark(&self, kind: benchmarks::SourceKind) -> Result<Option<DataFrame>, Error> {
         let Some(r) = self
             .manifest
             .benchmarks
