@@ -514,10 +514,10 @@ pub(super) fn project_all(
     root: &Path,
     names: &[String],
 ) -> (super::meeting::Projections, Vec<String>) {
-    use crate::scenario::{cli, persist};
+    use crate::scenario::{self, persist};
     let mut done = Vec::new();
     let mut problems = Vec::new();
-    let mut observers = match cli::observers(root) {
+    let mut observers = match scenario::observers(root) {
         Ok(o) => o,
         Err(e) => return (done, vec![e]),
     };
@@ -527,7 +527,7 @@ pub(super) fn project_all(
             s.name.clone_from(name);
             let months = s.months.unwrap_or(24);
             let observed = observers.get(s.team.as_deref())?;
-            cli::project_scenario(observed, &s, months, 1000, None).map(|p| (s, p))
+            scenario::project_scenario(observed, &s, months, 1000, None).map(|p| (s, p))
         });
         match run {
             Ok(pair) => done.push(pair),

@@ -48,7 +48,7 @@ impl KeelApp {
         if !calibrated && !failed && self.running.calibrate.is_none() {
             let root = self.root.clone();
             self.running.calibrate = Some(Job::spawn("Calibrating", self.ctx.clone(), move |_| {
-                let cal = crate::scenario::cli::observers(&root)
+                let cal = crate::scenario::observers(&root)
                     .and_then(|mut o| o.get(key.team.as_deref())?.calibrate(key.from, key.to));
                 (key, cal)
             }));

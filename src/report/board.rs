@@ -82,12 +82,11 @@ impl Source {
             }
             let mut observers = crate::scenario::scope::Observers::load(&ws)?;
             for path in &opts.scenarios {
-                let s = crate::scenario::cli::find_scenario(root, path)?;
+                let s = crate::scenario::find_scenario(root, path)?;
                 let months = s.months.unwrap_or(24);
                 let observed = observers.get(s.team.as_deref())?;
-                let p =
-                    crate::scenario::cli::project_scenario(observed, &s, months, opts.runs, None)
-                        .map_err(|e| format!("scenario '{}': {e}", s.name))?;
+                let p = crate::scenario::project_scenario(observed, &s, months, opts.runs, None)
+                    .map_err(|e| format!("scenario '{}': {e}", s.name))?;
                 scenarios.push((s, p));
             }
         }
@@ -103,7 +102,7 @@ impl Source {
 /// The groups a report covers.
 pub fn groups(table: &MetricTable, opts: &Options) -> Result<Vec<Group>, String> {
     if let Some(name) = &opts.group {
-        return super::cli::find_group(table, Some(name)).map(|g| vec![g]);
+        return super::find_group(table, Some(name)).map(|g| vec![g]);
     }
     Ok(match opts.group_by {
         GroupKind::All => vec![Group::all()],

@@ -5,7 +5,6 @@
 
 pub mod board;
 pub mod chart;
-pub mod cli;
 pub mod export;
 pub mod measures;
 pub mod pack;
@@ -14,6 +13,8 @@ pub mod reading;
 pub mod suppress;
 pub mod trend;
 
+use crate::metrics::GroupKind;
+use crate::metrics::table::{Group, MetricTable};
 use std::path::Path;
 
 /// Write a finished file atomically, so a failed run never leaves a
@@ -49,4 +50,17 @@ pub fn extension(path: &Path) -> Option<String> {
     path.extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
+}
+
+/// The group named `name` (a service area or team), or the whole service.
+pub fn find_group(table: &MetricTable, name: Option<&str>) -> Result<Group, String> {
+    match name {
+        None => Ok(Group::all()),
+        Some(n) => table
+            .groups
+            .iter()
+            .find(|g| g.kind != GroupKind::All && g.name == n)
+            .cloned()
+            .ok_or_else(|| format!("there is no service or team named '{n}' in the workspace")),
+    }
 }

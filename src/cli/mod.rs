@@ -1,6 +1,9 @@
 //! The command line: how HR automates the monthly import, and how tests and
 //! benchmarks drive the core. Errors go to stderr, one per line.
 
+mod report;
+mod scenario;
+
 use crate::extract::{ImportProfile, Kind, ReadOptions, read_extract};
 use crate::month::Month;
 use crate::workspace::{self, Workspace};
@@ -86,13 +89,13 @@ pub enum Command {
     Benchmark(BenchmarkCommand),
     /// Workforce projections: calibrate from history, run a scenario
     #[command(subcommand)]
-    Scenario(crate::scenario::cli::ScenarioCommand),
+    Scenario(scenario::ScenarioCommand),
     /// The board report as a PDF: cover, summary, a page per measure, scenarios, appendix
-    Report(crate::report::cli::ReportArgs),
+    Report(report::ReportArgs),
     /// One measure's trend chart as a PNG or SVG image
-    Chart(crate::report::cli::ChartArgs),
+    Chart(report::ChartArgs),
     /// The metrics table as CSV or Excel
-    Export(crate::report::cli::ExportArgs),
+    Export(report::ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -186,10 +189,10 @@ pub fn main() -> ExitCode {
         Some(Command::Check) => check(&root),
         Some(Command::Settings(a)) => settings(&root, a),
         Some(Command::Benchmark(c)) => benchmark(&root, c),
-        Some(Command::Scenario(c)) => crate::scenario::cli::run(&root, c),
-        Some(Command::Report(a)) => crate::report::cli::report(&root, a),
-        Some(Command::Chart(a)) => crate::report::cli::chart(&root, a),
-        Some(Command::Export(a)) => crate::report::cli::export(&root, a),
+        Some(Command::Scenario(c)) => scenario::run(&root, c),
+        Some(Command::Report(a)) => report::report(&root, a),
+        Some(Command::Chart(a)) => report::chart(&root, a),
+        Some(Command::Export(a)) => report::export(&root, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,12 +1,8 @@
 //! `keel scenario calibrate|run`.
 
-use super::calibrate::Observed;
-use super::model::Plan;
-use super::persist;
-use super::simulate::project;
 use crate::month::Month;
+use crate::scenario::{find_scenario, observed, observers, project_scenario};
 use crate::table_out::Format;
-use crate::workspace::Workspace;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -55,45 +51,9 @@ pub fn run(root: &Path, command: ScenarioCommand) -> Result<(), String> {
     }
 }
 
-pub fn open(root: &Path) -> Result<Observed, String> {
-    Observed::load(&Workspace::open_existing(root)?)
-}
-
-/// The workspace's history, ready to be scoped to a scenario's team.
-pub fn observers(root: &Path) -> Result<super::scope::Observers, String> {
-    super::scope::Observers::load(&Workspace::open_existing(root)?)
-}
-
-fn emit(df: &polars::prelude::DataFrame, format: Format) -> Result<(), String> {
-    let stdout = std::io::stdout();
-    match crate::table_out::write(df, format, &mut stdout.lock()) {
-        Ok(()) => Ok(()),
-        // A reader that stopped early (`| head`) is not an error.
-        Err(e) if e.to_string().contains("Broken pipe") => Ok(()),
-        Err(e) => Err(format!("cannot write the output: {e}")),
-    }
-}
-
 fn calibrate(root: &Path, a: CalibrateArgs) -> Result<(), String> {
-    let cal = open(root)?.calibrate(a.from, a.to)?;
-    emit(&cal.to_frame().map_err(|e| e.to_string())?, a.format)
-}
-
-/// A path to a file, else a scenario saved in the workspace by that name.
-pub fn find_scenario(root: &Path, given: &Path) -> Result<persist::Scenario, String> {
-    if given.is_file() {
-        return persist::load(given);
-    }
-    if let Some(name) = given.to_str() {
-        let saved = persist::path_of(root, name);
-        if persist::check_name(name).is_ok() && saved.is_file() {
-            return persist::load(&saved);
-        }
-    }
-    Err(format!(
-        "{}: no such scenario file (nor a scenario of that name in the workspace)",
-        given.display()
-    ))
+    let cal = observed(root)?.calibrate(a.from, a.to)?;
+    super::emit(&cal.to_frame().map_err(|e| e.to_string())?, a.format)
 }
 
 fn run_scenario(root: &Path, a: RunArgs) -> Result<(), String> {
@@ -108,20 +68,5 @@ fn run_scenario(root: &Path, a: RunArgs) -> Result<(), String> {
     let mut observers = observers(root)?;
     let observed = observers.get(scenario.team.as_deref())?;
     let p = project_scenario(observed, &scenario, months, a.runs, a.seed)?;
-    emit(&p.to_frame().map_err(|e| e.to_string())?, a.format)
-}
-
-/// Calibrate on the scenario's range, apply its overrides and levers, and
-/// run the projection: what `scenario run` prints and the report draws.
-pub fn project_scenario(
-    observed: &Observed,
-    scenario: &persist::Scenario,
-    months: usize,
-    runs: usize,
-    seed: Option<u64>,
-) -> Result<super::simulate::Projection, String> {
-    let mut cal = observed.calibrate(scenario.calibrate_from, scenario.calibrate_to)?;
-    cal.apply_overrides(&scenario.overrides)?;
-    let plan = Plan::new(&cal, &scenario.levers, months)?;
-    project(&plan, runs, seed.unwrap_or(scenario.seed))
+    super::emit(&p.to_frame().map_err(|e| e.to_string())?, a.format)
 }
