@@ -4,6 +4,7 @@
 mod support;
 
 mod app_ui;
+mod architecture;
 mod cli_metrics;
 mod crash;
 mod dfe_benchmarks;
