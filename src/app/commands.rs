@@ -155,7 +155,8 @@ impl KeelApp {
             }
             Command::ImportBenchmark(file) => {
                 self.start_write("Importing the benchmark file", move |ws| {
-                    let mut source = crate::benchmark::read_source(&file)?;
+                    let mut source =
+                        crate::benchmark::read_source(&file).map_err(|e| e.to_string())?;
                     let r = ws
                         .import_benchmark(&mut source, &file)
                         .map_err(|e| e.to_string())?;
@@ -202,7 +203,10 @@ impl KeelApp {
         self.running.bench = Some(Job::spawn(
             "Comparing with the council",
             self.ctx.clone(),
-            move |_| crate::benchmark::view::council_view(&ind, sn.as_ref(), &query, &dfe),
+            move |_| {
+                crate::benchmark::view::council_view(&ind, sn.as_ref(), &query, &dfe)
+                    .map_err(|e| e.to_string())
+            },
         ));
     }
 
@@ -240,7 +244,7 @@ impl KeelApp {
         );
         match spec {
             Ok(spec) => self.save_spec(spec, metric, path),
-            Err(e) => self.notice = Some(Notice::Error(e)),
+            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
         }
     }
 
@@ -266,6 +270,7 @@ impl KeelApp {
         self.start_output("Saving the chart", move || {
             crate::report::chart::save(&spec, &path, w, h)
                 .map(|()| format!("Saved {} ({w}×{h})", path.display()))
+                .map_err(|e| e.to_string())
         });
     }
 
@@ -282,10 +287,10 @@ impl KeelApp {
         };
         let root = self.root.clone();
         self.start_output("Exporting the metrics", move || {
-            crate::report::export::ExportFormat::of(&path)?;
-            let (_, _, df) = crate::report::workspace_metrics(&root)?;
-            let rows = crate::report::export::rows(&df, None)?;
-            crate::report::export::write(&rows, &path)?;
+            crate::report::export::ExportFormat::of(&path).map_err(|e| e.to_string())?;
+            let (_, _, df) = crate::report::workspace_metrics(&root).map_err(|e| e.to_string())?;
+            let rows = crate::report::export::rows(&df, None).map_err(|e| e.to_string())?;
+            crate::report::export::write(&rows, &path).map_err(|e| e.to_string())?;
             Ok(format!(
                 "Exported {} rows to {}",
                 rows.height(),
@@ -332,7 +337,7 @@ impl KeelApp {
         };
         let root = self.root.clone();
         self.start_output("Writing the board report", move || {
-            let r = crate::report::board::write(&root, &opts, &path)?;
+            let r = crate::report::board::write(&root, &opts, &path).map_err(|e| e.to_string())?;
             Ok(format!("Saved {} ({} pages)", path.display(), r.pages))
         });
     }
@@ -519,7 +524,7 @@ pub(super) fn project_all(
     let mut problems = Vec::new();
     let mut observers = match scenario::observers(root) {
         Ok(o) => o,
-        Err(e) => return (done, vec![e]),
+        Err(e) => return (done, vec![e.to_string()]),
     };
     for name in names {
         let run = persist::load(&persist::path_of(root, name)).and_then(|mut s| {

@@ -49,7 +49,8 @@ impl KeelApp {
             let root = self.root.clone();
             self.running.calibrate = Some(Job::spawn("Calibrating", self.ctx.clone(), move |_| {
                 let cal = crate::scenario::observers(&root)
-                    .and_then(|mut o| o.get(key.team.as_deref())?.calibrate(key.from, key.to));
+                    .and_then(|mut o| o.get(key.team.as_deref())?.calibrate(key.from, key.to))
+                    .map_err(|e| e.to_string());
                 (key, cal)
             }));
             return;
@@ -68,7 +69,7 @@ impl KeelApp {
                         "Running the Monte Carlo",
                         self.ctx.clone(),
                         move |_| {
-                            let p = project(&plan, RUNS, seed);
+                            let p = project(&plan, RUNS, seed).map_err(|e| e.to_string());
                             (snapshot, p)
                         },
                     ));
@@ -85,22 +86,24 @@ impl KeelApp {
             .scenario_ui
             .get_or_insert_with(|| ScenarioUi::new(persist::list(&root)));
         let result: Result<Option<String>, String> = match c {
-            Command::OpenScenario(name) => {
-                persist::load(&persist::path_of(&root, &name)).map(|s| {
+            Command::OpenScenario(name) => persist::load(&persist::path_of(&root, &name))
+                .map(|s| {
                     st.draft = s;
                     st.opened = Some(name);
                     None
                 })
-            }
+                .map_err(|e| e.to_string()),
             Command::NewScenario => {
                 st.draft = Scenario::new("New scenario");
                 st.opened = None;
                 Ok(None)
             }
-            Command::SaveScenario => persist::save(&root, &st.draft).map(|_| {
-                st.opened = Some(st.draft.name.clone());
-                Some(format!("Saved the scenario '{}'", st.draft.name))
-            }),
+            Command::SaveScenario => persist::save(&root, &st.draft)
+                .map(|_| {
+                    st.opened = Some(st.draft.name.clone());
+                    Some(format!("Saved the scenario '{}'", st.draft.name))
+                })
+                .map_err(|e| e.to_string()),
             Command::DuplicateScenario | Command::RenameScenario => {
                 let to = st.new_name.trim().to_string();
                 match st.opened.clone() {
@@ -112,11 +115,12 @@ impl KeelApp {
                         let mut draft = st.draft.clone();
                         draft.name = to.clone();
                         let done = persist::check_name(&to)
+                            .map_err(|e| e.to_string())
                             .and_then(|()| {
                                 if persist::path_of(&root, &to).exists() {
                                     Err(format!("a scenario named '{to}' already exists"))
                                 } else {
-                                    persist::save(&root, &draft)
+                                    persist::save(&root, &draft).map_err(|e| e.to_string())
                                 }
                             })
                             .and_then(|_| {
@@ -124,7 +128,8 @@ impl KeelApp {
                                     let old = persist::path_of(&root, &from);
                                     std::fs::remove_file(&old)
                                         .map_err(|e| format!("{}: {e}", old.display()))?;
-                                    crate::report::pack::rename_scenario(&root, &from, &to)?;
+                                    crate::report::pack::rename_scenario(&root, &from, &to)
+                                        .map_err(|e| e.to_string())?;
                                 }
                                 Ok(())
                             });

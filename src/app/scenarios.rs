@@ -105,8 +105,11 @@ impl ScenarioUi {
             return Ok(None);
         }
         let mut cal = cal.clone();
-        cal.apply_overrides(&self.draft.overrides)?;
-        Plan::new(&cal, &self.draft.levers, self.horizon()).map(Some)
+        cal.apply_overrides(&self.draft.overrides)
+            .map_err(|e| e.to_string())?;
+        Plan::new(&cal, &self.draft.levers, self.horizon())
+            .map(Some)
+            .map_err(|e| e.to_string())
     }
 
     /// Bands that belong to the draft as it is now.

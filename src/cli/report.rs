@@ -1,6 +1,7 @@
 //! `keel report`, `keel chart` and `keel export`: the monthly pack without
 //! opening the app.
 
+use super::Failure;
 use crate::metrics::GroupKind;
 use crate::metrics::table::MetricTable;
 use crate::month::Month;
@@ -70,9 +71,9 @@ pub struct ExportArgs {
     pub group_by: Option<GroupKind>,
 }
 
-pub fn report(root: &Path, a: ReportArgs) -> Result<(), String> {
+pub fn report(root: &Path, a: ReportArgs) -> Result<(), Failure> {
     if !(2..=120).contains(&a.months) {
-        return Err(format!("--months must be 2 to 120, not {}", a.months));
+        return Err(Failure::ReportMonths(a.months));
     }
     let opts = Options {
         month: a.month,
@@ -90,10 +91,10 @@ pub fn report(root: &Path, a: ReportArgs) -> Result<(), String> {
     Ok(())
 }
 
-pub fn chart(root: &Path, a: ChartArgs) -> Result<(), String> {
+pub fn chart(root: &Path, a: ChartArgs) -> Result<(), Failure> {
     chart::ImageFormat::of(&a.out)?;
     let (ws, _, df) = workspace_metrics(root)?;
-    let table = MetricTable::from_frame(&df).map_err(|e| e.to_string())?;
+    let table = MetricTable::from_frame(&df).map_err(crate::report::Error::Table)?;
     let group = find_group(&table, a.group.as_deref())?;
     let spec = ChartSpec::for_metric(&table, &a.metric, &[group], ws.settings(), a.from, a.to)?;
     chart::save(&spec, &a.out, a.width, a.height)?;
@@ -101,7 +102,7 @@ pub fn chart(root: &Path, a: ChartArgs) -> Result<(), String> {
     Ok(())
 }
 
-pub fn export(root: &Path, a: ExportArgs) -> Result<(), String> {
+pub fn export(root: &Path, a: ExportArgs) -> Result<(), Failure> {
     export::ExportFormat::of(&a.out)?;
     let (_, _, df) = workspace_metrics(root)?;
     let rows = export::rows(&df, a.group_by)?;

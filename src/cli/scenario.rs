@@ -1,5 +1,6 @@
 //! `keel scenario calibrate|run`.
 
+use super::Failure;
 use crate::month::Month;
 use crate::scenario::{find_scenario, observed, observers, project_scenario};
 use crate::table_out::Format;
@@ -44,29 +45,29 @@ pub struct RunArgs {
     pub format: Format,
 }
 
-pub fn run(root: &Path, command: ScenarioCommand) -> Result<(), String> {
+pub fn run(root: &Path, command: ScenarioCommand) -> Result<(), Failure> {
     match command {
         ScenarioCommand::Calibrate(a) => calibrate(root, a),
         ScenarioCommand::Run(a) => run_scenario(root, a),
     }
 }
 
-fn calibrate(root: &Path, a: CalibrateArgs) -> Result<(), String> {
+fn calibrate(root: &Path, a: CalibrateArgs) -> Result<(), Failure> {
     let cal = observed(root)?.calibrate(a.from, a.to)?;
-    super::emit(&cal.to_frame().map_err(|e| e.to_string())?, a.format)
+    super::emit(&cal.to_frame()?, a.format)
 }
 
-fn run_scenario(root: &Path, a: RunArgs) -> Result<(), String> {
+fn run_scenario(root: &Path, a: RunArgs) -> Result<(), Failure> {
     let scenario = find_scenario(root, &a.scenario)?;
     let months = a.months.or(scenario.months).unwrap_or(24);
     if !(1..=60).contains(&months) {
-        return Err(format!("--months must be 1 to 60, not {months}"));
+        return Err(Failure::ScenarioMonths(months));
     }
     if a.runs == 0 || a.runs > 1_000_000 {
-        return Err(format!("--runs must be 1 to 1,000,000, not {}", a.runs));
+        return Err(Failure::Runs(a.runs));
     }
     let mut observers = observers(root)?;
     let observed = observers.get(scenario.team.as_deref())?;
     let p = project_scenario(observed, &scenario, months, a.runs, a.seed)?;
-    super::emit(&p.to_frame().map_err(|e| e.to_string())?, a.format)
+    super::emit(&p.to_frame()?, a.format)
 }

@@ -11,9 +11,9 @@ pub mod profile;
 pub mod reader;
 pub mod values;
 
-pub use fields::{Field, Kind};
+pub use fields::{Field, Kind, UnknownField, UnknownKind};
 pub use plan::ColumnUse;
-pub use profile::ImportProfile;
+pub use profile::{BadMapping, ImportProfile, ProfileError};
 pub use values::EmploymentType;
 
 use crate::month::{Month, epoch_days};

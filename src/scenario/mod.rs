@@ -19,6 +19,7 @@
 pub mod backtest;
 pub mod calibrate;
 pub mod compare;
+mod error;
 pub mod levers;
 pub mod model;
 pub mod persist;
@@ -26,6 +27,7 @@ pub mod project;
 pub mod scope;
 pub mod simulate;
 
+pub use error::{Error, LeverProblem, OverrideProblem};
 pub use project::{find_scenario, observed, observers, project_scenario};
 
 use crate::measure::Measure;

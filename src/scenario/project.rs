@@ -4,6 +4,7 @@
 //! that `keel scenario run`, the board report and the app's meeting
 //! slides share.
 
+use super::Error;
 use super::calibrate::Observed;
 use super::model::Plan;
 use super::persist::{self, Scenario};
@@ -13,17 +14,17 @@ use crate::workspace::Workspace;
 use std::path::Path;
 
 /// The whole service's history in the workspace at `root`.
-pub fn observed(root: &Path) -> Result<Observed, String> {
+pub fn observed(root: &Path) -> Result<Observed, Error> {
     Observed::load(&Workspace::open_existing(root)?)
 }
 
 /// The workspace's history, ready to be scoped to a scenario's team.
-pub fn observers(root: &Path) -> Result<Observers, String> {
+pub fn observers(root: &Path) -> Result<Observers, Error> {
     Observers::load(&Workspace::open_existing(root)?)
 }
 
 /// A path to a file, else a scenario saved in the workspace by that name.
-pub fn find_scenario(root: &Path, given: &Path) -> Result<Scenario, String> {
+pub fn find_scenario(root: &Path, given: &Path) -> Result<Scenario, Error> {
     if given.is_file() {
         return persist::load(given);
     }
@@ -33,10 +34,9 @@ pub fn find_scenario(root: &Path, given: &Path) -> Result<Scenario, String> {
             return persist::load(&saved);
         }
     }
-    Err(format!(
-        "{}: no such scenario file (nor a scenario of that name in the workspace)",
-        given.display()
-    ))
+    Err(Error::NotFound {
+        given: given.to_path_buf(),
+    })
 }
 
 /// Calibrate on the scenario's range, apply its overrides and levers, and
@@ -47,7 +47,7 @@ pub fn project_scenario(
     months: usize,
     runs: usize,
     seed: Option<u64>,
-) -> Result<Projection, String> {
+) -> Result<Projection, Error> {
     let mut cal = observed.calibrate(scenario.calibrate_from, scenario.calibrate_to)?;
     cal.apply_overrides(&scenario.overrides)?;
     let plan = Plan::new(&cal, &scenario.levers, months)?;
