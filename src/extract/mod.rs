@@ -14,7 +14,7 @@ pub mod values;
 pub use fields::{Field, Kind, UnknownField, UnknownKind};
 pub use plan::ColumnUse;
 pub use profile::{BadMapping, ImportProfile, ProfileError};
-pub use values::EmploymentType;
+pub use values::{EmploymentType, ValueError};
 
 use crate::month::{Month, epoch_days};
 use chrono::NaiveDate;
