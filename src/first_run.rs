@@ -25,7 +25,7 @@ pub enum Error {
     #[error("{0}")]
     TempDir(std::io::Error),
     #[error("cannot make the sample data: {0}")]
-    Sample(anyhow::Error),
+    Sample(crate::sample::Error),
 }
 
 /// Where the committed sample data lives when running from a checkout.

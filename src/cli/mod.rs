@@ -57,8 +57,11 @@ pub enum Failure {
         /// How many files the command named.
         files: usize,
     },
-    #[error("{}: {source:#}", out.display())]
-    Sample { out: PathBuf, source: anyhow::Error },
+    #[error("{}: {source}", out.display())]
+    Sample {
+        out: PathBuf,
+        source: crate::sample::Error,
+    },
     #[error(
         "no DfE indicators imported yet: run `keel benchmark import FILE` with the DfE workforce indicators CSV"
     )]
