@@ -44,7 +44,19 @@ pub fn write(df: &DataFrame, path: &Path) -> Result<(), Error> {
     super::write_file(path, &bytes)
 }
 
-fn xlsx(df: &DataFrame) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+/// Why the Excel workbook could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    #[error(transparent)]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error(transparent)]
+    Data(#[from] PolarsError),
+    /// More rows or columns than a worksheet holds.
+    #[error(transparent)]
+    Size(#[from] std::num::TryFromIntError),
+}
+
+fn xlsx(df: &DataFrame) -> Result<Vec<u8>, WorkbookError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();

@@ -74,7 +74,7 @@ pub enum Error {
     #[error(transparent)]
     Csv(#[from] crate::table_out::Error),
     #[error("cannot build the workbook: {0}")]
-    Workbook(Box<dyn std::error::Error + Send + Sync>),
+    Workbook(export::WorkbookError),
     #[error("{}: not a meeting pack: {source}", path.display())]
     NotAPack {
         path: PathBuf,
