@@ -107,7 +107,9 @@ pub enum Conflict {
         held_by: String,
         imported_at: chrono::DateTime<chrono::Utc>,
     },
-    #[error("{file}: this file was already imported (import #{import} of {held_by}); nothing stored")]
+    #[error(
+        "{file}: this file was already imported (import #{import} of {held_by}); nothing stored"
+    )]
     AlreadyImported {
         file: String,
         import: u64,
@@ -125,10 +127,7 @@ pub enum Damage {
     #[error("the settings cannot be read: {0}")]
     Settings(serde_json::Error),
     #[error("the data of import #{import} cannot be opened: {source}")]
-    ImportFile {
-        import: u64,
-        source: std::io::Error,
-    },
+    ImportFile { import: u64, source: std::io::Error },
     #[error("the data of import #{import} cannot be read: {source}")]
     ImportData { import: u64, source: PolarsError },
     #[error("cannot read the benchmark data: {0}")]
