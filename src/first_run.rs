@@ -1,9 +1,32 @@
 //! A newcomer's first start: with no workspace yet, make the default one
 //! and load the bundled sample data, so there is something real to look at.
 
-use crate::extract::{ReadOptions, read_extract};
-use crate::workspace::{Error, Workspace};
+use crate::extract::{ReadOptions, Rejected, read_extract};
+use crate::workspace::{self, Workspace};
 use std::path::{Path, PathBuf};
+
+/// Why a folder of extracts, or the sample data, could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Workspace(#[from] workspace::Error),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A file of the folder failed validation: its errors, one a line.
+    #[error(
+        "{}",
+        .0.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+    )]
+    Rejected(Rejected),
+    /// No folder for the generated sample data.
+    #[error("{0}")]
+    TempDir(std::io::Error),
+    #[error("cannot make the sample data: {0}")]
+    Sample(crate::sample::Error),
+}
 
 /// Where the committed sample data lives when running from a checkout.
 pub fn bundled_sample_dir() -> Option<PathBuf> {
@@ -44,7 +67,10 @@ pub fn extract_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Import every extract in `dir` as one batch.
 pub fn import_folder(ws: &mut Workspace, dir: &Path) -> Result<usize, Error> {
-    let files = extract_files(dir).map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
+    let files = extract_files(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let opts = ReadOptions {
         standard_hours: ws.settings().standard_hours,
         ..Default::default()
@@ -53,10 +79,7 @@ pub fn import_folder(ws: &mut Workspace, dir: &Path) -> Result<usize, Error> {
     for f in &files {
         match read_extract(f, &opts) {
             Ok(e) => extracts.push(e),
-            Err(r) => {
-                let lines: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
-                return Err(Error::Conflict(lines.join("\n")));
-            }
+            Err(r) => return Err(Error::Rejected(r)),
         }
     }
     let n = extracts.len();
@@ -78,7 +101,10 @@ pub fn open_or_start(root: &Path) -> Result<(Workspace, bool), Error> {
     if Workspace::exists(root) && !pending.exists() {
         return Ok((Workspace::open(root)?, false));
     }
-    let io = |e: std::io::Error| Error::Io(format!("{}: {e}", root.display()));
+    let io = |source| Error::Io {
+        path: root.to_path_buf(),
+        source,
+    };
     // Marked before the workspace exists, so there is no moment when it
     // exists empty and unmarked.
     std::fs::create_dir_all(root).map_err(io)?;
@@ -91,9 +117,9 @@ pub fn open_or_start(root: &Path) -> Result<(Workspace, bool), Error> {
         let dir = match bundled_sample_dir() {
             Some(d) => d,
             None => {
-                generated = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+                generated = tempfile::tempdir().map_err(Error::TempDir)?;
                 crate::sample::generate(&Default::default(), generated.path())
-                    .map_err(|e| Error::Io(format!("cannot make the sample data: {e}")))?;
+                    .map_err(Error::Sample)?;
                 generated.path().to_path_buf()
             }
         };

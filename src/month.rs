@@ -82,10 +82,19 @@ impl fmt::Display for Month {
     }
 }
 
+/// Text that is not a month, as written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("'{text}' is not a month: write it as YYYY-MM, for example 2024-03")]
+pub struct ParseMonthError {
+    pub text: String,
+}
+
 impl FromStr for Month {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Month, String> {
-        let bad = || format!("'{s}' is not a month: write it as YYYY-MM, for example 2024-03");
+    type Err = ParseMonthError;
+    fn from_str(s: &str) -> Result<Month, ParseMonthError> {
+        let bad = || ParseMonthError {
+            text: s.to_string(),
+        };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.is_empty() || m.len() > 2 {
             return Err(bad());

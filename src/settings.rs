@@ -37,6 +37,14 @@ pub struct Event {
     pub label: String,
 }
 
+/// Caseload limits used by the metrics' `over_limit_headcount`: the
+/// settings' two limits, as the metrics take them.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub nqsw: f64,
+    pub standard: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -96,8 +104,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn limits(&self) -> crate::metrics::Limits {
-        crate::metrics::Limits {
+    pub fn limits(&self) -> Limits {
+        Limits {
             nqsw: self.caseload_limit_nqsw,
             standard: self.caseload_limit_standard,
         }
@@ -105,12 +113,14 @@ impl Settings {
 
     /// Apply `name=value`, where name is a field (`standard_hours`) or a
     /// target (`targets.agency_rate_pct` or `targets.agency_rate_pct.better`).
-    pub fn set(&mut self, assignment: &str) -> Result<(), String> {
-        let (name, value) = assignment.split_once('=').ok_or_else(|| {
-            format!("'{assignment}': write NAME=VALUE, for example caseload_limit_standard=20")
-        })?;
+    pub fn set(&mut self, assignment: &str) -> Result<(), Error> {
+        let (name, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| Error::NotAnAssignment {
+                assignment: assignment.to_string(),
+            })?;
         let (name, value) = (name.trim(), value.trim());
-        let mut json = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        let mut json = serde_json::to_value(&*self).map_err(Error::Serialize)?;
         let parsed: serde_json::Value = serde_json::from_str(value)
             .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
         let mut path: Vec<&str> = name.split('.').collect();
@@ -120,51 +130,85 @@ impl Settings {
         let slot = path
             .iter()
             .try_fold(&mut json, |node, key| node.get_mut(*key))
-            .ok_or_else(|| {
-                format!(
-                    "'{name}' is not a setting; settings are council_name, standard_hours, pseudonymise, caseload_limit_nqsw, caseload_limit_standard, targets.METRIC (or targets.METRIC.better = lower|higher), milestones and events (as JSON lists)"
-                )
+            .ok_or_else(|| Error::UnknownSetting {
+                name: name.to_string(),
             })?;
         *slot = parsed;
-        let next: Settings =
-            serde_json::from_value(json).map_err(|e| format!("'{assignment}': {e}"))?;
+        let next: Settings = serde_json::from_value(json).map_err(|source| Error::BadValue {
+            assignment: assignment.to_string(),
+            source,
+        })?;
         next.check()?;
         *self = next;
         Ok(())
     }
 
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Error> {
         if !(self.standard_hours > 0.0 && self.standard_hours <= 60.0) {
-            return Err("standard_hours must be above 0 and at most 60".into());
+            return Err(Error::StandardHours(self.standard_hours));
         }
         if self.caseload_limit_nqsw < 0.0 || self.caseload_limit_standard < 0.0 {
-            return Err("caseload limits cannot be negative".into());
+            return Err(Error::NegativeLimit(self.limits()));
         }
         for m in &self.milestones {
-            if !crate::metrics::METRICS.contains(&m.metric.as_str()) {
-                return Err(format!("milestone: '{}' is not a metric", m.metric));
+            if Measure::parse(&m.metric).is_none() {
+                return Err(Error::MilestoneMetric {
+                    metric: m.metric.clone(),
+                });
             }
             if m.by <= m.from {
-                return Err(format!(
-                    "milestone for {}: 'by' ({}) must be after 'from' ({})",
-                    m.metric, m.by, m.from
-                ));
+                return Err(Error::MilestoneOrder {
+                    metric: m.metric.clone(),
+                    from: m.from,
+                    by: m.by,
+                });
             }
             if !m.value.is_finite() {
-                return Err(format!(
-                    "milestone for {}: the value must be a number",
-                    m.metric
-                ));
+                return Err(Error::MilestoneValue {
+                    metric: m.metric.clone(),
+                });
             }
         }
         if let Some(e) = self.events.iter().find(|e| e.label.trim().is_empty()) {
-            return Err(format!(
-                "the event on {} needs a label",
-                e.date.format("%d/%m/%Y")
-            ));
+            return Err(Error::EventLabel { date: e.date });
         }
         Ok(())
     }
+}
+
+/// A setting refused: nothing is changed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("'{assignment}': write NAME=VALUE, for example caseload_limit_standard=20")]
+    NotAnAssignment { assignment: String },
+    #[error(
+        "'{name}' is not a setting; settings are council_name, standard_hours, pseudonymise, caseload_limit_nqsw, caseload_limit_standard, targets.METRIC (or targets.METRIC.better = lower|higher), milestones and events (as JSON lists)"
+    )]
+    UnknownSetting { name: String },
+    /// The value does not fit the setting (a word for a number, bad JSON).
+    #[error("'{assignment}': {source}")]
+    BadValue {
+        assignment: String,
+        source: serde_json::Error,
+    },
+    #[error("{0}")]
+    Serialize(serde_json::Error),
+    #[error("standard_hours must be above 0 and at most 60")]
+    StandardHours(f64),
+    #[error("caseload limits cannot be negative")]
+    NegativeLimit(Limits),
+    #[error("milestone: '{metric}' is not a metric")]
+    MilestoneMetric { metric: String },
+    #[error("milestone for {metric}: 'by' ({by}) must be after 'from' ({from})")]
+    MilestoneOrder {
+        metric: String,
+        from: crate::month::Month,
+        by: crate::month::Month,
+    },
+    #[error("milestone for {metric}: the value must be a number")]
+    MilestoneValue { metric: String },
+    #[error("the event on {} needs a label", date.format("%d/%m/%Y"))]
+    EventLabel { date: chrono::NaiveDate },
 }
 
 #[cfg(test)]

@@ -55,7 +55,30 @@ fn text(v: &serde_json::Value) -> String {
     }
 }
 
-pub fn write(df: &DataFrame, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
+/// Why a table could not be written: the writer's own error.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// The reader went away (`keel metrics | head`): not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        let broken = |e: &std::io::Error| e.kind() == std::io::ErrorKind::BrokenPipe;
+        match self {
+            Error::Io(e) => broken(e),
+            Error::Csv(e) => matches!(e.kind(), csv::ErrorKind::Io(e) if broken(e)),
+            Error::Json(e) => e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe),
+        }
+    }
+}
+
+pub fn write(df: &DataFrame, format: Format, out: &mut dyn Write) -> Result<(), Error> {
     let names: Vec<String> = df
         .get_column_names()
         .iter()

@@ -152,7 +152,7 @@ impl KeelApp {
                 self.start_job(
                     JobKind::Pack,
                     "Saving the meeting pack",
-                    move |_| crate::report::pack::save(&root, &pack),
+                    move |_| crate::report::pack::save(&root, &pack).map_err(|e| e.to_string()),
                     |app, done| {
                         app.notice = Some(match done.and_then(|r| r) {
                             Ok(()) => Notice::Info("Meeting pack saved".into()),
@@ -174,7 +174,8 @@ impl KeelApp {
             }
             Command::ImportBenchmark(file) => {
                 self.start_write("Importing the benchmark file", move |ws| {
-                    let mut source = crate::benchmark::read_source(&file)?;
+                    let mut source =
+                        crate::benchmark::read_source(&file).map_err(|e| e.to_string())?;
                     let r = ws
                         .import_benchmark(&mut source, &file)
                         .map_err(|e| e.to_string())?;
@@ -222,7 +223,10 @@ impl KeelApp {
         self.start_job(
             JobKind::Bench,
             "Comparing with the council",
-            move |_| crate::benchmark::view::council_view(&ind, sn.as_ref(), &query, &dfe),
+            move |_| {
+                crate::benchmark::view::council_view(&ind, sn.as_ref(), &query, &dfe)
+                    .map_err(|e| e.to_string())
+            },
             |app, done| app.bench_view = Some(done.and_then(|r| r)),
         );
     }
@@ -266,7 +270,7 @@ impl KeelApp {
         );
         match spec {
             Ok(spec) => self.save_spec(spec, metric, path),
-            Err(e) => self.notice = Some(Notice::Error(e)),
+            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
         }
     }
 
@@ -292,6 +296,7 @@ impl KeelApp {
         self.start_output("Saving the chart", move || {
             crate::report::chart::save(&spec, &path, w, h)
                 .map(|()| format!("Saved {} ({w}×{h})", path.display()))
+                .map_err(|e| e.to_string())
         });
     }
 
@@ -308,10 +313,10 @@ impl KeelApp {
         };
         let root = self.root.clone();
         self.start_output("Exporting the metrics", move || {
-            crate::report::export::ExportFormat::of(&path)?;
-            let (_, _, df) = crate::report::workspace_metrics(&root)?;
-            let rows = crate::report::export::rows(&df, None)?;
-            crate::report::export::write(&rows, &path)?;
+            crate::report::export::ExportFormat::of(&path).map_err(|e| e.to_string())?;
+            let (_, _, df) = crate::report::workspace_metrics(&root).map_err(|e| e.to_string())?;
+            let rows = crate::report::export::rows(&df, None).map_err(|e| e.to_string())?;
+            crate::report::export::write(&rows, &path).map_err(|e| e.to_string())?;
             Ok(format!(
                 "Exported {} rows to {}",
                 rows.height(),
@@ -356,7 +361,7 @@ impl KeelApp {
             let cut = scenarios.len() > max;
             scenarios.truncate(max);
             opts.scenarios = scenarios;
-            let r = crate::report::board::write(&root, &opts, &path)?;
+            let r = crate::report::board::write(&root, &opts, &path).map_err(|e| e.to_string())?;
             let note = if cut {
                 format!("; the report compares the first {max} scenarios of the meeting pack")
             } else {
@@ -385,7 +390,7 @@ impl KeelApp {
         self.start_job(
             JobKind::Meeting,
             "Opening the meeting pack",
-            move |_| crate::report::pack::load(&root),
+            move |_| crate::report::pack::load(&root).map_err(|e| e.to_string()),
             |app, pack| match pack.and_then(|r| r) {
                 Ok(pack) => app.begin_meeting(pack),
                 Err(e) => {
@@ -585,12 +590,12 @@ pub(super) fn project_all(
     root: &Path,
     names: &[String],
 ) -> (super::meeting::Projections, Vec<String>) {
-    use crate::scenario::{cli, persist};
+    use crate::scenario::{self, persist};
     let mut done = Vec::new();
     let mut problems = Vec::new();
-    let mut observers = match cli::observers(root) {
+    let mut observers = match scenario::observers(root) {
         Ok(o) => o,
-        Err(e) => return (done, vec![e]),
+        Err(e) => return (done, vec![e.to_string()]),
     };
     for name in names {
         let run = persist::load(&persist::path_of(root, name)).and_then(|mut s| {
@@ -598,7 +603,7 @@ pub(super) fn project_all(
             s.name.clone_from(name);
             let months = s.months.unwrap_or(24);
             let observed = observers.get(s.team.as_deref())?;
-            cli::project_scenario(observed, &s, months, 1000, None).map(|p| (s, p))
+            scenario::project_scenario(observed, &s, months, 1000, None).map(|p| (s, p))
         });
         match run {
             Ok(pair) => done.push(pair),

@@ -183,7 +183,7 @@ fn metric_slide(
     let spec = match spec {
         Ok(s) => s,
         Err(e) => {
-            ui.label(e);
+            ui.label(e.to_string());
             return;
         }
     };

@@ -59,7 +59,7 @@ impl KeelApp {
                 self.start_job(
                     JobKind::Simulate,
                     "Running the Monte Carlo",
-                    move |_| project(&plan, RUNS, seed),
+                    move |_| project(&plan, RUNS, seed).map_err(|e| e.to_string()),
                     move |app, done| {
                         let Some(st) = app.scenario_ui.as_mut() else {
                             return;
@@ -83,8 +83,9 @@ impl KeelApp {
             JobKind::Calibrate,
             "Calibrating",
             move |_| {
-                crate::scenario::cli::observers(&root)
+                crate::scenario::observers(&root)
                     .and_then(|mut o| o.get(k.team.as_deref())?.calibrate(k.from, k.to))
+                    .map_err(|e| e.to_string())
             },
             move |app, done| {
                 let Some(st) = app.scenario_ui.as_mut() else {
@@ -152,7 +153,9 @@ impl KeelApp {
                 self.scenario_file_job(
                     "Opening the scenario",
                     None,
-                    move |root| persist::load(&persist::path_of(root, &file)),
+                    move |root| {
+                        persist::load(&persist::path_of(root, &file)).map_err(|e| e.to_string())
+                    },
                     |st, s| {
                         st.draft = s;
                         st.opened = Some(name);
@@ -170,7 +173,7 @@ impl KeelApp {
                 self.scenario_file_job(
                     "Saving the scenario",
                     Some(format!("Saved the scenario '{name}'")),
-                    move |root| persist::save(root, &draft),
+                    move |root| persist::save(root, &draft).map_err(|e| e.to_string()),
                     |st, _| st.opened = Some(name),
                 );
             }
@@ -195,16 +198,17 @@ impl KeelApp {
                     what,
                     Some(format!("Now editing '{to}'")),
                     move |root| {
-                        persist::check_name(&new)?;
+                        persist::check_name(&new).map_err(|e| e.to_string())?;
                         if persist::path_of(root, &new).exists() {
                             return Err(format!("a scenario named '{new}' already exists"));
                         }
-                        persist::save(root, &draft)?;
+                        persist::save(root, &draft).map_err(|e| e.to_string())?;
                         if rename {
                             let path = persist::path_of(root, &old);
                             std::fs::remove_file(&path)
                                 .map_err(|e| format!("{}: {e}", path.display()))?;
-                            crate::report::pack::rename_scenario(root, &old, &new)?;
+                            crate::report::pack::rename_scenario(root, &old, &new)
+                                .map_err(|e| e.to_string())?;
                         }
                         Ok(())
                     },

@@ -108,8 +108,11 @@ impl ScenarioUi {
             return Ok(None);
         }
         let mut cal = cal.clone();
-        cal.apply_overrides(&self.draft.overrides)?;
-        Plan::new(&cal, &self.draft.levers, self.horizon()).map(Some)
+        cal.apply_overrides(&self.draft.overrides)
+            .map_err(|e| e.to_string())?;
+        Plan::new(&cal, &self.draft.levers, self.horizon())
+            .map(Some)
+            .map_err(|e| e.to_string())
     }
 
     /// Why the calibration for the draft as it is now failed, if it did.

@@ -22,7 +22,7 @@ pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut V
             *draft = model.settings.clone();
         }
         if let Err(e) = draft.check() {
-            ui.colored_label(ui.visuals().error_fg_color, e);
+            ui.colored_label(ui.visuals().error_fg_color, e.to_string());
         }
     });
     ui.horizontal(|ui| {

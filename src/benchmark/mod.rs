@@ -29,63 +29,97 @@ const ID_COLUMNS: &[&str] = &[
     "la_name",
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    Indicators,
-    Neighbours,
-}
+/// The kinds of file and a file as read: the workspace stores them.
+pub use crate::workspace::benchmarks::{Source, SourceKind};
 
-impl SourceKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            SourceKind::Indicators => "indicators",
-            SourceKind::Neighbours => "neighbours",
+/// Why a DfE file could not be read, or a council not found.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{file}: cannot read the file: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: not a CSV file: {source}")]
+    NotCsv { file: String, source: csv::Error },
+    #[error("{file}: the CSV cannot be read: {source}")]
+    Csv { file: String, source: csv::Error },
+    #[error(
+        "{file}: not a DfE workforce indicators file (needs time_period and geographic_level columns) nor a statistical neighbours file (needs old_la_code and SN_1 … SN_10)"
+    )]
+    UnknownFile { file: String },
+    #[error("{file}: no measure columns besides the area and year columns")]
+    NoMeasures { file: String },
+    /// A row whose `time_period` does not start with a year.
+    #[error("{file}, row {row}, column '{column}', value '{value}': not a year")]
+    NotAYear {
+        file: String,
+        row: usize,
+        column: &'static str,
+        value: String,
+    },
+    #[error("{file}: {source}")]
+    Frame { file: String, source: PolarsError },
+    #[error("the indicators hold no councils")]
+    NoCouncils,
+    /// No council by that name or code; `close` lists the names that
+    /// contain the query, for "did you mean".
+    #[error(
+        "{}",
+        if close.is_empty() {
+            format!("no council called or coded '{query}' in the indicators")
+        } else {
+            format!("no council called '{query}'; did you mean: {}?", close.join(", "))
         }
-    }
-}
-
-/// A benchmark file, read and checked.
-#[derive(Debug)]
-pub struct Source {
-    pub kind: SourceKind,
-    pub data: DataFrame,
-    pub rows_read: usize,
-    pub warnings: Vec<String>,
+    )]
+    NoCouncil { query: String, close: Vec<String> },
+    #[error("{0}")]
+    Data(#[from] PolarsError),
+    /// The stored benchmark data could not be turned into a council's view.
+    #[error("cannot read the benchmark data: {0}")]
+    View(PolarsError),
 }
 
 fn normalise(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().to_lowercase()
 }
 
-pub fn read_source(path: &Path) -> Result<Source, String> {
+pub fn read_source(path: &Path) -> Result<Source, Error> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        file: name.clone(),
+        source,
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(bytes.as_slice());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| format!("{name}: not a CSV file: {e}"))?
+        .map_err(|source| Error::NotCsv {
+            file: name.clone(),
+            source,
+        })?
         .iter()
         .map(normalise)
         .collect();
-    let records: Vec<csv::StringRecord> = reader
-        .records()
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("{name}: the CSV cannot be read: {e}"))?;
+    let records: Vec<csv::StringRecord> =
+        reader
+            .records()
+            .collect::<Result<_, _>>()
+            .map_err(|source| Error::Csv {
+                file: name.clone(),
+                source,
+            })?;
     let has = |h: &str| headers.iter().any(|x| x == h);
     if has("time_period") && has("geographic_level") {
         indicators(&name, &headers, &records)
     } else if has("old_la_code") && has("sn_1") {
         neighbours(&name, &headers, &records)
     } else {
-        Err(format!(
-            "{name}: not a DfE workforce indicators file (needs time_period and geographic_level columns) nor a statistical neighbours file (needs old_la_code and SN_1 … SN_10)"
-        ))
+        Err(Error::UnknownFile { file: name })
     }
 }
 
@@ -102,16 +136,16 @@ fn indicators(
     name: &str,
     headers: &[String],
     records: &[csv::StringRecord],
-) -> Result<Source, String> {
+) -> Result<Source, Error> {
     let measures: Vec<(usize, &String)> = headers
         .iter()
         .enumerate()
         .filter(|(_, h)| !ID_COLUMNS.contains(&h.as_str()) && !h.is_empty())
         .collect();
     if measures.is_empty() {
-        return Err(format!(
-            "{name}: no measure columns besides the area and year columns"
-        ));
+        return Err(Error::NoMeasures {
+            file: name.to_string(),
+        });
     }
     let mut warnings = Vec::new();
     let mut seen: HashMap<(String, String, String, String, String), usize> = HashMap::new();
@@ -134,10 +168,12 @@ fn indicators(
         {
             Some(y) => y,
             None => {
-                return Err(format!(
-                    "{name}, row {row}, column 'time_period', value '{}': not a year",
-                    field(headers, r, "time_period")
-                ));
+                return Err(Error::NotAYear {
+                    file: name.to_string(),
+                    row,
+                    column: "time_period",
+                    value: field(headers, r, "time_period").to_string(),
+                });
             }
         };
         let key = (
@@ -234,7 +270,10 @@ fn indicators(
         "code".into(),
         cols.remove("code").unwrap_or_default(),
     ));
-    let data = DataFrame::new(n, columns).map_err(|e| format!("{name}: {e}"))?;
+    let data = DataFrame::new(n, columns).map_err(|source| Error::Frame {
+        file: name.to_string(),
+        source,
+    })?;
     Ok(Source {
         kind: SourceKind::Indicators,
         data,
@@ -257,7 +296,7 @@ fn neighbours(
     name: &str,
     headers: &[String],
     records: &[csv::StringRecord],
-) -> Result<Source, String> {
+) -> Result<Source, Error> {
     let idx = |h: &str| headers.iter().position(|x| x == h);
     let la = idx("old_la_code").expect("checked by the caller");
     let mut warnings = Vec::new();
@@ -297,7 +336,10 @@ fn neighbours(
             Column::new("neighbour".into(), neighbour),
         ],
     )
-    .map_err(|e| format!("{name}: {e}"))?;
+    .map_err(|source| Error::Frame {
+        file: name.to_string(),
+        source,
+    })?;
     Ok(Source {
         kind: SourceKind::Neighbours,
         data,
@@ -365,15 +407,14 @@ pub struct Council {
     pub region_name: Option<String>,
 }
 
-pub fn find_council(indicators: &DataFrame, query: &str) -> Result<Council, String> {
+pub fn find_council(indicators: &DataFrame, query: &str) -> Result<Council, Error> {
     let q = query.trim().to_lowercase();
     let la = indicators
         .clone()
         .lazy()
         .filter(col("level").eq(lit("la")))
         .sort(["year"], Default::default())
-        .collect()
-        .map_err(|e| e.to_string())?;
+        .collect()?;
     let s = |c: &str| la.column(c).ok().and_then(|c| c.str().ok().cloned());
     let (names, codes, old, rc, rn) = (
         s("area_name"),
@@ -384,7 +425,7 @@ pub fn find_council(indicators: &DataFrame, query: &str) -> Result<Council, Stri
     );
     let (Some(names), Some(codes), Some(old), Some(rc), Some(rn)) = (names, codes, old, rc, rn)
     else {
-        return Err("the indicators hold no councils".into());
+        return Err(Error::NoCouncils);
     };
     let mut hit = None;
     for i in (0..la.height()).rev() {
@@ -402,13 +443,9 @@ pub fn find_council(indicators: &DataFrame, query: &str) -> Result<Council, Stri
             .collect();
         close.sort();
         close.dedup();
-        return Err(if close.is_empty() {
-            format!("no council called or coded '{query}' in the indicators")
-        } else {
-            format!(
-                "no council called '{query}'; did you mean: {}?",
-                close.join(", ")
-            )
+        return Err(Error::NoCouncil {
+            query: query.to_string(),
+            close: close.into_iter().map(str::to_string).collect(),
         });
     };
     Ok(Council {

@@ -2,7 +2,7 @@
 //! statistical neighbours' median and each neighbour, per measure: what
 //! the app's benchmarks view and the dashboard's reference lines draw.
 
-use super::{Council, compare, find_council};
+use super::{Council, Error, compare, find_council};
 use polars::prelude::*;
 
 /// (year, value) pairs; a year is the DfE's, to 30 September.
@@ -42,8 +42,8 @@ fn points(df: &DataFrame, value: &str) -> PolarsResult<Points> {
         .collect())
 }
 
-fn perr(e: PolarsError) -> String {
-    format!("cannot read the benchmark data: {e}")
+fn perr(e: PolarsError) -> Error {
+    Error::View(e)
 }
 
 /// The council found by name or code, and its series for `measures`.
@@ -52,7 +52,7 @@ pub fn council_view(
     neighbours: Option<&DataFrame>,
     query: &str,
     measures: &[&str],
-) -> Result<CouncilView, String> {
+) -> Result<CouncilView, Error> {
     let council = find_council(indicators, query)?;
     let table = compare(indicators, neighbours, &council).map_err(perr)?;
     // Each neighbour's own series, by its name in the indicators.

@@ -88,23 +88,31 @@ impl fmt::Display for Field {
     }
 }
 
+/// A name that is not a Keel field, as written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("'{name}' is not a Keel field; use one of: {}", field_names())]
+pub struct UnknownField {
+    pub name: String,
+}
+
+fn field_names() -> String {
+    Field::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl FromStr for Field {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Field, String> {
+    type Err = UnknownField;
+    fn from_str(s: &str) -> Result<Field, UnknownField> {
         let n = normalise_header(s);
         Field::ALL
             .iter()
             .copied()
             .find(|f| normalise_header(f.name()) == n)
-            .ok_or_else(|| {
-                format!(
-                    "'{s}' is not a Keel field; use one of: {}",
-                    Field::ALL
-                        .iter()
-                        .map(|f| f.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+            .ok_or_else(|| UnknownField {
+                name: s.to_string(),
             })
     }
 }
@@ -233,15 +241,24 @@ impl fmt::Display for Kind {
     }
 }
 
+/// A name that is not an extract kind, as written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{name}' is not an extract kind; use workforce, leavers, establishment, supervision or caseload"
+)]
+pub struct UnknownKind {
+    pub name: String,
+}
+
 impl FromStr for Kind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Kind, String> {
+    type Err = UnknownKind;
+    fn from_str(s: &str) -> Result<Kind, UnknownKind> {
         Kind::ALL
             .iter()
             .copied()
             .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                format!("'{s}' is not an extract kind; use workforce, leavers, establishment, supervision or caseload")
+            .ok_or_else(|| UnknownKind {
+                name: s.to_string(),
             })
     }
 }

@@ -11,10 +11,10 @@ pub mod profile;
 pub mod reader;
 pub mod values;
 
-pub use fields::{Field, Kind};
+pub use fields::{Field, Kind, UnknownField, UnknownKind};
 pub use plan::ColumnUse;
-pub use profile::ImportProfile;
-pub use values::EmploymentType;
+pub use profile::{BadMapping, ImportProfile, ProfileError};
+pub use values::{EmploymentType, ValueError};
 
 use crate::month::{Month, epoch_days};
 use chrono::NaiveDate;

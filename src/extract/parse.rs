@@ -166,7 +166,7 @@ pub fn parse_table<'t>(table: &'t Table, cx: &Context) -> Parsed<'t> {
 }
 
 struct Memo<'t> {
-    dates: PlHashMap<&'t str, Result<Option<NaiveDate>, String>>,
+    dates: PlHashMap<&'t str, Result<Option<NaiveDate>, values::ValueError>>,
     types: PlHashMap<&'t str, Option<EmploymentType>>,
 }
 
@@ -260,15 +260,21 @@ fn parse_field<'t>(
     };
     let cell = table.cell(i, c);
     let header = &plan.headers[c];
-    let fail = |issues: &mut RowIssues, reason: String| {
-        issues.push(Severity::Error, header, cell.display(), reason);
+    let fail = |issues: &mut RowIssues, reason: values::ValueError| {
+        issues.push(Severity::Error, header, cell.display(), reason.to_string());
     };
     match column {
         Column::Text(v) => v.push(match cell {
             Cell::Empty => None,
             Cell::Text(s) => Some(s.trim()).filter(|s| !s.is_empty()).map(Cow::Borrowed),
             Cell::Error(e) => {
-                fail(issues, format!("spreadsheet error {e} instead of a value"));
+                fail(
+                    issues,
+                    values::ValueError::Spreadsheet {
+                        code: e.to_string(),
+                        expected: "a value",
+                    },
+                );
                 None
             }
             other => Some(Cow::Owned(other.display())),
@@ -324,10 +330,7 @@ fn parse_field<'t>(
                     let text = cell.display();
                     fail(
                         issues,
-                        format!(
-                            "'{}' is not an employment type Keel knows (permanent, fixed term, secondment, agency and their usual names); map it in an import profile",
-                            text.trim()
-                        ),
+                        values::ValueError::EmploymentType(text.trim().to_string()),
                     );
                     v.push(None);
                 }
@@ -356,6 +359,7 @@ fn derive_missing<'t>(
             match values::parse_number(cell) {
                 Ok(h) => v.push(h.map(|h| h / cx.standard_hours)),
                 Err(reason) => {
+                    let reason = reason.to_string();
                     issues.push(Severity::Error, &cx.plan.headers[c], cell.display(), reason);
                     v.push(None);
                 }

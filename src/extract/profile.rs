@@ -4,11 +4,11 @@
 //! JSON (`{"headers": {"Emp Ref": "worker_id"}, "employment_types": {"Relief": "fixed_term"}}`)
 //! or TOML with the same tables. A header mapped to `"ignore"` is skipped.
 
-use super::fields::{Field, normalise_header};
+use super::fields::{Field, UnknownField, normalise_header};
 use super::values::{EmploymentType, normalise_value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,33 +30,64 @@ pub enum HeaderRule {
     Ignore,
 }
 
+/// A header a profile maps to something that is not a Keel field.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("header '{header}': {target}")]
+pub struct BadMapping {
+    pub header: String,
+    pub target: UnknownField,
+}
+
+/// A profile file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("{}: cannot read the profile: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a valid profile: {source}", path.display())]
+    Toml {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("{}: not a valid profile: {source}", path.display())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Mapping { path: PathBuf, source: BadMapping },
+}
+
 impl ImportProfile {
-    pub fn load(path: &Path) -> Result<ImportProfile, String> {
+    pub fn load(path: &Path) -> Result<ImportProfile, ProfileError> {
+        let at = || path.to_path_buf();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the profile: {e}", path.display()))?;
+            .map_err(|source| ProfileError::Read { path: at(), source })?;
         let is_toml = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
         let profile: ImportProfile = if is_toml {
-            toml::from_str(&text)
-                .map_err(|e| format!("{}: not a valid profile: {e}", path.display()))?
+            toml::from_str(&text).map_err(|source| ProfileError::Toml { path: at(), source })?
         } else {
             serde_json::from_str(&text)
-                .map_err(|e| format!("{}: not a valid profile: {e}", path.display()))?
+                .map_err(|source| ProfileError::Json { path: at(), source })?
         };
         profile
             .check()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|source| ProfileError::Mapping { path: at(), source })?;
         Ok(profile)
     }
 
     /// Every mapped header must name a real field.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), BadMapping> {
         for (header, target) in &self.headers {
             if !target.eq_ignore_ascii_case("ignore") {
-                target
-                    .parse::<Field>()
-                    .map_err(|e| format!("header '{header}': {e}"))?;
+                target.parse::<Field>().map_err(|target| BadMapping {
+                    header: header.clone(),
+                    target,
+                })?;
             }
         }
         Ok(())
@@ -121,6 +152,7 @@ mod tests {
         assert!(
             ImportProfile::load(&j)
                 .unwrap_err()
+                .to_string()
                 .contains("not a Keel field")
         );
     }

@@ -112,8 +112,51 @@ pub fn normalise_value(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Why a cell is not the value its column needs: the reason an import
+/// error gives (the file, row, column and value are the [`super::Issue`]'s).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ValueError {
+    #[error("not a yes/no value: use Y/N, Yes/No, True/False or 1/0")]
+    NotYesNo,
+    /// A cell of another type: a date, a number other than 1 or 0.
+    #[error("not a yes/no value ({found}): use Y/N, Yes/No, True/False or 1/0")]
+    NotYesNoCell { found: &'static str },
+    /// Excel's own error value (`#N/A`, `#REF!`) where a value was expected.
+    #[error("spreadsheet error {code} instead of {expected}")]
+    Spreadsheet {
+        code: String,
+        expected: &'static str,
+    },
+    #[error("expected a number, found {found}")]
+    NotANumberCell { found: &'static str },
+    #[error("'{0}' is not a number")]
+    NotANumber(String),
+    #[error("'{0}' is not a number: commas must separate thousands (1,234.5)")]
+    Thousands(String),
+    #[error("{} is not an Excel date serial number", format_number(*.0))]
+    NotAnExcelSerial(f64),
+    #[error("expected a date, found true/false")]
+    DateIsBool,
+    #[error("'{text}' has year {year}: write the year with four digits (31/03/2024)")]
+    Year { text: String, year: i32 },
+    #[error(
+        "'{0}' looks like month/day order; Keel reads dates day first (31/03/2024) and never swaps them"
+    )]
+    MonthDayOrder(String),
+    #[error("'{0}' has a two-digit year: write 31/03/2024")]
+    TwoDigitYear(String),
+    #[error(
+        "'{0}' is not a date Keel can read: use 2024-03-31, 31/03/2024, 31-03-2024, 31-Mar-2024 or 31 March 2024"
+    )]
+    NotADate(String),
+    #[error(
+        "'{0}' is not an employment type Keel knows (permanent, fixed term, secondment, agency and their usual names); map it in an import profile"
+    )]
+    EmploymentType(String),
+}
+
 /// Y/N, Yes/No, True/False, 1/0; blank is unknown.
-pub fn parse_bool(cell: Cell) -> Result<Option<bool>, String> {
+pub fn parse_bool(cell: Cell) -> Result<Option<bool>, ValueError> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Bool(b) => Ok(Some(b)),
@@ -129,13 +172,12 @@ pub fn parse_bool(cell: Cell) -> Result<Option<bool>, String> {
             } else if is(["n", "no", "false", "0"]) {
                 Ok(Some(false))
             } else {
-                Err("not a yes/no value: use Y/N, Yes/No, True/False or 1/0".into())
+                Err(ValueError::NotYesNo)
             }
         }
-        other => Err(format!(
-            "not a yes/no value ({}): use Y/N, Yes/No, True/False or 1/0",
-            kind_of(&other)
-        )),
+        other => Err(ValueError::NotYesNoCell {
+            found: kind_of(&other),
+        }),
     }
 }
 
@@ -151,17 +193,22 @@ fn kind_of(cell: &Cell) -> &'static str {
 }
 
 /// Numbers, accepting `1,234.5` thousands separators and a leading `£`.
-pub fn parse_number(cell: Cell) -> Result<Option<f64>, String> {
+pub fn parse_number(cell: Cell) -> Result<Option<f64>, ValueError> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Number(n) if n.is_finite() => Ok(Some(n)),
         Cell::Text(s) => parse_number_text(s),
-        Cell::Error(e) => Err(format!("spreadsheet error {e} instead of a number")),
-        other => Err(format!("expected a number, found {}", kind_of(&other))),
+        Cell::Error(e) => Err(ValueError::Spreadsheet {
+            code: e.to_string(),
+            expected: "a number",
+        }),
+        other => Err(ValueError::NotANumberCell {
+            found: kind_of(&other),
+        }),
     }
 }
 
-pub fn parse_number_text(s: &str) -> Result<Option<f64>, String> {
+pub fn parse_number_text(s: &str) -> Result<Option<f64>, ValueError> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(None);
@@ -171,7 +218,7 @@ pub fn parse_number_text(s: &str) -> Result<Option<f64>, String> {
         None => (false, t),
     };
     let t = t.strip_prefix('£').unwrap_or(t).trim_start();
-    let bad = || format!("'{s}' is not a number");
+    let bad = || ValueError::NotANumber(s.to_string());
     if t.is_empty()
         || !t
             .chars()
@@ -192,9 +239,7 @@ pub fn parse_number_text(s: &str) -> Result<Option<f64>, String> {
             && groups[0].len() <= 3
             && groups[1..].iter().all(|g| g.len() == 3);
         if !well_grouped {
-            return Err(format!(
-                "'{s}' is not a number: commas must separate thousands (1,234.5)"
-            ));
+            return Err(ValueError::Thousands(s.to_string()));
         }
         t.replace(',', "")
     };
@@ -206,25 +251,25 @@ pub fn parse_number_text(s: &str) -> Result<Option<f64>, String> {
 /// `31/03/24` is an error rather than the year 24.
 const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
-pub fn parse_date(cell: Cell) -> Result<Option<NaiveDate>, String> {
+pub fn parse_date(cell: Cell) -> Result<Option<NaiveDate>, ValueError> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(d)),
         Cell::Number(n) => excel_serial(n).map(Some),
         Cell::Text(s) => parse_date_text(s),
-        Cell::Error(e) => Err(format!("spreadsheet error {e} instead of a date")),
-        Cell::Bool(_) => Err("expected a date, found true/false".into()),
+        Cell::Error(e) => Err(ValueError::Spreadsheet {
+            code: e.to_string(),
+            expected: "a date",
+        }),
+        Cell::Bool(_) => Err(ValueError::DateIsBool),
     }
 }
 
 /// Excel serial day numbers in the 1900 system (with Lotus's phantom
 /// 29 February 1900, serial 60).
-pub fn excel_serial(n: f64) -> Result<NaiveDate, String> {
+pub fn excel_serial(n: f64) -> Result<NaiveDate, ValueError> {
     if !(n.is_finite() && n.fract() == 0.0 && (1.0..=73415.0).contains(&n)) || n == 60.0 {
-        return Err(format!(
-            "{} is not an Excel date serial number",
-            format_number(n)
-        ));
+        return Err(ValueError::NotAnExcelSerial(n));
     }
     let days = n as i64;
     let base = if days > 60 {
@@ -233,33 +278,32 @@ pub fn excel_serial(n: f64) -> Result<NaiveDate, String> {
         NaiveDate::from_ymd_opt(1899, 12, 31)
     };
     base.and_then(|b| b.checked_add_signed(chrono::Duration::days(days)))
-        .ok_or_else(|| format!("{days} is not an Excel date serial number"))
+        .ok_or(ValueError::NotAnExcelSerial(n))
 }
 
 const DATE_FORMS: &[&str] = &[
     "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d-%b-%Y", "%d %B %Y", "%d %b %Y",
 ];
 
-pub fn parse_date_text(s: &str) -> Result<Option<NaiveDate>, String> {
+pub fn parse_date_text(s: &str) -> Result<Option<NaiveDate>, ValueError> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(None);
     }
     if t.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 6 {
-        return t
-            .parse::<f64>()
-            .map_err(|e| e.to_string())
-            .and_then(excel_serial)
-            .map(Some);
+        return match t.parse::<f64>() {
+            Ok(n) => excel_serial(n).map(Some),
+            Err(_) => Err(date_error(s, t)),
+        };
     }
     let date_part = strip_midnight(t);
     for form in DATE_FORMS {
         if let Ok(d) = NaiveDate::parse_from_str(date_part, form) {
             if !YEARS.contains(&d.year()) {
-                return Err(format!(
-                    "'{s}' has year {}: write the year with four digits (31/03/2024)",
-                    d.year()
-                ));
+                return Err(ValueError::Year {
+                    text: s.to_string(),
+                    year: d.year(),
+                });
             }
             return Ok(Some(d));
         }
@@ -286,24 +330,20 @@ fn strip_midnight(t: &str) -> &str {
     t
 }
 
-fn date_error(original: &str, t: &str) -> String {
+fn date_error(original: &str, t: &str) -> ValueError {
     // A US-order date (03/31/2024) is never swapped: say what is wrong.
     let parts: Vec<&str> = t.split(['/', '-']).collect();
     if parts.len() == 3 && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
         let a: u32 = parts[0].parse().unwrap_or(0);
         let b: u32 = parts[1].parse().unwrap_or(0);
         if (1..=12).contains(&a) && b > 12 && b <= 31 {
-            return format!(
-                "'{original}' looks like month/day order; Keel reads dates day first (31/03/2024) and never swaps them"
-            );
+            return ValueError::MonthDayOrder(original.to_string());
         }
         if parts[2].len() == 2 {
-            return format!("'{original}' has a two-digit year: write 31/03/2024");
+            return ValueError::TwoDigitYear(original.to_string());
         }
     }
-    format!(
-        "'{original}' is not a date Keel can read: use 2024-03-31, 31/03/2024, 31-03-2024, 31-Mar-2024 or 31 March 2024"
-    )
+    ValueError::NotADate(original.to_string())
 }
 
 #[cfg(test)]
@@ -346,11 +386,9 @@ mod tests {
         ] {
             assert!(parse_date_text(s).is_err(), "{s}");
         }
-        assert!(
-            parse_date_text("03/31/2024")
-                .unwrap_err()
-                .contains("month/day")
-        );
+        let err = parse_date_text("03/31/2024").unwrap_err();
+        assert_eq!(err, ValueError::MonthDayOrder("03/31/2024".into()));
+        assert!(err.to_string().contains("month/day"), "{err}");
     }
 
     #[test]

@@ -48,12 +48,8 @@ pub const BASES: [&str; 3] = [
 /// Bits of one packed count in the metrics' group-by (see `compute_prepared`).
 const COUNT_BITS: u32 = 21;
 
-/// Caseload limits used by `over_limit_headcount`.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    pub nqsw: f64,
-    pub standard: f64,
-}
+/// Caseload limits used by `over_limit_headcount` (a setting).
+pub use crate::settings::Limits;
 
 /// Which group kinds to return.
 #[derive(

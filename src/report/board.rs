@@ -3,6 +3,7 @@
 //! definitions and data-quality notes. Disclosure control applies to every
 //! figure (see [`super::suppress`]).
 
+use super::Error;
 use super::chart::{self, ChartSpec};
 use super::measures::{Measure, Rag, kpi};
 use super::pdf::{Doc, Face, GREY, HEIGHT, INK, MARGIN, Page, Style, WIDTH};
@@ -57,9 +58,9 @@ pub struct Source {
 }
 
 impl Source {
-    pub fn load(root: &Path, opts: &Options) -> Result<Source, String> {
+    pub fn load(root: &Path, opts: &Options) -> Result<Source, Error> {
         let ws = crate::workspace::Workspace::open_existing(root)?;
-        let inputs = crate::metrics::Inputs::required(&ws)?;
+        let inputs = super::required_inputs(&ws)?;
         let limits = ws.settings().limits();
         // Only the group kinds the report shows: teams are most of the work
         // at national scale, and a named group may be a team.
@@ -70,24 +71,25 @@ impl Source {
         };
         let (df, findings) =
             crate::metrics::quality::metrics_and_report_for_workspace(&ws, &inputs, limits, kinds)
-                .map_err(|e| format!("cannot compute the metrics: {e}"))?;
-        let table = MetricTable::from_frame(&df).map_err(|e| e.to_string())?;
+                .map_err(Error::Metrics)?;
+        let table = MetricTable::from_frame(&df)?;
         let mut scenarios = Vec::new();
         if !opts.scenarios.is_empty() {
             if opts.scenarios.len() > crate::scenario::compare::MAX_SCENARIOS {
-                return Err(format!(
-                    "a report compares at most {} scenarios",
-                    crate::scenario::compare::MAX_SCENARIOS
-                ));
+                return Err(Error::TooManyScenarios {
+                    given: opts.scenarios.len(),
+                });
             }
             let mut observers = crate::scenario::scope::Observers::load(&ws)?;
             for path in &opts.scenarios {
-                let s = crate::scenario::cli::find_scenario(root, path)?;
+                let s = crate::scenario::find_scenario(root, path)?;
                 let months = s.months.unwrap_or(24);
                 let observed = observers.get(s.team.as_deref())?;
-                let p =
-                    crate::scenario::cli::project_scenario(observed, &s, months, opts.runs, None)
-                        .map_err(|e| format!("scenario '{}': {e}", s.name))?;
+                let p = crate::scenario::project_scenario(observed, &s, months, opts.runs, None)
+                    .map_err(|source| Error::ScenarioRun {
+                        name: s.name.clone(),
+                        source,
+                    })?;
                 scenarios.push((s, p));
             }
         }
@@ -101,9 +103,9 @@ impl Source {
 }
 
 /// The groups a report covers.
-pub fn groups(table: &MetricTable, opts: &Options) -> Result<Vec<Group>, String> {
+pub fn groups(table: &MetricTable, opts: &Options) -> Result<Vec<Group>, Error> {
     if let Some(name) = &opts.group {
-        return super::cli::find_group(table, Some(name)).map(|g| vec![g]);
+        return super::find_group(table, Some(name)).map(|g| vec![g]);
     }
     Ok(match opts.group_by {
         GroupKind::All => vec![Group::all()],
@@ -118,18 +120,16 @@ pub struct Report {
     pub pages: usize,
 }
 
-pub fn build(src: &Source, opts: &Options) -> Result<Report, String> {
+pub fn build(src: &Source, opts: &Options) -> Result<Report, Error> {
     let t = &src.table;
-    let latest = *t
-        .months
-        .last()
-        .ok_or("the workspace holds no month of figures")?;
+    let latest = *t.months.last().ok_or(Error::NoMonths)?;
     let month = opts.month.unwrap_or(latest);
     if !t.months.contains(&month) {
-        return Err(format!(
-            "no figures for {month}: the workspace holds {} to {latest}",
-            t.months[0]
-        ));
+        return Err(Error::NoFigures {
+            month,
+            first: t.months[0],
+            latest,
+        });
     }
     let groups = groups(t, opts)?;
     let from = month - (opts.months_back.max(2) as i32 - 1);
@@ -357,7 +357,7 @@ fn summary(
     });
 }
 
-fn scenario_table(doc: &mut Doc, src: &Source, footer: &str) -> Result<(), String> {
+fn scenario_table(doc: &mut Doc, src: &Source, footer: &str) -> Result<(), Error> {
     let items: Vec<(&str, &Projection)> = src
         .scenarios
         .iter()
@@ -498,7 +498,7 @@ fn appendix(doc: &mut Doc, src: &Source, month: Month, footer: &str) {
 }
 
 /// Build the report and write it atomically.
-pub fn write(root: &Path, opts: &Options, out: &Path) -> Result<Report, String> {
+pub fn write(root: &Path, opts: &Options, out: &Path) -> Result<Report, Error> {
     let src = Source::load(root, opts)?;
     let report = build(&src, opts)?;
     super::write_file(out, &report.pdf)?;

@@ -193,13 +193,8 @@ impl ChartSpec {
         settings: &Settings,
         from: Option<Month>,
         to: Option<Month>,
-    ) -> Result<ChartSpec, String> {
-        let m = measure(metric).ok_or_else(|| {
-            format!(
-                "'{metric}' is not a metric; metrics are {}",
-                crate::measure::Measure::ALL.map(|m| m.name()).join(", ")
-            )
-        })?;
+    ) -> Result<ChartSpec, super::Error> {
+        let m = measure(metric).ok_or_else(|| super::Error::UnknownMetric(metric.to_string()))?;
         let in_range = |mo: &Month| from.is_none_or(|f| *mo >= f) && to.is_none_or(|t| *mo <= t);
         let target = settings.targets.get(metric);
         let mut lines = Vec::new();
@@ -427,10 +422,10 @@ fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c[0], c[1], c[2])
 }
 
-type DrawResult<T> = Result<T, String>;
+type DrawResult<T> = Result<T, super::Error>;
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("cannot draw the chart: {e:?}")
+fn err<E: std::fmt::Debug>(e: E) -> super::Error {
+    super::Error::Draw(format!("{e:?}"))
 }
 
 /// Draw the chart on any plotters area; sizes scale with the area so a
@@ -656,9 +651,10 @@ pub const MAX_SIDE: u32 = 8192;
 
 fn check_size(w: u32, h: u32) -> DrawResult<()> {
     if !(200..=MAX_SIDE).contains(&w) || !(150..=MAX_SIDE).contains(&h) {
-        return Err(format!(
-            "a chart must be 200 to {MAX_SIDE} pixels wide and 150 to {MAX_SIDE} high, not {w}×{h}"
-        ));
+        return Err(super::Error::ChartSize {
+            width: w,
+            height: h,
+        });
     }
     Ok(())
 }
@@ -671,17 +667,17 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
-    pub fn of(path: &std::path::Path) -> Result<ImageFormat, String> {
+    pub fn of(path: &std::path::Path) -> Result<ImageFormat, super::Error> {
         match super::extension(path).as_deref() {
             Some("png") => Ok(ImageFormat::Png),
             Some("svg") => Ok(ImageFormat::Svg),
-            _ => Err(format!("{}: save a chart as .png or .svg", path.display())),
+            _ => Err(super::Error::ImageFormat(path.to_path_buf())),
         }
     }
 }
 
 /// Render and write atomically (a half-written image never replaces a good one).
-pub fn save(spec: &ChartSpec, path: &std::path::Path, w: u32, h: u32) -> Result<(), String> {
+pub fn save(spec: &ChartSpec, path: &std::path::Path, w: u32, h: u32) -> Result<(), super::Error> {
     let bytes = match ImageFormat::of(path)? {
         ImageFormat::Png => render_png(spec, w, h)?,
         ImageFormat::Svg => render_svg(spec, w, h)?.into_bytes(),

@@ -2,6 +2,7 @@
 //! every figure (they are working data for the people who already hold the
 //! extracts, not meeting material) and carry the contract's columns only.
 
+use super::Error;
 use crate::metrics::GroupKind;
 use polars::prelude::*;
 use std::path::Path;
@@ -13,41 +14,49 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
-    pub fn of(path: &Path) -> Result<ExportFormat, String> {
+    pub fn of(path: &Path) -> Result<ExportFormat, Error> {
         match super::extension(path).as_deref() {
             Some("csv") => Ok(ExportFormat::Csv),
             Some("xlsx") => Ok(ExportFormat::Xlsx),
-            _ => Err(format!(
-                "{}: export to a .csv or .xlsx file",
-                path.display()
-            )),
+            _ => Err(Error::ExportFormat(path.to_path_buf())),
         }
     }
 }
 
 /// Rows of the chosen group kinds (all kinds when none is given).
-pub fn rows(all: &DataFrame, kind: Option<GroupKind>) -> Result<DataFrame, String> {
+pub fn rows(all: &DataFrame, kind: Option<GroupKind>) -> Result<DataFrame, Error> {
     let kinds = match kind {
         Some(k) => vec![k],
         None => vec![GroupKind::All, GroupKind::Service, GroupKind::Team],
     };
-    crate::metrics::select(all, &kinds, None, None).map_err(|e| e.to_string())
+    Ok(crate::metrics::select(all, &kinds, None, None)?)
 }
 
-pub fn write(df: &DataFrame, path: &Path) -> Result<(), String> {
+pub fn write(df: &DataFrame, path: &Path) -> Result<(), Error> {
     let bytes = match ExportFormat::of(path)? {
         ExportFormat::Csv => {
             let mut out = Vec::new();
-            crate::table_out::write(df, crate::table_out::Format::Csv, &mut out)
-                .map_err(|e| e.to_string())?;
+            crate::table_out::write(df, crate::table_out::Format::Csv, &mut out)?;
             out
         }
-        ExportFormat::Xlsx => xlsx(df).map_err(|e| format!("cannot build the workbook: {e}"))?,
+        ExportFormat::Xlsx => xlsx(df).map_err(Error::Workbook)?,
     };
     super::write_file(path, &bytes)
 }
 
-fn xlsx(df: &DataFrame) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+/// Why the Excel workbook could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    #[error(transparent)]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error(transparent)]
+    Data(#[from] PolarsError),
+    /// More rows or columns than a worksheet holds.
+    #[error(transparent)]
+    Size(#[from] std::num::TryFromIntError),
+}
+
+fn xlsx(df: &DataFrame) -> Result<Vec<u8>, WorkbookError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();

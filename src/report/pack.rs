@@ -3,6 +3,7 @@
 //! month, when the same slides show the new data (the range counts back
 //! from the latest month held, so it moves on by itself).
 
+use super::Error;
 use super::measures::KPIS;
 use crate::metrics::table::Group;
 use crate::workspace::atomic;
@@ -63,26 +64,27 @@ fn path(root: &Path) -> PathBuf {
 }
 
 /// The saved pack, or the default one when none is saved yet.
-pub fn load(root: &Path) -> Result<Pack, String> {
+pub fn load(root: &Path) -> Result<Pack, Error> {
     let p = path(root);
     match std::fs::read(&p) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{}: not a meeting pack: {e}", p.display())),
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes).map_err(|source| Error::NotAPack { path: p, source })
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Pack::default()),
-        Err(e) => Err(format!("{}: {e}", p.display())),
+        Err(source) => Err(Error::Pack { path: p, source }),
     }
 }
 
-pub fn save(root: &Path, pack: &Pack) -> Result<(), String> {
+pub fn save(root: &Path, pack: &Pack) -> Result<(), Error> {
     let p = path(root);
-    let mut bytes = serde_json::to_vec_pretty(pack).map_err(|e| e.to_string())?;
+    let mut bytes = serde_json::to_vec_pretty(pack).map_err(Error::Json)?;
     bytes.push(b'\n');
-    atomic::write_bytes(&p, &bytes).map_err(|e| format!("{}: {e}", p.display()))
+    atomic::write_bytes(&p, &bytes).map_err(|source| Error::Pack { path: p, source })
 }
 
 /// Follow a scenario's new name in the saved pack, so its slide still
 /// shows it.
-pub fn rename_scenario(root: &Path, from: &str, to: &str) -> Result<(), String> {
+pub fn rename_scenario(root: &Path, from: &str, to: &str) -> Result<(), Error> {
     if !path(root).is_file() {
         return Ok(());
     }

@@ -1,7 +1,7 @@
 //! Date helpers for the simulation. Every series ends at the same month so that
 //! documentation, screenshots and tests can quote fixed dates.
 
-use anyhow::{Context, Result};
+use super::error::{Error, Result, range};
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
 /// The last snapshot of every generated series (a September month end, the DfE
@@ -10,7 +10,7 @@ pub(crate) const SERIES_END: (i32, u32, u32) = (2026, 9, 30);
 
 pub(crate) fn series_end() -> Result<NaiveDate> {
     let (y, m, d) = SERIES_END;
-    NaiveDate::from_ymd_opt(y, m, d).context("series end date")
+    NaiveDate::from_ymd_opt(y, m, d).ok_or(Error::SeriesEnd)
 }
 
 pub(crate) fn first_of_month(date: NaiveDate) -> NaiveDate {
@@ -20,26 +20,26 @@ pub(crate) fn first_of_month(date: NaiveDate) -> NaiveDate {
 /// The first day of the month `offset` months after the month of `date`.
 pub(crate) fn shift_months(date: NaiveDate, offset: i64) -> Result<NaiveDate> {
     let first = first_of_month(date);
-    let step = Months::new(u32::try_from(offset.unsigned_abs()).context("month offset")?);
+    let step = Months::new(u32::try_from(offset.unsigned_abs()).map_err(range("month offset"))?);
     let shifted = if offset >= 0 {
         first.checked_add_months(step)
     } else {
         first.checked_sub_months(step)
     };
-    shifted.with_context(|| format!("{offset} months from {date}"))
+    shifted.ok_or(Error::ShiftMonths { date, offset })
 }
 
 /// The last day of the month that contains `date`.
 pub(crate) fn month_end(date: NaiveDate) -> Result<NaiveDate> {
     shift_months(date, 1)?
         .pred_opt()
-        .with_context(|| format!("end of the month of {date}"))
+        .ok_or(Error::MonthEnd(date))
 }
 
 /// Snapshot dates (month ends) of a series of `months` months ending at [`SERIES_END`].
 pub(crate) fn snapshot_dates(months: usize) -> Result<Vec<NaiveDate>> {
     let end = series_end()?;
-    let back = i64::try_from(months).context("month count")? - 1;
+    let back = i64::try_from(months).map_err(range("month count"))? - 1;
     let first = shift_months(end, -back)?;
     (0..months)
         .map(|i| month_end(shift_months(first, i64::try_from(i)?)?))

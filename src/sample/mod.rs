@@ -7,6 +7,7 @@
 //! fully determined by the seed: the same options give byte-identical files.
 
 mod calendar;
+mod error;
 mod model;
 mod names;
 mod story;
@@ -18,8 +19,9 @@ mod tests;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
+use error::Result;
+pub use error::{Cause, Error};
 
 use model::{Config, Outcome, simulate};
 use write::{
@@ -69,12 +71,12 @@ pub struct SampleSummary {
 /// Simulates the series and writes it to `out_dir` (created if missing).
 pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<SampleSummary> {
     if opts.workers == 0 {
-        bail!("the sample needs at least one worker");
+        return Err(Error::NoWorkers);
     }
     if opts.months == 0 {
-        bail!("the sample needs at least one month");
+        return Err(Error::NoMonths);
     }
-    fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    fs::create_dir_all(out_dir).map_err(error::create(out_dir))?;
     let config = Config {
         workers: opts.workers,
         months: opts.months,
@@ -152,14 +154,14 @@ fn series_span(dates: &[NaiveDate], months: usize) -> Result<String> {
         .len()
         .checked_sub(months)
         .and_then(|i| dates.get(i))
-        .context("no snapshot months")?;
-    let to = dates.last().context("no snapshot months")?;
+        .ok_or(Error::NoSnapshotMonths)?;
+    let to = dates.last().ok_or(Error::NoSnapshotMonths)?;
     Ok(format!("{}_to_{}", year_month(*from), year_month(*to)))
 }
 
 fn write_readme(out_dir: &Path, text: &str) -> Result<PathBuf> {
     let path = out_dir.join("README.md");
-    fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    fs::write(&path, text).map_err(error::write(&path))?;
     Ok(path)
 }
 

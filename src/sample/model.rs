@@ -2,7 +2,7 @@
 //! and the national single CSV) so that they tell the same story; writers only ever see
 //! finished month snapshots through [`Sink`].
 
-use anyhow::{Context, Result, anyhow, bail};
+use super::error::{Error, Result, range};
 use chrono::{Datelike, NaiveDate};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -264,7 +264,7 @@ pub(crate) struct Outcome {
 pub(crate) fn simulate(config: &Config, sink: &mut dyn Sink) -> Result<Outcome> {
     let mut sim = Sim::new(config)?;
     let mut rows = 0;
-    let months = i64::try_from(config.months).context("month count")?;
+    let months = i64::try_from(config.months).map_err(range("month count"))?;
     for offset in -WARM_UP_MONTHS..months {
         let date = month_end(shift_months(sim.series_start, offset)?)?;
         sim.step(offset, date)?;
@@ -321,12 +321,12 @@ struct Sim {
 impl Sim {
     fn new(config: &Config) -> Result<Sim> {
         if config.workers == 0 || config.months == 0 {
-            bail!("the sample needs at least one worker and one month");
+            return Err(Error::Empty);
         }
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let snapshot_dates = snapshot_dates(config.months)?;
         let (Some(&first), Some(&last)) = (snapshot_dates.first(), snapshot_dates.last()) else {
-            bail!("the sample has no months");
+            return Err(Error::NoSnapshots);
         };
         let series_start = first_of_month(first);
         let org = if config.named_org {
@@ -365,8 +365,8 @@ impl Sim {
             snapshot_dates,
             establishment_change: (months >= 6).then_some(months / 2),
             log_from,
-            caseload_noise: Normal::new(0.0, 1.4).map_err(|e| anyhow!("{e}"))?,
-            tenure_days: Exp::new(1.0 / 1_800.0).map_err(|e| anyhow!("{e}"))?,
+            caseload_noise: Normal::new(0.0, 1.4)?,
+            tenure_days: Exp::new(1.0 / 1_800.0)?,
             leavers: Vec::new(),
             establishment,
             sessions: Vec::new(),
@@ -1148,7 +1148,7 @@ impl IdBook {
     fn employee(&mut self, rng: &mut ChaCha8Rng) -> Result<String> {
         let id = self.next_employee;
         if id > Self::LAST_EMPLOYEE {
-            bail!("the sample has more employees than six-digit payroll numbers allow");
+            return Err(Error::TooManyEmployees);
         }
         self.next_employee = id.saturating_add(rng.random_range(1..=self.max_step));
         Ok(format!("{id:06}"))
@@ -1161,7 +1161,7 @@ impl IdBook {
             .ok()
             .and_then(|i| b'A'.checked_add(i))
             .filter(u8::is_ascii_uppercase)
-            .context("the sample has more agency engagements than agency references allow")?;
+            .ok_or(Error::TooManyAgency)?;
         let number = 10_000 + n % Self::AGENCY_PER_LETTER;
         Ok(format!("{}{number:05}", char::from(letter)))
     }

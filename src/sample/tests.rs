@@ -10,6 +10,9 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use chrono::{Datelike, NaiveDate};
 
 use super::model::{Config, Org, Sink, Worker, simulate};
+
+/// What the sink returns: the simulation's own error.
+type SinkResult = super::error::Result<()>;
 use super::write::WORKBOOK_SHEET;
 use super::*;
 
@@ -37,7 +40,7 @@ struct Figures {
 }
 
 impl Sink for Figures {
-    fn begin_month(&mut self, _index: usize, date: NaiveDate) -> Result<()> {
+    fn begin_month(&mut self, _index: usize, date: NaiveDate) -> SinkResult {
         self.months.push(MonthFigures {
             date,
             ..MonthFigures::default()
@@ -45,8 +48,8 @@ impl Sink for Figures {
         Ok(())
     }
 
-    fn row(&mut self, _org: &Org, worker: &Worker, date: NaiveDate) -> Result<()> {
-        let month = self.months.last_mut().context("row before month")?;
+    fn row(&mut self, _org: &Org, worker: &Worker, date: NaiveDate) -> SinkResult {
+        let month = self.months.last_mut().ok_or(super::Error::RowBeforeMonth)?;
         month.present.insert(worker.id.clone());
         if let Some(team) = self.last_team.insert(worker.id.clone(), worker.team) {
             self.team_moves += usize::from(team != worker.team);
@@ -75,7 +78,7 @@ impl Sink for Figures {
         Ok(())
     }
 
-    fn end_month(&mut self, _index: usize, _date: NaiveDate) -> Result<()> {
+    fn end_month(&mut self, _index: usize, _date: NaiveDate) -> SinkResult {
         Ok(())
     }
 }

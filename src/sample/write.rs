@@ -6,7 +6,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use super::error::{self, Error, Result, range};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ColNum, DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
@@ -221,9 +221,9 @@ impl CouncilFiles {
     }
 
     fn year_file_name(&self) -> Result<String> {
-        let first = self.dates.first().context("no snapshot months")?;
+        let first = self.dates.first().ok_or(Error::NoSnapshotMonths)?;
         let last_index = YEAR_FILE_MONTHS.min(self.dates.len()).saturating_sub(1);
-        let last = self.dates.get(last_index).context("no snapshot months")?;
+        let last = self.dates.get(last_index).ok_or(Error::NoSnapshotMonths)?;
         Ok(format!(
             "workforce_{}_to_{}.csv",
             year_month(*first),
@@ -259,7 +259,7 @@ impl Sink for CouncilFiles {
             (_, _, Some(workbook)) => return workbook.write(org, worker, date),
             (_, Some(month), None) => (month, &MONTH_STYLE),
             (Some(year), None, None) => (year, &YEAR_STYLE),
-            (None, None, None) => anyhow::bail!("a row arrived before its month began"),
+            (None, None, None) => return Err(Error::RowBeforeMonth),
         };
         file.worker(style, org, worker, date)
     }
@@ -369,11 +369,8 @@ struct CsvOut {
 
 impl CsvOut {
     fn create(path: PathBuf, headers: &[&str]) -> Result<CsvOut> {
-        let mut writer = csv::Writer::from_path(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        writer
-            .write_record(headers)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut writer = csv::Writer::from_path(&path).map_err(error::create(&path))?;
+        writer.write_record(headers).map_err(error::write(&path))?;
         Ok(CsvOut {
             writer,
             scratch: String::with_capacity(64),
@@ -384,7 +381,7 @@ impl CsvOut {
     fn field(&mut self, value: &str) -> Result<()> {
         self.writer
             .write_field(value)
-            .with_context(|| format!("cannot write {}", self.path.display()))
+            .map_err(error::write(&self.path))
     }
 
     fn formatted(&mut self, fill: impl FnOnce(&mut String)) -> Result<()> {
@@ -392,7 +389,7 @@ impl CsvOut {
         fill(&mut self.scratch);
         self.writer
             .write_field(self.scratch.as_bytes())
-            .with_context(|| format!("cannot write {}", self.path.display()))
+            .map_err(error::write(&self.path))
     }
 
     fn date(&mut self, date: Option<NaiveDate>, style: DateStyle) -> Result<()> {
@@ -406,13 +403,11 @@ impl CsvOut {
     fn end_record(&mut self) -> Result<()> {
         self.writer
             .write_record(None::<&[u8]>)
-            .with_context(|| format!("cannot write {}", self.path.display()))
+            .map_err(error::write(&self.path))
     }
 
     fn finish(mut self) -> Result<PathBuf> {
-        self.writer
-            .flush()
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.writer.flush().map_err(error::write(&self.path))?;
         Ok(self.path)
     }
 
@@ -561,7 +556,7 @@ impl MonthWorkbook {
         workbook.push_worksheet(self.sheet);
         workbook
             .save(&self.path)
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
+            .map_err(error::write(&self.path))?;
         Ok(self.path)
     }
 }
@@ -576,9 +571,9 @@ fn column_width(header: &str) -> f64 {
 }
 
 fn excel_date(date: NaiveDate) -> Result<ExcelDateTime> {
-    let year = u16::try_from(date.year()).context("date before year 0")?;
-    let month = u8::try_from(date.month()).context("month out of range")?;
-    let day = u8::try_from(date.day()).context("day out of range")?;
+    let year = u16::try_from(date.year()).map_err(range("date before year 0"))?;
+    let month = u8::try_from(date.month()).map_err(range("month out of range"))?;
+    let day = u8::try_from(date.day()).map_err(range("day out of range"))?;
     Ok(ExcelDateTime::from_ymd(year, month, day)?)
 }
 

@@ -88,11 +88,8 @@ pub fn backtest(
     test_months: usize,
     runs: usize,
     seed: u64,
-) -> Result<Backtest, String> {
-    let first = *obs
-        .months()
-        .first()
-        .ok_or("the workspace holds no workforce snapshot")?;
+) -> Result<Backtest, super::Error> {
+    let first = *obs.months().first().ok_or(super::Error::NoHistory)?;
     let to = first + (calibrate_months as i32 - 1);
     let cal = obs.calibrate(Some(first), Some(to))?;
     let start = cal.start.month;

@@ -12,7 +12,7 @@
 //! `metrics::compute`) are shown beside them as a check and feed the
 //! 12-month turnover window before the projection starts.
 
-use super::Cohort;
+use super::{Cohort, Error, OverrideProblem};
 use crate::measure::Measure;
 use crate::metrics::{self, Inputs};
 use crate::month::Month;
@@ -136,8 +136,19 @@ pub struct Observed {
     day_rates: BTreeMap<Month, (f64, f64)>,
 }
 
-fn perr(e: PolarsError) -> String {
-    format!("cannot read the workspace's data: {e}")
+fn perr(e: PolarsError) -> Error {
+    Error::Data(e)
+}
+
+/// Everything the workspace holds now, or [`crate::workspace::Error::NoSnapshot`]
+/// when it holds no workforce snapshot yet.
+pub(crate) fn required_inputs(ws: &Workspace) -> Result<Inputs, Error> {
+    Inputs::from_workspace(ws)?.ok_or_else(|| {
+        crate::workspace::Error::NoSnapshot {
+            root: ws.root().to_path_buf(),
+        }
+        .into()
+    })
 }
 
 /// NQSW (the contract's rule: the ASYE flag, else under 365 days since
@@ -164,7 +175,7 @@ fn classify(
     }
 }
 
-fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, String> {
+fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, Error> {
     let c = df
         .column(name)
         .map_err(perr)?
@@ -173,7 +184,7 @@ fn f64_col(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, String> {
     Ok(c.f64().map_err(perr)?.iter().collect())
 }
 
-fn i32_col(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, String> {
+fn i32_col(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, Error> {
     let c = df
         .column(name)
         .map_err(perr)?
@@ -183,11 +194,11 @@ fn i32_col(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, String> {
 }
 
 impl Observed {
-    pub fn load(ws: &Workspace) -> Result<Observed, String> {
-        Observed::from_inputs(&Inputs::required(ws)?, ws.settings().limits())
+    pub fn load(ws: &Workspace) -> Result<Observed, Error> {
+        Observed::from_inputs(&required_inputs(ws)?, ws.settings().limits())
     }
 
-    pub fn from_inputs(inputs: &Inputs, limits: metrics::Limits) -> Result<Observed, String> {
+    pub fn from_inputs(inputs: &Inputs, limits: metrics::Limits) -> Result<Observed, Error> {
         let days = |n: &str| col(n).cast(DataType::Int32);
         let rows = inputs
             .workforce
@@ -368,25 +379,22 @@ impl Observed {
 
     /// Calibrate on the snapshots `from`…`to` (default: the last 12 months
     /// held). The projection starts from the latest snapshot on or before `to`.
-    pub fn calibrate(&self, from: Option<Month>, to: Option<Month>) -> Result<Calibration, String> {
-        let last =
-            *self.posts.keys().next_back().ok_or(
-                "the workspace holds no workforce snapshot: import one first (keel import)",
-            )?;
+    pub fn calibrate(&self, from: Option<Month>, to: Option<Month>) -> Result<Calibration, Error> {
+        let last = *self.posts.keys().next_back().ok_or(Error::NoSnapshot)?;
         let to = to.unwrap_or(last);
         let from = from.unwrap_or(to - 11);
         if from > to {
-            return Err(format!("--from {from} is after --to {to}"));
+            return Err(Error::Range { from, to });
         }
         let start_month = *self
             .posts
             .range(..=to)
             .next_back()
-            .ok_or_else(|| format!("no snapshot is held on or before {to}"))?
+            .ok_or(Error::NoSnapshotBy(to))?
             .0;
         let (start, start_fte) = self
             .start(start_month)
-            .ok_or_else(|| format!("no snapshot is held for {start_month}"))?;
+            .ok_or(Error::NoSnapshotFor(start_month))?;
 
         // Flows between consecutive snapshots within the range.
         let mut in_post = [0.0f64; 4];
@@ -875,7 +883,7 @@ pub fn calibrate(
     ws: &Workspace,
     from: Option<Month>,
     to: Option<Month>,
-) -> Result<Calibration, String> {
+) -> Result<Calibration, Error> {
     Observed::load(ws)?.calibrate(from, to)
 }
 
@@ -902,7 +910,7 @@ impl Calibration {
 
     /// Apply overrides keyed `name.cohort` (or `name` for service-wide
     /// parameters), keeping what they replaced in the evidence.
-    pub fn apply_overrides(&mut self, overrides: &BTreeMap<String, f64>) -> Result<(), String> {
+    pub fn apply_overrides(&mut self, overrides: &BTreeMap<String, f64>) -> Result<(), Error> {
         let mut problems = Vec::new();
         for (key, value) in overrides {
             let (name, cohort) = match key.split_once('.') {
@@ -916,21 +924,21 @@ impl Calibration {
                 .map(Param::key)
                 .collect();
             if INFORMATIONAL.contains(&name) {
-                problems.push(format!(
-                    "override '{key}': {name} only reports what happened and cannot be overridden"
-                ));
+                problems.push(OverrideProblem::Informational {
+                    key: key.clone(),
+                    name: name.to_string(),
+                });
                 continue;
             }
             if !value.is_finite() || *value < 0.0 {
-                problems.push(format!(
-                    "override '{key}': {value} must be a number, 0 or more"
-                ));
+                problems.push(OverrideProblem::Value {
+                    key: key.clone(),
+                    value: *value,
+                });
                 continue;
             }
             if name == "leave_probability" && *value > 1.0 {
-                problems.push(format!(
-                    "override '{key}': a monthly leave probability is at most 1"
-                ));
+                problems.push(OverrideProblem::Probability { key: key.clone() });
                 continue;
             }
             let Some(p) = self
@@ -938,10 +946,10 @@ impl Calibration {
                 .iter_mut()
                 .find(|p| p.name == name && p.cohort == cohort)
             else {
-                problems.push(format!(
-                    "override '{key}' is not a parameter; parameters are {}",
-                    names.join(", ")
-                ));
+                problems.push(OverrideProblem::Unknown {
+                    key: key.clone(),
+                    parameters: names,
+                });
                 continue;
             };
             p.evidence = format!(
@@ -976,7 +984,7 @@ impl Calibration {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(problems.join("\n"))
+            Err(Error::Overrides(problems))
         }
     }
 

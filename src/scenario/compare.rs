@@ -44,12 +44,9 @@ pub fn compare(
     items: &[(&str, &Projection)],
     targets: &BTreeMap<String, Target>,
     horizons: &[usize],
-) -> Result<Vec<Row>, String> {
+) -> Result<Vec<Row>, super::Error> {
     if items.is_empty() || items.len() > MAX_SCENARIOS {
-        return Err(format!(
-            "compare one to {MAX_SCENARIOS} scenarios, not {}",
-            items.len()
-        ));
+        return Err(super::Error::CompareCount { given: items.len() });
     }
     let mut rows = Vec::new();
     for (name, p) in items {

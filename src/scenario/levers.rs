@@ -14,7 +14,7 @@
 //! }
 //! ```
 
-use super::Cohort;
+use super::{Cohort, Error, LeverProblem};
 use crate::month::Month;
 use serde::{Deserialize, Serialize};
 
@@ -113,39 +113,43 @@ impl LeaveChange {
 
 impl Levers {
     /// Every problem at once, so a hand-edited file is fixed in one go.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Error> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Levers(problems))
+        }
+    }
+
+    /// Every lever out of range, in the order they are written.
+    pub fn problems(&self) -> Vec<LeverProblem> {
         let mut p = Vec::new();
         let bad = |v: f64| !v.is_finite() || v < 0.0;
         for (i, r) in self.recruitment.iter().enumerate() {
             if r.cohort == Cohort::Agency {
-                p.push(format!("recruitment[{i}]: agency hires follow the cover of vacancies; use agency_cap_fte or conversions instead"));
+                p.push(LeverProblem::AgencyRecruitment(i));
             }
             if bad(r.heads) {
-                p.push(format!("recruitment[{i}]: heads must be 0 or more"));
+                p.push(LeverProblem::RecruitmentHeads(i));
             }
             if r.calendar_months.iter().any(|m| !(1..=12).contains(m)) {
-                p.push(format!("recruitment[{i}]: calendar_months are 1 to 12"));
+                p.push(LeverProblem::CalendarMonths(i));
             }
         }
         for (i, c) in self.conversions.iter().enumerate() {
             if bad(c.heads_per_month) {
-                p.push(format!(
-                    "conversions[{i}]: heads_per_month must be 0 or more"
-                ));
+                p.push(LeverProblem::Conversions(i));
             }
         }
         for (i, l) in self.leave_change.iter().enumerate() {
             if !l.change_pct.is_finite() || l.change_pct < -100.0 {
-                p.push(format!(
-                    "leave_change[{i}]: change_pct must be −100 or more"
-                ));
+                p.push(LeverProblem::LeaveChange(i));
             }
         }
         for (i, e) in self.establishment_changes.iter().enumerate() {
             if !e.change_fte.is_finite() {
-                p.push(format!(
-                    "establishment_changes[{i}]: change_fte must be a number"
-                ));
+                p.push(LeverProblem::EstablishmentChange(i));
             }
         }
         for (name, v) in [
@@ -154,19 +158,15 @@ impl Levers {
             ("permanent_annual_cost", self.permanent_annual_cost),
         ] {
             if v.is_some_and(bad) {
-                p.push(format!("{name} must be 0 or more"));
+                p.push(LeverProblem::Negative(name));
             }
         }
         if self
             .demand_growth_pct_per_year
             .is_some_and(|g| !g.is_finite() || g <= -100.0)
         {
-            p.push("demand_growth_pct_per_year must be above −100".into());
+            p.push(LeverProblem::DemandGrowth);
         }
-        if p.is_empty() {
-            Ok(())
-        } else {
-            Err(p.join("\n"))
-        }
+        p
     }
 }

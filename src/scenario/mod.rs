@@ -11,17 +11,24 @@
 //!   their calibrated uncertainty, binomial leavers and joiners, seeded);
 //! - [`compare`]: scenarios side by side at horizons, months to target;
 //! - [`persist`]: scenarios saved in `<workspace>/scenarios/<name>.json`;
+//! - [`project`]: a workspace's history, a scenario found by file or name,
+//!   and the run from calibration to Monte Carlo that the command line,
+//!   the report and the app share;
 //! - [`backtest`]: calibrate on early history, project the later months.
 
 pub mod backtest;
 pub mod calibrate;
-pub mod cli;
 pub mod compare;
+mod error;
 pub mod levers;
 pub mod model;
 pub mod persist;
+pub mod project;
 pub mod scope;
 pub mod simulate;
+
+pub use error::{Error, LeverProblem, OverrideProblem};
+pub use project::{find_scenario, observed, observers, project_scenario};
 
 use crate::measure::Measure;
 use serde::{Deserialize, Serialize};

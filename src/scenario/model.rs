@@ -140,9 +140,9 @@ fn nan_to_none(v: f64) -> Option<f64> {
 }
 
 impl Plan {
-    pub fn new(cal: &Calibration, levers: &Levers, horizon: usize) -> Result<Plan, String> {
+    pub fn new(cal: &Calibration, levers: &Levers, horizon: usize) -> Result<Plan, super::Error> {
         if !(1..=60).contains(&horizon) {
-            return Err(format!("the horizon is 1 to 60 months, not {horizon}"));
+            return Err(super::Error::Horizon(horizon));
         }
         levers.check()?;
         let v = |n: &str, c: &str| cal.value(n, c);

@@ -1,6 +1,7 @@
 //! Scenarios saved in the workspace as readable JSON,
 //! `<workspace>/scenarios/<name>.json`, written atomically.
 
+use super::Error;
 use super::levers::Levers;
 use crate::month::Month;
 use crate::workspace::atomic;
@@ -58,7 +59,7 @@ impl Scenario {
 }
 
 /// A name is also a file name: letters, digits, spaces, `-` and `_`.
-pub fn check_name(name: &str) -> Result<(), String> {
+pub fn check_name(name: &str) -> Result<(), Error> {
     let ok = !name.trim().is_empty()
         && name.len() <= 80
         && name
@@ -68,9 +69,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "'{name}' cannot name a scenario: use letters, digits, spaces, '-' and '_' (at most 80, no leading or trailing space)"
-        ))
+        Err(Error::BadName(name.to_string()))
     }
 }
 
@@ -79,26 +78,38 @@ pub fn path_of(root: &Path, name: &str) -> PathBuf {
 }
 
 /// Read a scenario file (anywhere; the command line takes a path).
-pub fn load(path: &Path) -> Result<Scenario, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let s: Scenario = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{}: not a scenario file: {e}", path.display()))?;
-    s.levers
-        .check()
-        .map_err(|e| format!("{}: {}", path.display(), e.replace('\n', "; ")))?;
+pub fn load(path: &Path) -> Result<Scenario, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let s: Scenario = serde_json::from_slice(&bytes).map_err(|source| Error::NotAScenario {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let problems = s.levers.problems();
+    if !problems.is_empty() {
+        return Err(Error::InvalidFile {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
     Ok(s)
 }
 
 /// Save (or replace) a scenario under its name.
-pub fn save(root: &Path, s: &Scenario) -> Result<PathBuf, String> {
+pub fn save(root: &Path, s: &Scenario) -> Result<PathBuf, Error> {
     check_name(&s.name)?;
     s.levers.check()?;
     let dir = root.join(DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir, source })?;
     let path = path_of(root, &s.name);
-    let mut bytes = serde_json::to_vec_pretty(s).map_err(|e| e.to_string())?;
+    let mut bytes = serde_json::to_vec_pretty(s).map_err(Error::Json)?;
     bytes.push(b'\n');
-    atomic::write_bytes(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    atomic::write_bytes(&path, &bytes).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
     Ok(path)
 }
 
@@ -120,24 +131,24 @@ pub fn list(root: &Path) -> Vec<String> {
     names
 }
 
-fn load_named(root: &Path, name: &str) -> Result<Scenario, String> {
+fn load_named(root: &Path, name: &str) -> Result<Scenario, Error> {
     let p = path_of(root, name);
     if !p.is_file() {
-        return Err(format!("there is no scenario named '{name}'"));
+        return Err(Error::NoScenario(name.to_string()));
     }
     load(&p)
 }
 
-fn refuse_existing(root: &Path, name: &str) -> Result<(), String> {
+fn refuse_existing(root: &Path, name: &str) -> Result<(), Error> {
     check_name(name)?;
     if path_of(root, name).exists() {
-        return Err(format!("a scenario named '{name}' already exists"));
+        return Err(Error::Exists(name.to_string()));
     }
     Ok(())
 }
 
 /// Copy a scenario under a new name.
-pub fn duplicate(root: &Path, from: &str, to: &str) -> Result<Scenario, String> {
+pub fn duplicate(root: &Path, from: &str, to: &str) -> Result<Scenario, Error> {
     refuse_existing(root, to)?;
     let mut s = load_named(root, from)?;
     s.name = to.to_string();
@@ -147,9 +158,9 @@ pub fn duplicate(root: &Path, from: &str, to: &str) -> Result<Scenario, String> 
 
 /// Rename a scenario: the new file is written first, so a crash leaves
 /// both, never neither.
-pub fn rename(root: &Path, from: &str, to: &str) -> Result<Scenario, String> {
+pub fn rename(root: &Path, from: &str, to: &str) -> Result<Scenario, Error> {
     let s = duplicate(root, from, to)?;
     let old = path_of(root, from);
-    std::fs::remove_file(&old).map_err(|e| format!("{}: {e}", old.display()))?;
+    std::fs::remove_file(&old).map_err(|source| Error::Io { path: old, source })?;
     Ok(s)
 }

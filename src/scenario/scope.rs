@@ -6,36 +6,31 @@
 //! and moving in as joining it, which is what the team's stock and flow
 //! are, even though the service-level turnover does not count moves.
 
+use super::Error;
 use super::calibrate::Observed;
 use crate::metrics::{Inputs, Limits};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-fn perr(e: PolarsError) -> String {
-    format!("cannot read the workspace's data: {e}")
-}
-
 /// The rows of `inputs` that belong to `team`.
-pub fn team_inputs(inputs: &Inputs, team: &str) -> Result<Inputs, String> {
+pub fn team_inputs(inputs: &Inputs, team: &str) -> Result<Inputs, Error> {
     let workforce = inputs
         .workforce
         .clone()
         .lazy()
         .filter(col("team").eq(lit(team)))
         .collect()
-        .map_err(perr)?;
+        .map_err(Error::Data)?;
     if workforce.height() == 0 {
-        return Err(format!(
-            "there is no team named '{team}' in the workforce extracts"
-        ));
+        return Err(Error::NoTeam(team.to_string()));
     }
     let ids = workforce
         .column("worker_id")
-        .map_err(perr)?
+        .map_err(Error::Data)?
         .as_materialized_series()
         .unique()
-        .map_err(perr)?;
-    let of_team = |df: &Option<DataFrame>| -> Result<Option<DataFrame>, String> {
+        .map_err(Error::Data)?;
+    let of_team = |df: &Option<DataFrame>| -> Result<Option<DataFrame>, Error> {
         let Some(df) = df else { return Ok(None) };
         let keep = col("worker_id").is_in(lit(ids.clone()).implode(false), false);
         df.clone()
@@ -43,7 +38,7 @@ pub fn team_inputs(inputs: &Inputs, team: &str) -> Result<Inputs, String> {
             .filter(keep)
             .collect()
             .map(Some)
-            .map_err(perr)
+            .map_err(Error::Data)
     };
     let establishment = match &inputs.establishment {
         Some(e) => Some(
@@ -51,7 +46,7 @@ pub fn team_inputs(inputs: &Inputs, team: &str) -> Result<Inputs, String> {
                 .lazy()
                 .filter(col("team").eq(lit(team)))
                 .collect()
-                .map_err(perr)?,
+                .map_err(Error::Data)?,
         ),
         None => None,
     };
@@ -62,7 +57,7 @@ pub fn team_inputs(inputs: &Inputs, team: &str) -> Result<Inputs, String> {
             l.lazy()
                 .filter(col("team").is_null().or(col("team").eq(lit(team))))
                 .collect()
-                .map_err(perr)?,
+                .map_err(Error::Data)?,
         ),
         other => other,
     };
@@ -84,8 +79,8 @@ pub struct Observers {
 }
 
 impl Observers {
-    pub fn load(ws: &crate::workspace::Workspace) -> Result<Observers, String> {
-        let inputs = Inputs::required(ws)?;
+    pub fn load(ws: &crate::workspace::Workspace) -> Result<Observers, Error> {
+        let inputs = super::calibrate::required_inputs(ws)?;
         Ok(Observers {
             inputs,
             limits: ws.settings().limits(),
@@ -94,7 +89,7 @@ impl Observers {
     }
 
     /// The history of the whole service (`None`) or of one team.
-    pub fn get(&mut self, team: Option<&str>) -> Result<&Observed, String> {
+    pub fn get(&mut self, team: Option<&str>) -> Result<&Observed, Error> {
         let key = team.map(str::to_string);
         if !self.cache.contains_key(&key) {
             let observed = match team {
@@ -103,8 +98,6 @@ impl Observers {
             };
             self.cache.insert(key.clone(), observed);
         }
-        self.cache
-            .get(&key)
-            .ok_or_else(|| "the history could not be read".to_string())
+        self.cache.get(&key).ok_or(Error::NoHistoryFor(key))
     }
 }

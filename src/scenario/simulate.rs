@@ -261,9 +261,9 @@ fn quantiles(values: &mut Vec<f32>, qs: [f64; 3]) -> [f64; 3] {
 }
 
 /// The Monte Carlo summarised: at least one run; the issue asks for 1,000+.
-pub fn project(plan: &Plan, n_runs: usize, seed: u64) -> Result<Projection, String> {
+pub fn project(plan: &Plan, n_runs: usize, seed: u64) -> Result<Projection, super::Error> {
     if n_runs == 0 {
-        return Err("--runs must be at least 1".into());
+        return Err(super::Error::NoRuns);
     }
     let all = runs(plan, n_runs, seed);
     let months = plan.months.len();

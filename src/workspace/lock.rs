@@ -1,6 +1,7 @@
 //! One writer at a time: an exclusive OS file lock on `.lock`, released by
 //! the OS even when the holder is killed, so a crash never leaves a stale lock.
 
+use super::Error;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::Path;
@@ -9,7 +10,7 @@ pub struct WriteLock {
     _file: File,
 }
 
-pub fn acquire(root: &Path) -> Result<WriteLock, String> {
+pub fn acquire(root: &Path) -> Result<WriteLock, Error> {
     let path = root.join(".lock");
     let mut file = OpenOptions::new()
         .read(true)
@@ -17,7 +18,10 @@ pub fn acquire(root: &Path) -> Result<WriteLock, String> {
         .create(true)
         .truncate(false)
         .open(&path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        .map_err(|source| Error::LockFile {
+            path: path.clone(),
+            source,
+        })?;
     match file.try_lock() {
         Ok(()) => {
             // Who holds it, for the message another process will show.
@@ -29,15 +33,12 @@ pub fn acquire(root: &Path) -> Result<WriteLock, String> {
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
-            let who = match holder.trim() {
-                "" => "another Keel process".to_string(),
-                pid => format!("another Keel process (pid {pid})"),
-            };
-            Err(format!(
-                "the workspace {} is being changed by {who}; nothing was stored. Try again when it has finished",
-                root.display()
-            ))
+            let holder = Some(holder.trim().to_string()).filter(|h| !h.is_empty());
+            Err(Error::Locked {
+                root: root.to_path_buf(),
+                holder,
+            })
         }
-        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::Lock { path, source }),
     }
 }

@@ -24,7 +24,7 @@ pub struct BenchmarkRecord {
     pub imported_at: DateTime<Utc>,
     pub file: String,
     pub file_hash: String,
-    pub kind: crate::benchmark::SourceKind,
+    pub kind: super::benchmarks::SourceKind,
     pub rows_read: usize,
     pub warnings: usize,
 }

@@ -3,6 +3,7 @@
 //! key. Every write is atomic and happens under the single-writer lock.
 
 pub mod atomic;
+pub mod benchmarks;
 pub mod inferred;
 pub mod lock;
 pub mod manifest;
@@ -19,27 +20,132 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = "keel.json";
 pub const SETTINGS: &str = "settings.json";
 
+/// Why the workspace could not be read or changed. Nothing is half-done:
+/// a failed write leaves the workspace as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{0}")]
-    Locked(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{path}: {message}")]
-    Damaged { path: PathBuf, message: String },
-    #[error("{0}")]
-    Io(String),
-    #[error("{0}")]
-    Nothing(String),
+    /// Another process holds the write lock; `holder` is its process id
+    /// as it wrote it in `.lock`, when it did.
+    #[error(
+        "the workspace {} is being changed by {}; nothing was stored. Try again when it has finished",
+        root.display(),
+        match holder {
+            Some(pid) => format!("another Keel process (pid {pid})"),
+            None => "another Keel process".to_string(),
+        }
+    )]
+    Locked {
+        root: PathBuf,
+        holder: Option<String>,
+    },
+    #[error("cannot open {}: {source}", path.display())]
+    LockFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot lock {}: {source}", path.display())]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Months or files the workspace already holds, one line each.
+    #[error("{}", lines(.0))]
+    Conflict(Vec<Conflict>),
+    #[error("{}: {what}", path.display())]
+    Damaged { path: PathBuf, what: Damage },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{} is not a Keel workspace (no {MANIFEST})", root.display())]
+    NotAWorkspace { root: PathBuf },
+    /// What [`Workspace::open_existing`] says of a folder with no workspace.
+    #[error(
+        "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
+        root.display(),
+        root.display()
+    )]
+    NotCreated { root: PathBuf },
+    /// The workspace holds no workforce snapshot, which the metrics need.
+    #[error(
+        "{} holds no workforce snapshot yet: import one with `keel import`",
+        root.display()
+    )]
+    NoSnapshot { root: PathBuf },
+    #[error("there is no import to undo")]
+    NothingToUndo,
+    #[error("data error: {0}")]
+    Data(#[from] PolarsError),
 }
 
-fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Io(format!("{}: {e}", path.display()))
+/// One month or file an import would hold twice.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Conflict {
+    #[error("{file} and {other} both hold the {kind} snapshot for {month}: import one of them")]
+    SameMonth {
+        file: String,
+        other: String,
+        kind: Kind,
+        month: Month,
+    },
+    #[error(
+        "{file}: the {kind} snapshot for {month} is already held (import #{import} of {held_by} on {}); pass --replace to replace it (the old import is kept and `keel undo` restores it)",
+        imported_at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M")
+    )]
+    MonthHeld {
+        file: String,
+        kind: Kind,
+        month: Month,
+        /// The import that holds the month, its file and when it was made.
+        import: u64,
+        held_by: String,
+        imported_at: chrono::DateTime<chrono::Utc>,
+    },
+    #[error(
+        "{file}: this file was already imported (import #{import} of {held_by}); nothing stored"
+    )]
+    AlreadyImported {
+        file: String,
+        import: u64,
+        held_by: String,
+    },
 }
 
-impl From<PolarsError> for Error {
-    fn from(e: PolarsError) -> Error {
-        Error::Io(format!("data error: {e}"))
+/// What is wrong with a file of the workspace that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum Damage {
+    #[error("the manifest cannot be read: {0}")]
+    Manifest(serde_json::Error),
+    #[error("written by a newer Keel (format {0}); update Keel to open it")]
+    NewerFormat(u32),
+    #[error("the settings cannot be read: {0}")]
+    Settings(serde_json::Error),
+    #[error("the data of import #{import} cannot be opened: {source}")]
+    ImportFile { import: u64, source: std::io::Error },
+    #[error("the data of import #{import} cannot be read: {source}")]
+    ImportData { import: u64, source: PolarsError },
+    #[error("cannot read the benchmark data: {0}")]
+    Benchmark(PolarsError),
+}
+
+fn lines(items: &[impl std::fmt::Display]) -> String {
+    items
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
@@ -76,7 +182,7 @@ impl Workspace {
     pub fn open_or_create(root: &Path) -> Result<Workspace, Error> {
         if !Workspace::exists(root) {
             std::fs::create_dir_all(root.join("imports")).map_err(|e| io_err(root, e))?;
-            let _lock = lock::acquire(root).map_err(Error::Locked)?;
+            let _lock = lock::acquire(root)?;
             if !Workspace::exists(root) {
                 pseudo::Key::load_or_create(root).map_err(|e| io_err(root, e))?;
                 write_json(&root.join(SETTINGS), &Settings::default())?;
@@ -94,15 +200,13 @@ impl Workspace {
 
     /// Open a workspace that must already exist, with the message a user
     /// of the command line should see when it does not.
-    pub fn open_existing(root: &Path) -> Result<Workspace, String> {
+    pub fn open_existing(root: &Path) -> Result<Workspace, Error> {
         if !Workspace::exists(root) {
-            return Err(format!(
-                "{} is not a Keel workspace: import extracts first (keel import --workspace {} FILE...)",
-                root.display(),
-                root.display()
-            ));
+            return Err(Error::NotCreated {
+                root: root.to_path_buf(),
+            });
         }
-        Workspace::open(root).map_err(|e| e.to_string())
+        Workspace::open(root)
     }
 
     pub fn open(root: &Path) -> Result<Workspace, Error> {
@@ -130,7 +234,7 @@ impl Workspace {
     /// Take the write lock and re-read the manifest under it, so decisions
     /// are made on what is on disk now, not on what was there at open.
     fn begin_write(&mut self) -> Result<lock::WriteLock, Error> {
-        let guard = lock::acquire(&self.root).map_err(Error::Locked)?;
+        let guard = lock::acquire(&self.root)?;
         self.manifest = read_manifest(&self.root)?;
         self.settings = read_settings(&self.root)?;
         self.sweep_leftovers();
@@ -275,21 +379,23 @@ impl Workspace {
                     if let Some((_, _, other)) =
                         in_batch.iter().find(|(k, mm, _)| *k == e.kind && mm == m)
                     {
-                        problems.push(format!(
-                            "{} and {other} both hold the {} snapshot for {m}: import one of them",
-                            e.file_name, e.kind
-                        ));
+                        problems.push(Conflict::SameMonth {
+                            file: e.file_name.clone(),
+                            other: other.to_string(),
+                            kind: e.kind,
+                            month: *m,
+                        });
                     }
                     in_batch.push((e.kind, *m, &e.file_name));
                     if let (Some(r), false) = (self.manifest.owner(e.kind, *m), replace) {
-                        problems.push(format!(
-                            "{}: the {} snapshot for {m} is already held (import #{} of {} on {}); pass --replace to replace it (the old import is kept and `keel undo` restores it)",
-                            e.file_name,
-                            e.kind,
-                            r.id,
-                            r.file,
-                            r.imported_at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M")
-                        ));
+                        problems.push(Conflict::MonthHeld {
+                            file: e.file_name.clone(),
+                            kind: e.kind,
+                            month: *m,
+                            import: r.id,
+                            held_by: r.file.clone(),
+                            imported_at: r.imported_at,
+                        });
                     }
                 }
             } else if let Some(r) = self
@@ -298,16 +404,17 @@ impl Workspace {
                 .find(|r| r.kind == e.kind && r.file_hash == e.file_hash)
                 && !replace
             {
-                problems.push(format!(
-                    "{}: this file was already imported (import #{} of {}); nothing stored",
-                    e.file_name, r.id, r.file
-                ));
+                problems.push(Conflict::AlreadyImported {
+                    file: e.file_name.clone(),
+                    import: r.id,
+                    held_by: r.file.clone(),
+                });
             }
         }
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(Error::Conflict(problems.join("\n")))
+            Err(Error::Conflict(problems))
         }
     }
 
@@ -315,7 +422,7 @@ impl Workspace {
     pub fn undo(&mut self) -> Result<Vec<ImportRecord>, Error> {
         let _guard = self.begin_write()?;
         let Some(batch) = self.manifest.active().map(|r| r.batch).max() else {
-            return Err(Error::Nothing("there is no import to undo".into()));
+            return Err(Error::NothingToUndo);
         };
         let mut next = self.manifest.clone();
         let mut undone = Vec::new();
@@ -335,7 +442,7 @@ impl Workspace {
     /// Store a DfE benchmark file (indicators or statistical neighbours).
     pub fn import_benchmark(
         &mut self,
-        source: &mut crate::benchmark::Source,
+        source: &mut benchmarks::Source,
         file: &Path,
     ) -> Result<manifest::BenchmarkRecord, Error> {
         let _guard = self.begin_write()?;
@@ -377,10 +484,7 @@ impl Workspace {
     }
 
     /// The benchmark data of a kind in use (the latest imported).
-    pub fn load_benchmark(
-        &self,
-        kind: crate::benchmark::SourceKind,
-    ) -> Result<Option<DataFrame>, Error> {
+    pub fn load_benchmark(&self, kind: benchmarks::SourceKind) -> Result<Option<DataFrame>, Error> {
         let Some(r) = self
             .manifest
             .benchmarks
@@ -397,7 +501,7 @@ impl Workspace {
             .map(Some)
             .map_err(|e| Error::Damaged {
                 path,
-                message: format!("cannot read the benchmark data: {e}"),
+                what: Damage::Benchmark(e),
             })
     }
 
@@ -420,13 +524,19 @@ impl Workspace {
         skip: &[&str],
     ) -> Result<DataFrame, Error> {
         let path = self.root.join(record.data_file());
-        let damaged = |e: PolarsError| Error::Damaged {
+        let damaged = |source: PolarsError| Error::Damaged {
             path: path.clone(),
-            message: format!("the data of import #{} cannot be read: {e}", record.id),
+            what: Damage::ImportData {
+                import: record.id,
+                source,
+            },
         };
-        let f = std::fs::File::open(&path).map_err(|e| Error::Damaged {
+        let f = std::fs::File::open(&path).map_err(|source| Error::Damaged {
             path: path.clone(),
-            message: format!("the data of import #{} cannot be opened: {e}", record.id),
+            what: Damage::ImportFile {
+                import: record.id,
+                source,
+            },
         })?;
         let mut reader = ParquetReader::new(f);
         if !skip.is_empty() {
@@ -489,7 +599,10 @@ impl Workspace {
 const SHORT_CHUNK: usize = 1 << 16;
 
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Error> {
-    let bytes = serde_json::to_vec_pretty(value).map_err(|e| io_err(path, e))?;
+    let bytes = serde_json::to_vec_pretty(value).map_err(|source| Error::Json {
+        path: path.to_path_buf(),
+        source,
+    })?;
     atomic::write_bytes(path, &bytes).map_err(|e| io_err(path, e))
 }
 
@@ -497,25 +610,21 @@ fn read_manifest(root: &Path) -> Result<Manifest, Error> {
     let path = root.join(MANIFEST);
     let bytes = std::fs::read(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            Error::Io(format!(
-                "{} is not a Keel workspace (no {MANIFEST})",
-                root.display()
-            ))
+            Error::NotAWorkspace {
+                root: root.to_path_buf(),
+            }
         } else {
             io_err(&path, e)
         }
     })?;
     let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
         path: path.clone(),
-        message: format!("the manifest cannot be read: {e}"),
+        what: Damage::Manifest(e),
     })?;
     if m.format > manifest::FORMAT {
         return Err(Error::Damaged {
             path,
-            message: format!(
-                "written by a newer Keel (format {}); update Keel to open it",
-                m.format
-            ),
+            what: Damage::NewerFormat(m.format),
         });
     }
     Ok(m)
@@ -526,7 +635,7 @@ fn read_settings(root: &Path) -> Result<Settings, Error> {
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
             path,
-            message: format!("the settings cannot be read: {e}"),
+            what: Damage::Settings(e),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
         Err(e) => Err(io_err(&path, e)),

@@ -5,6 +5,7 @@ mod support;
 
 mod app_jobs;
 mod app_ui;
+mod architecture;
 mod cli_metrics;
 mod crash;
 mod dfe_benchmarks;

@@ -133,10 +133,14 @@ fn calibration_counts_on_a_fixture() {
             .starts_with("override")
     );
     let bad = BTreeMap::from([("leave_probability.martians".to_string(), 0.1)]);
+    let err = o.apply_overrides(&bad).unwrap_err();
+    assert!(err.to_string().contains("is not a parameter"), "{err}");
     assert!(
-        o.apply_overrides(&bad)
-            .unwrap_err()
-            .contains("is not a parameter")
+        matches!(&err, keel::scenario::Error::Overrides(p) if matches!(
+            &p[..],
+            [keel::scenario::OverrideProblem::Unknown { key, .. }] if key == "leave_probability.martians"
+        )),
+        "{err:?}"
     );
     let bad = BTreeMap::from([("leave_probability.nqsw".to_string(), 1.5)]);
     assert!(o.apply_overrides(&bad).is_err());
@@ -333,9 +337,16 @@ fn scenarios_persist_duplicate_and_rename() {
         r#"{"name":"x","levers":{"leave_change":[{"cohort":"nqsw","change_pct":-150}]}}"#,
     )
     .unwrap();
-    assert!(persist::load(&bad).unwrap_err().contains("change_pct"));
+    let err = persist::load(&bad).unwrap_err();
+    assert!(err.to_string().contains("change_pct"), "{err}");
+    assert!(
+        matches!(&err, keel::scenario::Error::InvalidFile { problems, .. }
+            if problems == &[keel::scenario::LeverProblem::LeaveChange(0)]),
+        "{err:?}"
+    );
     std::fs::write(&bad, r#"{"name":"x","levers":{"recruit":[]}}"#).unwrap();
-    assert!(persist::load(&bad).unwrap_err().contains("unknown field"));
+    let err = persist::load(&bad).unwrap_err().to_string();
+    assert!(err.contains("unknown field"), "{err}");
 }
 
 #[test]
@@ -592,5 +603,9 @@ fn a_team_scenario_starts_from_that_team_alone() {
     let whole_plan = Plan::new(&whole, &Levers::default(), 1).unwrap();
     assert!(employed(&whole_plan) > 4.0 * employed(&plan));
     let err = observers.get(Some("No such team")).err().unwrap();
-    assert!(err.contains("no team named"), "{err}");
+    assert!(err.to_string().contains("no team named"), "{err}");
+    assert!(
+        matches!(&err, keel::scenario::Error::NoTeam(t) if t == "No such team"),
+        "{err:?}"
+    );
 }

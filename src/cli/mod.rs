@@ -1,5 +1,11 @@
 //! The command line: how HR automates the monthly import, and how tests and
-//! benchmarks drive the core. Errors go to stderr, one per line.
+//! benchmarks drive the core. It is one of the two fronts over the core
+//! (the app is the other): the core returns typed errors, and this module
+//! prints them (`Display`) to stderr, one per line, and exits 1; clap
+//! itself refuses bad arguments with exit code 2.
+
+mod report;
+mod scenario;
 
 use crate::extract::{ImportProfile, Kind, ReadOptions, read_extract};
 use crate::month::Month;
@@ -20,14 +26,69 @@ macro_rules! say {
     }};
 }
 
+/// Why a command failed: a core error, or what the command line itself
+/// refuses. `main` prints it, a line at a time, and exits 1.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Workspace(#[from] crate::workspace::Error),
+    #[error(transparent)]
+    Profile(#[from] crate::extract::ProfileError),
+    #[error(transparent)]
+    Settings(#[from] crate::settings::Error),
+    #[error(transparent)]
+    Benchmark(#[from] crate::benchmark::Error),
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::Error),
+    #[error(transparent)]
+    Report(#[from] crate::report::Error),
+    /// The metrics' own (polars) error.
+    #[error(transparent)]
+    Metrics(#[from] polars::prelude::PolarsError),
+    /// Files that failed validation: every error, then what to do.
+    #[error(
+        "{}\n{} error(s): nothing was stored. Correct the file{} and import again.",
+        errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"),
+        errors.len(),
+        if *files > 1 { "s" } else { "" }
+    )]
+    Rejected {
+        errors: Vec<crate::extract::Issue>,
+        /// How many files the command named.
+        files: usize,
+    },
+    #[error("{}: {source}", out.display())]
+    Sample {
+        out: PathBuf,
+        source: crate::sample::Error,
+    },
+    #[error(
+        "no DfE indicators imported yet: run `keel benchmark import FILE` with the DfE workforce indicators CSV"
+    )]
+    NoIndicators,
+    /// `keel scenario run --months`.
+    #[error("--months must be 1 to 60, not {0}")]
+    ScenarioMonths(usize),
+    #[error("--runs must be 1 to 1,000,000, not {0}")]
+    Runs(usize),
+    /// `keel report --months`.
+    #[error("--months must be 2 to 120, not {0}")]
+    ReportMonths(u32),
+    #[error("cannot write the output: {0}")]
+    Output(crate::table_out::Error),
+    /// The desktop app's own message.
+    #[error("{0}")]
+    App(String),
+}
+
 /// Print a table to stdout in the chosen format.
-fn emit(df: &polars::prelude::DataFrame, format: crate::table_out::Format) -> Result<(), String> {
+fn emit(df: &polars::prelude::DataFrame, format: crate::table_out::Format) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     match crate::table_out::write(df, format, &mut stdout.lock()) {
         Ok(()) => Ok(()),
-        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => Ok(()),
-        Err(e) if e.downcast_ref::<csv::Error>().is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)) => Ok(()),
-        Err(e) => Err(format!("cannot write the output: {e}")),
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.is_broken_pipe() => Ok(()),
+        Err(e) => Err(Failure::Output(e)),
     }
 }
 
@@ -86,13 +147,13 @@ pub enum Command {
     Benchmark(BenchmarkCommand),
     /// Workforce projections: calibrate from history, run a scenario
     #[command(subcommand)]
-    Scenario(crate::scenario::cli::ScenarioCommand),
+    Scenario(scenario::ScenarioCommand),
     /// The board report as a PDF: cover, summary, a page per measure, scenarios, appendix
-    Report(crate::report::cli::ReportArgs),
+    Report(report::ReportArgs),
     /// One measure's trend chart as a PNG or SVG image
-    Chart(crate::report::cli::ChartArgs),
+    Chart(report::ChartArgs),
     /// The metrics table as CSV or Excel
-    Export(crate::report::cli::ExportArgs),
+    Export(report::ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -177,7 +238,7 @@ pub fn main() -> ExitCode {
     let root = cli.ws.root();
     let result = match cli.command {
         // The app reopens the workspace last chosen in it unless one is named.
-        None => crate::app::run(root, cli.ws.is_explicit()),
+        None => crate::app::run(root, cli.ws.is_explicit()).map_err(Failure::App),
         Some(Command::Import(a)) => import(&root, a),
         Some(Command::History) => history(&root),
         Some(Command::Undo) => undo(&root),
@@ -186,15 +247,15 @@ pub fn main() -> ExitCode {
         Some(Command::Check) => check(&root),
         Some(Command::Settings(a)) => settings(&root, a),
         Some(Command::Benchmark(c)) => benchmark(&root, c),
-        Some(Command::Scenario(c)) => crate::scenario::cli::run(&root, c),
-        Some(Command::Report(a)) => crate::report::cli::report(&root, a),
-        Some(Command::Chart(a)) => crate::report::cli::chart(&root, a),
-        Some(Command::Export(a)) => crate::report::cli::export(&root, a),
+        Some(Command::Scenario(c)) => scenario::run(&root, c),
+        Some(Command::Report(a)) => report::report(&root, a),
+        Some(Command::Chart(a)) => report::chart(&root, a),
+        Some(Command::Export(a)) => report::export(&root, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            for line in message.lines() {
+        Err(failure) => {
+            for line in failure.to_string().lines() {
                 eprintln!("{line}");
             }
             ExitCode::FAILURE
@@ -202,9 +263,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), String> {
+fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), Failure> {
     let profile = a.profile.as_deref().map(ImportProfile::load).transpose()?;
-    let mut ws = Workspace::open_or_create(root).map_err(|e| e.to_string())?;
+    let mut ws = Workspace::open_or_create(root)?;
     let opts = ReadOptions {
         kind: a.kind,
         month: a.month,
@@ -218,18 +279,16 @@ fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), String> {
     for f in &a.files {
         match read_extract(f, &opts) {
             Ok(e) => extracts.push(e),
-            Err(rejected) => errors.extend(rejected.errors.iter().map(|e| e.to_string())),
+            Err(rejected) => errors.extend(rejected.errors),
         }
     }
     if !errors.is_empty() {
-        errors.push(format!(
-            "{} error(s): nothing was stored. Correct the file{} and import again.",
-            errors.len(),
-            if a.files.len() > 1 { "s" } else { "" }
-        ));
-        return Err(errors.join("\n"));
+        return Err(Failure::Rejected {
+            errors,
+            files: a.files.len(),
+        });
     }
-    let stored = ws.import(extracts, a.replace).map_err(|e| e.to_string())?;
+    let stored = ws.import(extracts, a.replace)?;
     for (r, warnings) in stored.records.iter().zip(&stored.warnings) {
         say!(
             "stored import #{}: {} ({}{}), {} rows of {} read, {} warning(s)",
@@ -274,8 +333,8 @@ fn month_span(months: &[Month]) -> String {
     }
 }
 
-fn history(root: &std::path::Path) -> Result<(), String> {
-    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
+fn history(root: &std::path::Path) -> Result<(), Failure> {
+    let ws = Workspace::open(root)?;
     let m = ws.manifest();
     if m.imports.is_empty() {
         say!("no imports yet in {}", root.display());
@@ -320,9 +379,9 @@ fn history(root: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn undo(root: &std::path::Path) -> Result<(), String> {
-    let mut ws = Workspace::open(root).map_err(|e| e.to_string())?;
-    let undone = ws.undo().map_err(|e| e.to_string())?;
+fn undo(root: &std::path::Path) -> Result<(), Failure> {
+    let mut ws = Workspace::open(root)?;
+    let undone = ws.undo()?;
     for r in &undone {
         say!(
             "undid import #{}: {} ({}{})",
@@ -344,15 +403,17 @@ fn undo(root: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn sample(a: SampleArgs) -> Result<(), String> {
+fn sample(a: SampleArgs) -> Result<(), Failure> {
     let opts = crate::sample::SampleOptions {
         workers: a.workers,
         months: a.months,
         seed: a.seed,
         single_csv: a.workers > 1000,
     };
-    let summary = crate::sample::generate(&opts, &a.out)
-        .map_err(|e| format!("{}: {e:#}", a.out.display()))?;
+    let summary = crate::sample::generate(&opts, &a.out).map_err(|source| Failure::Sample {
+        out: a.out.clone(),
+        source,
+    })?;
     say!(
         "wrote {} files to {}: {} workforce rows over {} months",
         summary.files.len(),
@@ -363,7 +424,7 @@ fn sample(a: SampleArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), String> {
+fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), Failure> {
     use crate::metrics::GroupKind;
     let (_, _, all) = crate::report::workspace_metrics(root)?;
     let kinds = match a.group_by {
@@ -371,18 +432,17 @@ fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), String> {
         None => vec![GroupKind::All, GroupKind::Service, GroupKind::Team],
     };
     let mut clock = std::time::Instant::now();
-    let df = crate::metrics::select(&all, &kinds, a.from, a.to).map_err(|e| e.to_string())?;
+    let df = crate::metrics::select(&all, &kinds, a.from, a.to)?;
     let out = emit(&df, a.format);
     crate::trace::lap("metrics: output", &mut clock);
     out
 }
 
-fn check(root: &std::path::Path) -> Result<(), String> {
-    let ws = Workspace::open(root).map_err(|e| e.to_string())?;
-    let inputs = crate::metrics::Inputs::required(&ws)?;
+fn check(root: &std::path::Path) -> Result<(), Failure> {
+    let ws = Workspace::open(root)?;
+    let inputs = crate::report::required_inputs(&ws)?;
     let findings =
-        crate::metrics::quality::report_for_workspace(&ws, &inputs, ws.settings().limits())
-            .map_err(|e| e.to_string())?;
+        crate::metrics::quality::report_for_workspace(&ws, &inputs, ws.settings().limits())?;
     if findings.is_empty() {
         say!("no data-quality findings");
     }
@@ -393,14 +453,14 @@ fn check(root: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn settings(root: &std::path::Path, a: SettingsArgs) -> Result<(), String> {
-    let mut ws = Workspace::open_or_create(root).map_err(|e| e.to_string())?;
+fn settings(root: &std::path::Path, a: SettingsArgs) -> Result<(), Failure> {
+    let mut ws = Workspace::open_or_create(root)?;
     if !a.set.is_empty() {
         let mut s = ws.settings().clone();
         for assignment in &a.set {
             s.set(assignment)?;
         }
-        ws.save_settings(s).map_err(|e| e.to_string())?;
+        ws.save_settings(s)?;
     }
     let s = ws.settings();
     say!("standard_hours = {}", s.standard_hours);
@@ -421,15 +481,13 @@ fn settings(root: &std::path::Path, a: SettingsArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn benchmark(root: &std::path::Path, c: BenchmarkCommand) -> Result<(), String> {
+fn benchmark(root: &std::path::Path, c: BenchmarkCommand) -> Result<(), Failure> {
     use crate::benchmark::{self, SourceKind};
     match c {
         BenchmarkCommand::Import { file } => {
             let mut source = benchmark::read_source(&file)?;
-            let mut ws = Workspace::open_or_create(root).map_err(|e| e.to_string())?;
-            let r = ws
-                .import_benchmark(&mut source, &file)
-                .map_err(|e| e.to_string())?;
+            let mut ws = Workspace::open_or_create(root)?;
+            let r = ws.import_benchmark(&mut source, &file)?;
             say!(
                 "stored benchmark #{}: {} ({}), {} rows read, {} warning(s)",
                 r.id,
@@ -444,18 +502,13 @@ fn benchmark(root: &std::path::Path, c: BenchmarkCommand) -> Result<(), String> 
             Ok(())
         }
         BenchmarkCommand::Show { la, format } => {
-            let ws = Workspace::open(root).map_err(|e| e.to_string())?;
-            let Some(ind) = ws
-                .load_benchmark(SourceKind::Indicators)
-                .map_err(|e| e.to_string())?
-            else {
-                return Err("no DfE indicators imported yet: run `keel benchmark import FILE` with the DfE workforce indicators CSV".into());
+            let ws = Workspace::open(root)?;
+            let Some(ind) = ws.load_benchmark(SourceKind::Indicators)? else {
+                return Err(Failure::NoIndicators);
             };
-            let sn = ws
-                .load_benchmark(SourceKind::Neighbours)
-                .map_err(|e| e.to_string())?;
+            let sn = ws.load_benchmark(SourceKind::Neighbours)?;
             let council = benchmark::find_council(&ind, &la)?;
-            let df = benchmark::compare(&ind, sn.as_ref(), &council).map_err(|e| e.to_string())?;
+            let df = benchmark::compare(&ind, sn.as_ref(), &council)?;
             emit(&df, format)
         }
     }

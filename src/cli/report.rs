@@ -1,11 +1,13 @@
 //! `keel report`, `keel chart` and `keel export`: the monthly pack without
 //! opening the app.
 
-use super::board::{self, Options};
-use super::chart::{self, ChartSpec};
+use super::Failure;
 use crate::metrics::GroupKind;
-use crate::metrics::table::{Group, MetricTable};
+use crate::metrics::table::MetricTable;
 use crate::month::Month;
+use crate::report::board::{self, Options};
+use crate::report::chart::{self, ChartSpec};
+use crate::report::{export, find_group, workspace_metrics};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -69,9 +71,9 @@ pub struct ExportArgs {
     pub group_by: Option<GroupKind>,
 }
 
-pub fn report(root: &Path, a: ReportArgs) -> Result<(), String> {
+pub fn report(root: &Path, a: ReportArgs) -> Result<(), Failure> {
     if !(2..=120).contains(&a.months) {
-        return Err(format!("--months must be 2 to 120, not {}", a.months));
+        return Err(Failure::ReportMonths(a.months));
     }
     let opts = Options {
         month: a.month,
@@ -89,23 +91,10 @@ pub fn report(root: &Path, a: ReportArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// The group named `name` (a service area or team), or the whole service.
-pub fn find_group(table: &MetricTable, name: Option<&str>) -> Result<Group, String> {
-    match name {
-        None => Ok(Group::all()),
-        Some(n) => table
-            .groups
-            .iter()
-            .find(|g| g.kind != GroupKind::All && g.name == n)
-            .cloned()
-            .ok_or_else(|| format!("there is no service or team named '{n}' in the workspace")),
-    }
-}
-
-pub fn chart(root: &Path, a: ChartArgs) -> Result<(), String> {
+pub fn chart(root: &Path, a: ChartArgs) -> Result<(), Failure> {
     chart::ImageFormat::of(&a.out)?;
-    let (ws, _, df) = super::workspace_metrics(root)?;
-    let table = MetricTable::from_frame(&df).map_err(|e| e.to_string())?;
+    let (ws, _, df) = workspace_metrics(root)?;
+    let table = MetricTable::from_frame(&df).map_err(crate::report::Error::Table)?;
     let group = find_group(&table, a.group.as_deref())?;
     let spec = ChartSpec::for_metric(&table, &a.metric, &[group], ws.settings(), a.from, a.to)?;
     chart::save(&spec, &a.out, a.width, a.height)?;
@@ -113,11 +102,11 @@ pub fn chart(root: &Path, a: ChartArgs) -> Result<(), String> {
     Ok(())
 }
 
-pub fn export(root: &Path, a: ExportArgs) -> Result<(), String> {
-    super::export::ExportFormat::of(&a.out)?;
-    let (_, _, df) = super::workspace_metrics(root)?;
-    let rows = super::export::rows(&df, a.group_by)?;
-    super::export::write(&rows, &a.out)?;
+pub fn export(root: &Path, a: ExportArgs) -> Result<(), Failure> {
+    export::ExportFormat::of(&a.out)?;
+    let (_, _, df) = workspace_metrics(root)?;
+    let rows = export::rows(&df, a.group_by)?;
+    export::write(&rows, &a.out)?;
     eprintln!("wrote {} ({} rows)", a.out.display(), rows.height());
     Ok(())
 }
