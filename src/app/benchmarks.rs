@@ -81,7 +81,7 @@ fn chart(model: &Model, view: &CouncilView, metric: &str, dfe: &str) -> Option<C
         markers: true,
     });
     Some(ChartSpec {
-        title: measure(metric)?.title.to_string(),
+        title: measure(metric)?.label.to_string(),
         unit,
         lines,
         bands: Vec::new(),

@@ -199,7 +199,7 @@ fn metric_slide(
         read(
             &model.metrics,
             group,
-            m,
+            &m,
             month,
             model.settings.targets.get(metric),
         )

@@ -20,8 +20,6 @@ use crate::scenario::simulate::Projection;
 use crate::scenario::{Cohort, metric_index};
 use eframe::egui;
 
-/// Measures the view charts and tabulates.
-
 /// What the view's background jobs return.
 pub type Calibrated = (CalKey, Result<Calibration, String>);
 pub type Simulated = (Scenario, Result<Projection, String>);

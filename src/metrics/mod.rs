@@ -39,7 +39,7 @@ pub const METRICS: [&str; Measure::ALL.len()] = {
 /// (see [`Base`]), kept beside the metrics so views and reports can
 /// suppress figures that rest on fewer than five people. `keel metrics`
 /// leaves them out.
-pub const BASES: [&str; 3] = [
+pub const BASES: &[&str; 3] = &[
     Base::ALL[0].name(),
     Base::ALL[1].name(),
     Base::ALL[2].name(),

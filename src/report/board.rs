@@ -4,7 +4,7 @@
 //! figure (see [`super::suppress`]).
 
 use super::chart::{self, ChartSpec};
-use super::measures::{Measure, Rag, kpi, measure};
+use super::measures::{Measure, Rag, kpi};
 use super::pdf::{Doc, Face, GREY, HEIGHT, INK, MARGIN, Page, Style, WIDTH};
 use super::reading::{long_month, read};
 use super::suppress::{self, Shown};
@@ -391,7 +391,7 @@ fn scenario_table(doc: &mut Doc, src: &Source, footer: &str) -> Result<(), Strin
                 for (x, (_, v)) in x_h.iter().zip(&r.at) {
                     let text = match v {
                         _ if hidden => suppress::MARK.to_string(),
-                        Some(v) => m.unit.format(*v),
+                        Some(v) => m.unit().format(*v),
                         None => "—".into(),
                     };
                     p.text_right(*x, y, 10.0, Face::Regular, INK, &text);

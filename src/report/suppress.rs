@@ -208,6 +208,7 @@ pub fn series(table: &MetricTable, group: &Group, metric: &str) -> (Vec<(Month, 
 mod tests {
     use super::*;
     use crate::metrics::{BASES, GroupKind, METRICS};
+    use polars::prelude::Column;
     use polars::prelude::*;
 
     /// One month, one team, with the given figures (others null).

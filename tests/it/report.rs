@@ -174,8 +174,8 @@ fn the_pdf_holds_every_metric_as_keel_metrics_gives_it_and_no_identifier() {
         let line = summary
             .iter()
             .find(|l| {
-                l.trim_start().starts_with(m.title)
-                    && l.trim_start()[m.title.len()..].starts_with("  ")
+                l.trim_start().starts_with(m.label)
+                    && l.trim_start()[m.label.len()..].starts_with("  ")
             })
             .unwrap_or_else(|| panic!("no summary row for {name}"));
         let expected = if value.is_empty() {
