@@ -11,6 +11,7 @@
 //! key; the names come back at the end.
 
 mod codes;
+pub mod definitions;
 mod frames;
 pub mod quality;
 pub mod table;
