@@ -4,7 +4,8 @@
 //! list and `over_limit_headcount` / `supervision_compliance_pct` agree.
 //! Never shown in meeting mode or reports.
 
-use super::{Inputs, Limits, frames};
+use super::engine::frames;
+use super::{Inputs, Limits};
 use crate::month::Month;
 use polars::prelude::*;
 

@@ -2,60 +2,14 @@
 //! flags, leave events (recorded and inferred), the month calendar, team
 //! stability pairs and the establishment in force.
 
-use super::{GroupKind, Limits, codes};
+use super::codes;
+use crate::metrics::{GroupKind, Inputs, Limits};
 use crate::month::{Month, epoch_days};
 use crate::trace::CollectTraced;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-/// The workspace's canonical tables, as loaded for the metrics.
-#[derive(Clone, Debug)]
-pub struct Inputs {
-    pub workforce: DataFrame,
-    pub leavers: Option<DataFrame>,
-    pub establishment: Option<DataFrame>,
-    pub supervision: Option<DataFrame>,
-    pub caseload: Option<DataFrame>,
-}
-
-impl Inputs {
-    /// Everything the workspace holds now, or the message to show when it
-    /// holds no workforce snapshot yet.
-    pub fn required(ws: &crate::workspace::Workspace) -> Result<Inputs, String> {
-        Inputs::from_workspace(ws)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| {
-                format!(
-                    "{} holds no workforce snapshot yet: import one with `keel import`",
-                    ws.root().display()
-                )
-            })
-    }
-
-    /// Everything the workspace holds now; `None` without any snapshot.
-    pub fn from_workspace(
-        ws: &crate::workspace::Workspace,
-    ) -> Result<Option<Inputs>, crate::workspace::Error> {
-        use crate::extract::Kind;
-        // Columns of the snapshots that no measure, scenario or view reads
-        // (the source row, the leaving reason, whether an agency worker
-        // covers a vacancy): left on disk, since the loaded snapshots stay
-        // in memory while the metrics run.
-        const UNREAD: [&str; 3] = ["row", "leaving_reason", "covering_vacancy"];
-        let Some(workforce) = ws.load_without(Kind::Workforce, &UNREAD)? else {
-            return Ok(None);
-        };
-        Ok(Some(Inputs {
-            workforce,
-            leavers: ws.load(Kind::Leavers)?,
-            establishment: ws.load(Kind::Establishment)?,
-            supervision: ws.load(Kind::Supervision)?,
-            caseload: ws.load(Kind::Caseload)?,
-        }))
-    }
-}
-
-pub(super) struct Prepared {
+pub(in crate::metrics) struct Prepared {
     pub in_post: LazyFrame,
     /// The rows a slice holds at least, where the metrics' largest
     /// group-bys run slice by slice (see [`month_slices`]): the in-post
@@ -103,7 +57,7 @@ impl Prepared {
     }
 
     /// Every leave, recorded and inferred (see [`leave_events`]).
-    pub(super) fn leaves(&self) -> PolarsResult<LazyFrame> {
+    pub(in crate::metrics) fn leaves(&self) -> PolarsResult<LazyFrame> {
         let e = &self.leave_events;
         collected_once(&e.found, || {
             leave_events(
@@ -134,7 +88,7 @@ fn collected_once(
 /// Each team's service area (`team_c`, `service_t`): read from every
 /// snapshot row, so worked out only when some row, leave or establishment
 /// line names no service area, and then for the teams that need it.
-pub(super) struct TeamService {
+pub(in crate::metrics) struct TeamService {
     /// The snapshot rows' `team_c`, `service_c` and `month`.
     workforce: LazyFrame,
     /// The establishment's `team_c` and `service_c`, in file order.
@@ -346,7 +300,7 @@ fn month_lookup(months: &DataFrame, names: &[&str]) -> PolarsResult<Vec<Expr>> {
 /// and group-bys on their fast paths.
 pub(super) const WORKER_BITS: u32 = 28;
 const WORKER_SHIFT: u64 = 1 << 34;
-pub(super) const MONTH_SHIFT: u64 = 1 << WORKER_BITS;
+pub(in crate::metrics) const MONTH_SHIFT: u64 = 1 << WORKER_BITS;
 pub(super) const GROUP_SHIFT: u64 = 1 << 16;
 
 /// (worker, month) as one integer.
@@ -361,7 +315,7 @@ fn pack_worker_day(wid: Expr, day: Expr) -> Expr {
         + (day.cast(DataType::Int64) + lit(1i64 << 31)).cast(DataType::UInt64) * lit(2u64)
 }
 
-pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared> {
+pub(in crate::metrics) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared> {
     let mut clock = std::time::Instant::now();
     let months_df = month_table(&inputs.workforce)?;
     let months = months_df.clone().lazy();
@@ -1453,7 +1407,7 @@ pub(super) fn leavers_12m(leaves: &LazyFrame, months: &LazyFrame) -> PolarsResul
 }
 
 /// (team_c, month) pairs with an establishment in force.
-pub(super) fn establishment_teams(p: &Prepared) -> PolarsResult<LazyFrame> {
+pub(in crate::metrics) fn establishment_teams(p: &Prepared) -> PolarsResult<LazyFrame> {
     Ok(in_force(p)?.select([col("team_c"), col("month")]))
 }
 
