@@ -3,6 +3,12 @@
 //! stability pairs and the establishment in force.
 
 use super::codes;
+use crate::measure::Measure;
+use crate::metrics::definitions::{
+    self, AGENCY, CASE_HOLDER_MIN_CASES, EARLY_CAREER_DAYS, NQSW_DAYS, NQSW_FIRST_MONTHS_DAYS,
+    NQSW_FIRST_MONTHS_INTERVAL, NQSW_FIRST_WEEKS_DAYS, NQSW_FIRST_WEEKS_INTERVAL, STABILITY_MONTHS,
+    STANDARD_INTERVAL, TURNOVER_MONTHS, UNASSIGNED,
+};
 use crate::metrics::{GroupKind, Inputs, Limits};
 use crate::month::{Month, epoch_days};
 use crate::trace::CollectTraced;
@@ -250,8 +256,10 @@ fn month_table(w: &DataFrame) -> PolarsResult<DataFrame> {
             col_i32("last_day", &|m| epoch_days(Month(m).last_day())),
             col_i32("weekdays", &|m| Month(m).weekdays() as i32),
             col_bool("prev_held", &|m| has(m - 1)),
-            col_bool("prev12_held", &|m| has(m - 12)),
-            col_bool("window_complete", &|m| (m - 11..=m).all(has)),
+            col_bool("prev12_held", &|m| definitions::stability_base_held(m, has)),
+            col_bool("window_complete", &|m| {
+                definitions::turnover_window_held(m, has)
+            }),
         ],
     )
 }
@@ -410,7 +418,7 @@ pub(in crate::metrics) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResu
         .with_columns([
             // A flag rather than the text: the rows are filtered below, and
             // a bit per row is cheaper to carry than a string per row.
-            col("employment_type").neq(lit("agency")).alias("employed"),
+            col("employment_type").neq(lit(AGENCY)).alias("employed"),
             days("snapshot_date").alias("snap"),
             days("leave_date").alias("leave"),
             days("start_date").alias("start"),
@@ -563,18 +571,18 @@ pub(in crate::metrics) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResu
         .with_columns([
             when(col("asye").is_not_null())
                 .then(col("asye"))
-                .otherwise(since_qual.clone().lt(lit(365)))
+                .otherwise(since_qual.clone().lt(lit(NQSW_DAYS)))
                 .fill_null(lit(false))
                 .alias("nqsw"),
             col("caseload")
-                .gt_eq(lit(1.0))
+                .gt_eq(lit(CASE_HOLDER_MIN_CASES))
                 .fill_null(lit(false))
                 .alias("holder"),
             latest_sup.alias("latest_sup"),
         ])
         .with_columns([
             col("nqsw")
-                .or(since_qual.lt(lit(730)).fill_null(lit(false)))
+                .or(since_qual.lt(lit(EARLY_CAREER_DAYS)).fill_null(lit(false)))
                 .alias("early"),
             col("employed")
                 .and(
@@ -587,11 +595,11 @@ pub(in crate::metrics) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResu
                         .otherwise(col("prev_held").and(was_present.not())),
                 )
                 .alias("starter"),
-            when(col("nqsw").and(since_start.clone().lt(lit(42))))
-                .then(lit(7))
-                .when(col("nqsw").and(since_start.lt(lit(183))))
-                .then(lit(14))
-                .otherwise(lit(31))
+            when(col("nqsw").and(since_start.clone().lt(lit(NQSW_FIRST_WEEKS_DAYS))))
+                .then(lit(NQSW_FIRST_WEEKS_INTERVAL))
+                .when(col("nqsw").and(since_start.lt(lit(NQSW_FIRST_MONTHS_DAYS))))
+                .then(lit(NQSW_FIRST_MONTHS_INTERVAL))
+                .otherwise(lit(STANDARD_INTERVAL))
                 .alias("interval"),
         ])
         .with_columns([
@@ -790,10 +798,6 @@ pub(super) fn group_code(kind: GroupKind) -> Expr {
 pub(super) fn pack_group_month(g: Expr, month: Expr) -> Expr {
     g.cast(DataType::UInt64) * lit(GROUP_SHIFT) + month.cast(DataType::UInt64)
 }
-
-/// The service area of rows and leaves that name none and whose team has
-/// none on record.
-const UNASSIGNED: &str = "Unassigned";
 
 /// The code of `name` in a dictionary of names (`code`, `name`).
 fn code_of(names: &DataFrame, name: &str) -> PolarsResult<u32> {
@@ -1086,7 +1090,7 @@ fn leave_events(
             l.filter(
                 col("employment_type")
                     .is_null()
-                    .or(col("employment_type").neq(lit("agency"))),
+                    .or(col("employment_type").neq(lit(AGENCY))),
             )
             .select([
                 col("wid"),
@@ -1272,8 +1276,8 @@ pub(super) fn stability(
     // The workers in post 12 months earlier are that month's employed
     // head count (a key's month is its lowest bits).
     let base = stock.clone().select([
-        (col("key") + lit(12u64)).alias("key"),
-        col("employed_headcount").alias("base"),
+        (col("key") + lit(STABILITY_MONTHS as u64)).alias("key"),
+        col(Measure::EmployedHeadcount.name()).alias("base"),
     ]);
     // Each worker's employed rows paired with their rows 12 months later:
     // one join for every kind of group. A worker stays in a group when one
@@ -1290,9 +1294,13 @@ pub(super) fn stability(
             ])
             .collect()
     };
-    let pairs = merge_on_wm(side(0, "")?, side(12, "0")?, JoinType::Inner)?
-        .with_column(col("multi").or(col("multi0")).alias("multi"))
-        .collect_traced()?;
+    let pairs = merge_on_wm(
+        side(0, "")?,
+        side(STABILITY_MONTHS as u64, "0")?,
+        JoinType::Inner,
+    )?
+    .with_column(col("multi").or(col("multi0")).alias("multi"))
+    .collect_traced()?;
     let slices = month_slices(&pairs, slice_rows)?;
     let pairs = pairs.lazy();
     // Pairs of workers with one post at each end, counted in one pass into
@@ -1383,8 +1391,8 @@ pub(super) fn leavers_12m(leaves: &LazyFrame, months: &LazyFrame) -> PolarsResul
         .clone()
         .select([col("key").floor_div(lit(GROUP_SHIFT)).alias("g")])
         .unique(None, UniqueKeepStrategy::Any);
-    let fte = col("leavers_fte");
-    let window = (1..12).fold(fte.clone(), |sum, k| {
+    let fte = col(Measure::LeaversFte.name());
+    let window = (1..TURNOVER_MONTHS).fold(fte.clone(), |sum, k| {
         sum + when(col("pos").gt_eq(lit(k)))
             .then(fte.clone().shift(lit(k)))
             .otherwise(lit(0.0))
@@ -1396,7 +1404,9 @@ pub(super) fn leavers_12m(leaves: &LazyFrame, months: &LazyFrame) -> PolarsResul
             (col("month") - lit(first)).alias("pos"),
         ])
         .join(
-            leaves.clone().select([col("key"), col("leavers_fte")]),
+            leaves
+                .clone()
+                .select([col("key"), col(Measure::LeaversFte.name())]),
             [col("key")],
             [col("key")],
             JoinArgs::new(JoinType::Left),
@@ -1464,8 +1474,8 @@ pub(super) fn establishment(
             0,
             vec![
                 Column::new("key".into(), Vec::<u64>::new()),
-                Column::new("establishment_fte".into(), Vec::<f64>::new()),
-                Column::new("vacancy_fte".into(), Vec::<f64>::new()),
+                Column::new(Measure::EstablishmentFte.name().into(), Vec::<f64>::new()),
+                Column::new(Measure::VacancyFte.name().into(), Vec::<f64>::new()),
             ],
         )?;
         return Ok(empty.lazy());
@@ -1479,7 +1489,7 @@ pub(super) fn establishment(
         )
         .with_columns([
             col("e_service").alias("service_c"),
-            (col("est") - col("employed_fte").fill_null(lit(0.0))).alias("gap"),
+            (col("est") - col(Measure::EmployedFte.name()).fill_null(lit(0.0))).alias("gap"),
         ])
         .with_column(
             when(col("gap").gt(lit(0.0)))
@@ -1494,8 +1504,8 @@ pub(super) fn establishment(
             .filter(g.clone().is_not_null())
             .group_by([pack_group_month(g, col("month")).alias("gm")])
             .agg([
-                col("est").sum().alias("establishment_fte"),
-                col("vac").sum().alias("vacancy_fte"),
+                col("est").sum().alias(Measure::EstablishmentFte.name()),
+                col("vac").sum().alias(Measure::VacancyFte.name()),
             ]))
     })
 }
@@ -1536,7 +1546,7 @@ mod tests {
         let key = |g: u64, m: u64| g * GROUP_SHIFT + m;
         let leaves = df!(
             "key" => [key(1, 24000), key(1, 24011), key(1, 24012), key(2, 24000)],
-            "leavers_fte" => [1.0, 0.5, 2.0, 4.0],
+            Measure::LeaversFte.name() => [1.0, 0.5, 2.0, 4.0],
         )
         .unwrap()
         .lazy();

@@ -38,7 +38,8 @@
 pub(super) mod codes;
 pub(super) mod frames;
 
-use super::{BASES, GroupKind, METRICS, pct, ratio};
+use super::{BASES, GroupKind, METRICS, definitions, pct, ratio};
+use crate::measure::Measure as M;
 use crate::month::Month;
 use crate::trace::CollectTraced;
 use polars::prelude::*;
@@ -85,12 +86,12 @@ pub(super) fn compute_prepared(
     let flag = |e: Expr| e.cast(DataType::Int32);
     // Person flags, then the people counted: (column, output name).
     let people = [
-        ("p_employed", "employed_headcount"),
-        ("p_agency", "agency_headcount"),
-        ("p_nqsw", "nqsw_headcount"),
+        ("p_employed", M::EmployedHeadcount.name()),
+        ("p_agency", M::AgencyHeadcount.name()),
+        ("p_nqsw", M::NqswHeadcount.name()),
         ("p_early", "early_headcount"),
-        ("p_starter", "starters_headcount"),
-        ("p_over", "over_limit_headcount"),
+        ("p_starter", M::StartersHeadcount.name()),
+        ("p_over", M::OverLimitHeadcount.name()),
         ("p_holder", "holders"),
         ("p_supervised", "supervised"),
     ];
@@ -103,15 +104,23 @@ pub(super) fn compute_prepared(
     // apart from the rest.
     let floats = || {
         vec![
-            ("employed_fte", Rows::All, only(col("employed"), col("fte"))),
-            ("agency_fte", Rows::Agency, col("fte")),
-            ("starters_fte", Rows::Starters, col("fte")),
             (
-                "case_holders_fte",
+                M::EmployedFte.name(),
+                Rows::All,
+                only(col("employed"), col("fte")),
+            ),
+            (M::AgencyFte.name(), Rows::Agency, col("fte")),
+            (M::StartersFte.name(), Rows::Starters, col("fte")),
+            (
+                M::CaseHoldersFte.name(),
                 Rows::All,
                 only(col("holder"), col("fte")),
             ),
-            ("cases", Rows::All, only(col("holder"), col("caseload"))),
+            (
+                M::Cases.name(),
+                Rows::All,
+                only(col("holder"), col("caseload")),
+            ),
             (
                 "cost_sum",
                 Rows::Agency,
@@ -321,12 +330,14 @@ pub(super) fn compute_prepared(
             let totals = rows
                 .clone()
                 .group_by([col("gm")])
-                .agg([col("fte").sum().alias("leavers_fte")]);
+                .agg([col("fte").sum().alias(M::LeaversFte.name())]);
             let heads = rows
                 .select([col("gm"), col("wid")])
                 .unique(None, UniqueKeepStrategy::Any)
                 .group_by([col("gm")])
-                .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
+                .agg([len()
+                    .cast(DataType::Float64)
+                    .alias(M::LeaversHeadcount.name())]);
             Ok(totals.join(
                 heads,
                 [col("gm")],
@@ -414,14 +425,14 @@ pub(super) fn compute_prepared(
             .filter(frames::key_is(GroupKind::Team))
             .select([
                 frames::pack_group_month(frames::key_code(), frames::key_month()).alias("gm"),
-                col("employed_fte"),
+                col(M::EmployedFte.name()),
             ])
     } else {
         let g = frames::group_code(GroupKind::Team);
         rows.clone()
             .filter(g.clone().is_not_null())
             .group_by([frames::pack_group_month(g, col("month")).alias("gm")])
-            .agg([col("employed_fte").sum()])
+            .agg([col(M::EmployedFte.name()).sum()])
     };
 
     let (stability, establishment) = side_by_side(
@@ -464,59 +475,53 @@ pub(super) fn compute_prepared(
     let joined = left(left(keyed, window), stability);
 
     let zero = |name: &str| col(name).fill_null(lit(0.0)).alias(name);
+    let m = |x: M| col(x.name());
     let df = frames::decode_keys(joined, &p.names)
+        // Sums and counts over nobody are 0 (see
+        // `definitions::zero_when_nobody`), and so are the counts behind
+        // the shares and the agency cost.
+        .with_columns(
+            definitions::zero_when_nobody()
+                .map(|m| zero(m.name()))
+                .chain(["early_headcount", "holders", "supervised"].map(zero))
+                .chain([
+                    col("agency_rows").fill_null(lit(0)),
+                    col("rated").fill_null(lit(0)),
+                ])
+                .collect::<Vec<_>>(),
+        )
         .with_columns([
-            zero("employed_fte"),
-            zero("employed_headcount"),
-            zero("agency_fte"),
-            zero("agency_headcount"),
-            zero("nqsw_headcount"),
-            zero("early_headcount"),
-            zero("starters_fte"),
-            zero("starters_headcount"),
-            zero("case_holders_fte"),
-            zero("cases"),
-            zero("over_limit_headcount"),
-            zero("holders"),
-            zero("supervised"),
-            zero("leavers_fte"),
-            zero("leavers_headcount"),
-            col("agency_rows").fill_null(lit(0)),
-            col("rated").fill_null(lit(0)),
-        ])
-        .with_columns([
-            pct(col("agency_fte"), col("agency_fte") + col("employed_fte"))
-                .alias("agency_rate_pct"),
-            pct(col("vacancy_fte"), col("vacancy_fte") + col("employed_fte"))
-                .alias("vacancy_rate_pct"),
+            pct(m(M::AgencyFte), m(M::AgencyFte) + m(M::EmployedFte)).alias(M::AgencyRate.name()),
+            pct(m(M::VacancyFte), m(M::VacancyFte) + m(M::EmployedFte))
+                .alias(M::VacancyRate.name()),
             when(col("window_complete"))
                 .then(col("leavers_12m_sum").fill_null(lit(0.0)))
                 .otherwise(lit(NULL))
-                .alias("leavers_fte_12m"),
-            pct(col("nqsw_headcount"), col("employed_headcount")).alias("nqsw_share_pct"),
-            pct(col("early_headcount"), col("employed_headcount")).alias("early_career_share_pct"),
-            ratio(col("cases"), col("case_holders_fte")).alias("caseload_per_fte"),
-            pct(col("supervised"), col("holders")).alias("supervision_compliance_pct"),
+                .alias(M::LeaversFte12m.name()),
+            pct(m(M::NqswHeadcount), m(M::EmployedHeadcount)).alias(M::NqswShare.name()),
+            pct(col("early_headcount"), m(M::EmployedHeadcount)).alias(M::EarlyCareerShare.name()),
+            ratio(m(M::Cases), m(M::CaseHoldersFte)).alias(M::CaseloadPerFte.name()),
+            pct(col("supervised"), col("holders")).alias(M::SupervisionCompliance.name()),
             when(col("agency_rows").eq(lit(0)))
                 .then(lit(0.0))
                 .when(col("rated").eq(lit(0)))
                 .then(lit(NULL))
                 .otherwise(col("cost_sum"))
-                .alias("agency_cost"),
+                .alias(M::AgencyCost.name()),
             when(col("prev12_held"))
                 .then(pct(col("stayed").fill_null(lit(0.0)), col("base")))
                 .otherwise(lit(NULL))
-                .alias("stability_index_pct"),
+                .alias(M::StabilityIndex.name()),
         ])
-        .with_columns([
-            pct(col("leavers_fte_12m"), col("employed_fte")).alias("turnover_rate_12m_pct")
-        ])
+        .with_columns(
+            [pct(m(M::LeaversFte12m), m(M::EmployedFte)).alias(M::TurnoverRate12m.name())],
+        )
         // Counts of people are whole numbers in the output.
         .with_columns(
-            METRICS
-                .iter()
-                .filter(|m| m.ends_with("_headcount"))
-                .map(|m| col(*m).cast(DataType::Int64))
+            M::ALL
+                .into_iter()
+                .filter(|x| x.is_headcount())
+                .map(|x| m(x).cast(DataType::Int64))
                 .collect::<Vec<_>>(),
         )
         // By month, then kind (all, service, team), then group: a key's
