@@ -10,6 +10,7 @@ mod dfe_benchmarks;
 mod extract_errors;
 mod extract_values;
 mod headers;
+mod inferred_leavers;
 mod metrics_fixtures;
 mod report;
 mod robustness;

@@ -1186,21 +1186,11 @@ fn leave_events(
     // A leave with a team but no service area takes its team's.
     let recorded = team_service.fill_unplaced(recorded, "service_c")?.lazy();
 
-    // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
-    // (Worker and month packed into one integer: single-column joins.)
-    let covered = concat(
-        (-1..=1)
-            .map(|k| {
-                recorded
-                    .clone()
-                    .select([pack_worker_month(col("wid"), col("month") + lit(k)).alias("wm")])
-            })
-            .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?;
     // Each employed row a month on, against the employed rows: both keep
     // the rows' (month, worker) order, so they join by merging; a row with
-    // no match is a worker gone the next month.
+    // no match is a worker gone the next month: `gone_from_employment`,
+    // found without hashing. The contract's rule then decides which of
+    // them are inferred leaves (the one rule the import warns of).
     let next = employed
         .clone()
         .select([
@@ -1217,21 +1207,16 @@ fn leave_events(
         .clone()
         .select([col("wm"), lit(true).alias("there")])
         .collect_traced()?;
-    let inferred = merge_on_wm(next, there, JoinType::Left)?
+    let gone = merge_on_wm(next, there, JoinType::Left)?
         .filter(col("there").is_null())
-        .join(
-            months.clone().select([col("month")]),
-            [col("month")],
-            [col("month")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .join(
-            covered,
-            [col("wm")],
-            [col("wm")],
-            JoinArgs::new(JoinType::Anti),
-        )
-        .drop(cols(["wm", "there"]));
+        .drop(cols(["there"]));
+    let inferred = definitions::inferred_leaves(
+        gone,
+        recorded.clone().select([col("wid"), col("month")]),
+        months.clone(),
+        "wid",
+    )?
+    .drop(cols(["wm"]));
 
     Ok(concat([recorded, inferred], UnionArgs::default())?.join(
         months.clone().select([col("month")]),
