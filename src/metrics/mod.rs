@@ -3,7 +3,7 @@
 //! team. One function, [`compute`], serves the app, the command line and
 //! the reports.
 //!
-//! Two parts:
+//! Three parts:
 //! - [`definitions`]: each measure as the contract defines it, a short
 //!   polars expression or function over plain columns, under the
 //!   contract's own sentence; and the contract's constants (day counts,
@@ -11,15 +11,20 @@
 //! - `engine`: the fast engine [`compute`] runs, which computes those
 //!   definitions faster (integer codes, packed keys, month slices; its
 //!   module says why each trick is there).
+//! - [`reference`]: the same table worked out straight from the
+//!   definitions with plain group-bys — slow, and there to check the
+//!   engine cell by cell.
 
 pub mod definitions;
 mod engine;
 mod inputs;
 pub mod quality;
+pub mod reference;
 pub mod table;
 pub mod workers;
 
 pub use inputs::Inputs;
+pub use reference::compute_reference;
 
 use crate::measure::{Base, Measure};
 use crate::month::Month;

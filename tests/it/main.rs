@@ -12,6 +12,7 @@ mod extract_values;
 mod headers;
 mod inferred_leavers;
 mod metrics_fixtures;
+mod metrics_reference;
 mod report;
 mod robustness;
 mod sample_roundtrip;

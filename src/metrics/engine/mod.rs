@@ -1,7 +1,9 @@
 //! The fast engine: computing the definitions in `definitions.rs` faster.
 //!
-//! What it computes is `super::definitions`, read measure by measure. What
-//! is here is how it is made fast enough for a national workspace (millions of
+//! What it computes is `super::definitions`, read measure by measure, and
+//! `super::reference` computes the same table from those definitions with
+//! plain group-bys; the tests compare the two cell by cell. What is here
+//! is how it is made fast enough for a national workspace (millions of
 //! snapshot rows), each trick for a reason:
 //!
 //! - Names and workers are coded as small integers first (`codes`):
