@@ -55,8 +55,27 @@ pub fn inferred_leavers(
         .iter()
         .flat_map(|&i| extracts[i].months.iter().copied())
         .collect();
+    // Only the months whose inferred leavers are this batch's to report
+    // (its own, and each the month after) and the months before them are
+    // read whole; of the others, only the rows recording a leave.
+    let reported: Vec<i32> = batch_months.iter().flat_map(|m| [m.0, m.0 + 1]).collect();
+    let read: Vec<i32> = reported.iter().flat_map(|m| [*m - 1, *m]).collect();
+    let in_months = |months: &[i32]| {
+        col("month").is_in(
+            lit(Series::new("months".into(), months)).implode(false),
+            false,
+        )
+    };
+    // (Columns the rule does not read stay on disk.)
+    let unread: Vec<&str> = Kind::Workforce
+        .fields()
+        .iter()
+        .map(|f| f.name())
+        .chain(["row"])
+        .filter(|c| !COLUMNS.contains(c))
+        .collect();
     let mut rows = Vec::new();
-    if let Some(held) = ws.load(Kind::Workforce)? {
+    if let Some(held) = ws.load_without(Kind::Workforce, &unread)? {
         let replaced = Series::new(
             "replaced".into(),
             batch_months.iter().map(|m| m.0).collect::<Vec<i32>>(),
@@ -86,17 +105,16 @@ pub fn inferred_leavers(
             _ => {}
         }
     }
-    let rows = concat(rows, UnionArgs::default())?
-        .filter(col("month").is_not_null())
-        .collect()?
-        .lazy();
+    let rows = concat(rows, UnionArgs::default())?.filter(col("month").is_not_null());
+    let leave_rows = rows.clone().filter(col("leave_date").is_not_null());
+    let rows = rows.filter(in_months(&read)).collect()?.lazy();
     let leavers = if leavers.is_empty() {
         None
     } else {
         Some(concat(leavers, UnionArgs::default())?)
     };
 
-    // Each month held and its snapshot date.
+    // Each month held (of those read) and its snapshot date.
     let months = rows
         .clone()
         .group_by_stable([col("month")])
@@ -117,7 +135,7 @@ pub fn inferred_leavers(
         .collect();
 
     // The metrics' rule, over the same rows.
-    let recorded = definitions::recorded_leaves(rows.clone(), leavers)?.select([
+    let recorded = definitions::recorded_leaves(leave_rows, leavers)?.select([
         col("worker_id"),
         definitions::month_of(col("leave_date")).alias("month"),
     ]);
@@ -133,7 +151,10 @@ pub fn inferred_leavers(
     let found = definitions::inferred_leaves(
         definitions::gone_from_employment(employed),
         recorded,
-        months.lazy().select([col("month")]),
+        months
+            .lazy()
+            .select([col("month")])
+            .filter(in_months(&reported)),
         "worker_id",
     )?
     .join(

@@ -127,3 +127,49 @@ fn the_import_warns_of_the_leaves_the_metrics_infer() {
     assert_eq!(months, [Some("2024-01"), Some("2024-02"), Some("2024-04")]);
     assert_eq!(heads, [Some(0), Some(3), Some(0)]);
 }
+
+#[test]
+fn a_leave_recorded_on_an_older_snapshot_rules_out_inferring_one_month_by_month() {
+    // Worker 8's January row gives notice to 10 March; February's row does
+    // not repeat it; in March they are gone: a recorded leave, imported two
+    // months before the snapshot it explains. Worker 9 vanishes in March
+    // with nothing recorded.
+    let months = [
+        snapshot(
+            "31/01/2024",
+            &[("8", "Permanent", "10/03/2024"), ("9", "Permanent", "")],
+        ),
+        snapshot(
+            "29/02/2024",
+            &[("8", "Permanent", ""), ("9", "Permanent", "")],
+        ),
+        snapshot("31/03/2024", &[("1", "Permanent", "")]),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open_or_create(&dir.path().join("ws")).unwrap();
+    let mut warnings = Vec::new();
+    for (i, text) in months.iter().enumerate() {
+        let p = write(dir.path(), &format!("m{i}.csv"), text);
+        let stored = ws
+            .import(vec![read_extract(&p, &opts()).unwrap()], false)
+            .unwrap();
+        warnings.extend(
+            stored
+                .warnings
+                .into_iter()
+                .flatten()
+                .map(|w| w.reason)
+                .filter(|r| r.contains("inferred leaver")),
+        );
+    }
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains("inferred leaver in 2024-03"));
+    let inputs = Inputs::from_workspace(&ws).unwrap().unwrap();
+    let findings = quality::report(&inputs, LIMITS, &[]).unwrap();
+    let inferred: u64 = findings
+        .iter()
+        .filter(|f| f.check == "inferred_leavers")
+        .map(|f| f.count)
+        .sum();
+    assert_eq!(inferred, 1);
+}
