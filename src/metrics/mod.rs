@@ -3,24 +3,31 @@
 //! team. One function, [`compute`], serves the app, the command line and
 //! the reports.
 //!
-//! The shape of the query: names and workers are coded as integers first;
-//! each in-post row is summed into a cell of (team, service, month), and
-//! the cells are summed up to each kind of group (all / service / team),
-//! keyed by (kind, group, month) packed into one integer. Leaves,
-//! stability and establishment are keyed the same way and joined on that
-//! key; the names come back at the end.
+//! Three parts:
+//! - [`definitions`]: each measure as the contract defines it, a short
+//!   polars expression or function over plain columns, under the
+//!   contract's own sentence; and the contract's constants (day counts,
+//!   windows), named once.
+//! - `engine`: the fast engine [`compute`] runs, which computes those
+//!   definitions faster (integer codes, packed keys, month slices; its
+//!   module says why each trick is there).
+//! - [`reference`]: the same table worked out straight from the
+//!   definitions with plain group-bys — slow, and there to check the
+//!   engine cell by cell.
 
-mod codes;
-mod frames;
+pub mod definitions;
+mod engine;
+mod inputs;
 pub mod quality;
+pub mod reference;
 pub mod table;
 pub mod workers;
 
-pub use frames::Inputs;
+pub use inputs::Inputs;
+pub use reference::compute_reference;
 
 use crate::measure::{Base, Measure};
 use crate::month::Month;
-use crate::trace::CollectTraced;
 use polars::prelude::*;
 
 /// The metric columns, in the contract's order, after `month`,
@@ -44,9 +51,6 @@ pub const BASES: [&str; 3] = [
     Base::ALL[1].name(),
     Base::ALL[2].name(),
 ];
-
-/// Bits of one packed count in the metrics' group-by (see `compute_prepared`).
-const COUNT_BITS: u32 = 21;
 
 /// Caseload limits used by `over_limit_headcount` (a setting).
 pub use crate::settings::Limits;
@@ -82,25 +86,6 @@ impl GroupKind {
     }
 }
 
-/// Which in-post rows a measure concerns: the cells sum those of agency
-/// workers and starters apart, over far fewer rows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Rows {
-    All,
-    Agency,
-    Starters,
-}
-
-impl Rows {
-    fn filter(self) -> Expr {
-        match self {
-            Rows::All => lit(true),
-            Rows::Agency => col("employed").not(),
-            Rows::Starters => col("starter"),
-        }
-    }
-}
-
 /// `num / den`, or null when the denominator is zero or unknown.
 pub(crate) fn ratio(num: Expr, den: Expr) -> Expr {
     when(den.clone().neq(lit(0.0)))
@@ -128,512 +113,8 @@ pub fn compute_kinds(
     limits: Limits,
     kinds: &[GroupKind],
 ) -> PolarsResult<DataFrame> {
-    let p = frames::prepare(inputs, limits)?;
-    compute_prepared(&p, kinds)
-}
-
-fn compute_prepared(p: &frames::Prepared, kinds: &[GroupKind]) -> PolarsResult<DataFrame> {
-    let mut kinds = kinds.to_vec();
-    kinds.sort();
-    kinds.dedup();
-    if kinds.is_empty() {
-        return Ok(compute_prepared(p, &[GroupKind::All])?.head(Some(0)));
-    }
-    let kinds = &kinds[..];
-    let mut clock = std::time::Instant::now();
-    // Aggregations stay on polars' vectorised paths: sums of precomputed
-    // columns, and head counts as sums of per-person flags. (A filtered
-    // n_unique per group runs group by group, which is ruinous with the
-    // 190,000 team-months of a national workspace.)
-    let only = |flag: Expr, value: Expr| when(flag).then(value).otherwise(lit(0.0));
-    let flag = |e: Expr| e.cast(DataType::Int32);
-    // Person flags, then the people counted: (column, output name).
-    let people = [
-        ("p_employed", "employed_headcount"),
-        ("p_agency", "agency_headcount"),
-        ("p_nqsw", "nqsw_headcount"),
-        ("p_early", "early_headcount"),
-        ("p_starter", "starters_headcount"),
-        ("p_over", "over_limit_headcount"),
-        ("p_holder", "holders"),
-        ("p_supervised", "supervised"),
-    ];
-    // A person counts once per group: almost everyone has one post a
-    // month, so their flags are summed as they stand; only the (month,
-    // worker) pairs with several posts go through a per-person maximum.
-    // What is summed, as values on a row, and what is counted, as
-    // conditions on a row (rows first, then people); each with the rows it
-    // concerns, so the cells below can sum the few agency and starter rows
-    // apart from the rest.
-    let floats = || {
-        vec![
-            ("employed_fte", Rows::All, only(col("employed"), col("fte"))),
-            ("agency_fte", Rows::Agency, col("fte")),
-            ("starters_fte", Rows::Starters, col("fte")),
-            (
-                "case_holders_fte",
-                Rows::All,
-                only(col("holder"), col("fte")),
-            ),
-            ("cases", Rows::All, only(col("holder"), col("caseload"))),
-            (
-                "cost_sum",
-                Rows::Agency,
-                (col("fte") * col("day_rate") * col("weekdays")).fill_null(lit(0.0)),
-            ),
-        ]
-    };
-    let counted = || {
-        vec![
-            ("rated", Rows::Agency, col("day_rate").is_not_null()),
-            ("agency_rows", Rows::Agency, lit(true)),
-            ("p_employed", Rows::All, col("employed")),
-            ("p_agency", Rows::Agency, lit(true)),
-            ("p_nqsw", Rows::All, col("employed").and(col("nqsw"))),
-            ("p_early", Rows::All, col("employed").and(col("early"))),
-            ("p_starter", Rows::Starters, lit(true)),
-            ("p_over", Rows::All, col("over")),
-            ("p_holder", Rows::All, col("holder")),
-            (
-                "p_supervised",
-                Rows::All,
-                col("holder").and(col("supervised")),
-            ),
-        ]
-    };
-    // Only the columns aggregated. Left lazy: each pass below reads the
-    // in-post rows once and computes what it needs, rather than all of it
-    // being copied out for millions of rows first.
-    let columns = || {
-        [col("month"), col("wid"), col("team_c"), col("service_c")]
-            .into_iter()
-            .chain(floats().into_iter().map(|(name, rows, v)| {
-                match rows {
-                    Rows::All => v,
-                    _ => only(rows.filter(), v),
-                }
-                .alias(name)
-            }))
-            .chain(counted().into_iter().map(|(name, rows, c)| {
-                match rows {
-                    Rows::All => flag(c),
-                    _ => flag(rows.filter().and(c)),
-                }
-                .alias(name)
-            }))
-            .collect::<Vec<_>>()
-    };
-    let rows = p.in_post.clone().select(
-        columns()
-            .into_iter()
-            .chain([col("multi"), col("wm")])
-            .collect::<Vec<_>>(),
-    );
-    // The rows of people with several posts: few, read once per kind.
-    let multi_rows = p
-        .in_post
-        .clone()
-        .filter(col("multi"))
-        .select(
-            columns()
-                .into_iter()
-                .chain([col("multi")])
-                .collect::<Vec<_>>(),
-        )
-        .collect_traced()?
-        .lazy();
-    crate::trace::lap("metrics: stock rows", &mut clock);
-    // One pass over the rows into cells of (team, service, month), summed up
-    // to each kind of group from there: the cells are a few per team-month,
-    // the rows millions. People with one post that month count through
-    // their flags; those with several are counted per group below.
-    // The group-by spends its time gathering each aggregated column group
-    // by group, so it is given as few as it can be: the counts (of rows and
-    // of people) packed three to a column, and what concerns only agency
-    // rows or starters summed apart over those few rows. A count in one
-    // cell is at most its rows, checked below to fit its bits.
-    let counts: Vec<&str> = counted().into_iter().map(|(name, _, _)| name).collect();
-    let float_names: Vec<&str> = floats().into_iter().map(|(name, _, _)| name).collect();
-    let slot = |j: usize| 1u64 << (COUNT_BITS * j as u32);
-    let is_person = |name: &str| people.iter().any(|(p, _)| *p == name);
-    let cells_of = || -> PolarsResult<DataFrame> {
-        let mut parts = Vec::new();
-        for subset in [Rows::All, Rows::Agency, Rows::Starters] {
-            let floats: Vec<(&str, Expr)> = floats()
-                .into_iter()
-                .filter(|(_, rows, _)| *rows == subset)
-                .map(|(name, _, v)| (name, v))
-                .collect();
-            let counted: Vec<(&str, Expr)> = counted()
-                .into_iter()
-                .filter(|(_, rows, _)| *rows == subset)
-                .map(|(name, _, c)| (name, c))
-                .collect();
-            let packed = |i: usize| format!("packed_{}_{i}", subset as u8);
-            // Each count goes into its slot straight from its condition: one
-            // column written per count, where flags, casts and products would
-            // write several over millions of rows.
-            let summed = |rows: LazyFrame| {
-                rows.filter(subset.filter())
-                    .select(
-                        floats
-                            .iter()
-                            .map(|(name, v)| v.clone().alias(*name))
-                            .chain(counted.chunks(3).enumerate().map(|(i, chunk)| {
-                                chunk
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(j, (name, cond))| {
-                                        let cond = if is_person(name) {
-                                            cond.clone().and(col("multi").not())
-                                        } else {
-                                            cond.clone()
-                                        };
-                                        // Typed: polars would store an untyped
-                                        // small slot as 32 bits, then widen it.
-                                        when(cond)
-                                            .then(lit(Scalar::from(slot(j))))
-                                            .otherwise(lit(Scalar::from(0u64)))
-                                    })
-                                    .reduce(|a, b| a + b)
-                                    .expect("three counts or fewer")
-                                    .alias(packed(i))
-                            }))
-                            .chain([frames::pack_cell(
-                                col("team_c"),
-                                col("service_c"),
-                                col("month"),
-                            )
-                            .alias("cell")])
-                            .collect::<Vec<_>>(),
-                    )
-                    // Groups in order of first appearance, so month by month as the
-                    // rows are: each group's rows are then read from a month's
-                    // stretch of the columns, still in cache from the group before.
-                    .group_by_stable([col("cell")])
-                    .agg(
-                        floats
-                            .iter()
-                            .map(|(c, _)| col(*c).sum())
-                            .chain((0..counted.len().div_ceil(3)).map(|i| col(packed(i)).sum()))
-                            .chain((subset == Rows::All).then(|| len().alias("cell_rows")))
-                            .collect::<Vec<_>>(),
-                    )
-            };
-            // Every row, month by month; the agency rows and starters, a
-            // tenth of them, at once.
-            let part = match subset {
-                Rows::All => frames::by_slices(&p.in_post, &p.slices, summed)?,
-                _ => summed(p.in_post.clone()),
-            }
-            .with_columns(
-                counted
-                    .iter()
-                    .enumerate()
-                    .map(|(k, (c, _))| {
-                        (col(packed(k / 3)).floor_div(lit(slot(k % 3))) % lit(slot(1)))
-                            .cast(DataType::Int32)
-                            .alias(*c)
-                    })
-                    .collect::<Vec<_>>(),
-            );
-            parts.push(part);
-        }
-        let mut parts = parts.into_iter();
-        let mut cells = parts.next().expect("the rows of every cell");
-        // Every in-post row is in the first part, so it has every cell.
-        for part in parts {
-            cells = cells.join(
-                part,
-                [col("cell")],
-                [col("cell")],
-                JoinArgs::new(JoinType::Left),
-            );
-        }
-        let cells = cells
-            .with_columns(
-                float_names
-                    .iter()
-                    .map(|c| col(*c).fill_null(lit(0.0)))
-                    .chain(counts.iter().map(|c| col(*c).fill_null(lit(0))))
-                    .collect::<Vec<_>>(),
-            )
-            // Sorted, so the sums up the groups add in the same order every run.
-            .sort(["cell"], Default::default())
-            .collect_traced()?;
-        let most = cells
-            .column("cell_rows")?
-            .cast(&DataType::UInt64)?
-            .u64()?
-            .max()
-            .unwrap_or(0);
-        if most >= 1 << COUNT_BITS {
-            return Err(PolarsError::ComputeError(
-                format!("{most} rows for one team in one month: more than Keel counts (2,097,151)")
-                    .into(),
-            ));
-        }
-        Ok(cells)
-    };
-    let leaves_of = || -> PolarsResult<LazyFrame> {
-        let leaves = frames::per_kind(kinds, |kind| {
-            let g = frames::group_code(kind);
-            let rows = p
-                .leaves()?
-                .filter(g.clone().is_not_null())
-                .with_column(frames::pack_group_month(g, col("month")).alias("gm"));
-            let totals = rows
-                .clone()
-                .group_by([col("gm")])
-                .agg([col("fte").sum().alias("leavers_fte")]);
-            let heads = rows
-                .select([col("gm"), col("wid")])
-                .unique(None, UniqueKeepStrategy::Any)
-                .group_by([col("gm")])
-                .agg([len().cast(DataType::Float64).alias("leavers_headcount")]);
-            Ok(totals.join(
-                heads,
-                [col("gm")],
-                [col("gm")],
-                JoinArgs::new(JoinType::Left),
-            ))
-        })?;
-        // Each part is used more than once below (keys, joins, vacancies):
-        // materialise it so the lazy plan does not compute it again each time.
-        Ok(leaves.collect_traced()?.lazy())
-    };
-    // The leaves read other rows than the cells; each leaves a core idle at
-    // times (joins, small steps, planning), so they are worked out side by
-    // side.
-    let (cells, leaves) = side_by_side(cells_of, leaves_of)?;
-    crate::trace::lap("metrics: cells and leaves", &mut clock);
-    let stock_of = |kind: GroupKind| -> PolarsResult<LazyFrame> {
-        let totals = frames::roll_up(
-            &cells,
-            kind,
-            float_names
-                .iter()
-                .chain(&counts)
-                .map(|c| col(*c).sum())
-                .collect(),
-        )?;
-        let g = frames::group_code(kind);
-        let several = multi_rows
-            .clone()
-            .filter(g.clone().is_not_null())
-            .with_column(frames::pack_group_month(g, col("month")).alias("gm"))
-            .group_by([
-                (col("gm") * lit(frames::MONTH_SHIFT) + col("wid").cast(DataType::UInt64))
-                    .alias("gmw"),
-            ])
-            .agg(
-                people
-                    .iter()
-                    .map(|(c, _)| col(*c).max())
-                    .collect::<Vec<_>>(),
-            )
-            .group_by([col("gmw").floor_div(lit(frames::MONTH_SHIFT)).alias("gm")])
-            .agg(
-                people
-                    .iter()
-                    .map(|(c, _)| col(*c).sum().alias(format!("m_{c}")))
-                    .collect::<Vec<_>>(),
-            );
-        Ok(totals
-            .join(
-                several,
-                [col("gm")],
-                [col("gm")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_columns(
-                people
-                    .iter()
-                    .map(|(c, out)| {
-                        (col(*c).cast(DataType::Float64)
-                            + col(format!("m_{c}"))
-                                .fill_null(lit(0))
-                                .cast(DataType::Float64))
-                        .alias(*out)
-                    })
-                    .collect::<Vec<_>>(),
-            )
-            .drop(cols(
-                people
-                    .iter()
-                    .flat_map(|(c, _)| [c.to_string(), format!("m_{c}")])
-                    .collect::<Vec<_>>(),
-            )))
-    };
-    // Every part below is keyed by (kind, group, month) packed into one
-    // integer, and joined on it; names come back at the end.
-    let stock = frames::per_kind(kinds, stock_of)?.collect_traced()?.lazy();
-    crate::trace::lap("metrics: stock", &mut clock);
-    // Vacancies are counted team by team, even when teams are not shown.
-    let team_fte = if p.establishment.is_none() {
-        DataFrame::empty().lazy()
-    } else if kinds.contains(&GroupKind::Team) {
-        stock
-            .clone()
-            .filter(frames::key_is(GroupKind::Team))
-            .select([
-                frames::pack_group_month(frames::key_code(), frames::key_month()).alias("gm"),
-                col("employed_fte"),
-            ])
-    } else {
-        let g = frames::group_code(GroupKind::Team);
-        rows.clone()
-            .filter(g.clone().is_not_null())
-            .group_by([frames::pack_group_month(g, col("month")).alias("gm")])
-            .agg([col("employed_fte").sum()])
-    };
-
-    let (stability, establishment) = side_by_side(
-        || {
-            Ok(frames::stability(&p.employed, &stock, kinds, p.slice_rows)?
-                .collect_traced()?
-                .lazy())
-        },
-        || {
-            Ok(frames::establishment(p, team_fte, kinds)?
-                .collect_traced()?
-                .lazy())
-        },
-    )?;
-    crate::trace::lap("metrics: stability and establishment", &mut clock);
-
-    let window = frames::leavers_12m(&leaves, &p.months)?;
-
-    // Every (group, month) with staff, leaves or an establishment: the
-    // three joined in full, then what the others add on those keys.
-    let full = |a: LazyFrame, b: LazyFrame| {
-        a.join(
-            b,
-            [col("key")],
-            [col("key")],
-            JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
-        )
-    };
-    let left = |a: LazyFrame, b: LazyFrame| {
-        a.join(b, [col("key")], [col("key")], JoinArgs::new(JoinType::Left))
-    };
-    let keyed = full(full(stock, leaves), establishment)
-        .with_column(frames::key_month().alias("month"))
-        .join(
-            p.months.clone(),
-            [col("month")],
-            [col("month")],
-            JoinArgs::new(JoinType::Inner),
-        );
-    let joined = left(left(keyed, window), stability);
-
-    let zero = |name: &str| col(name).fill_null(lit(0.0)).alias(name);
-    let df = frames::decode_keys(joined, &p.names)
-        .with_columns([
-            zero("employed_fte"),
-            zero("employed_headcount"),
-            zero("agency_fte"),
-            zero("agency_headcount"),
-            zero("nqsw_headcount"),
-            zero("early_headcount"),
-            zero("starters_fte"),
-            zero("starters_headcount"),
-            zero("case_holders_fte"),
-            zero("cases"),
-            zero("over_limit_headcount"),
-            zero("holders"),
-            zero("supervised"),
-            zero("leavers_fte"),
-            zero("leavers_headcount"),
-            col("agency_rows").fill_null(lit(0)),
-            col("rated").fill_null(lit(0)),
-        ])
-        .with_columns([
-            pct(col("agency_fte"), col("agency_fte") + col("employed_fte"))
-                .alias("agency_rate_pct"),
-            pct(col("vacancy_fte"), col("vacancy_fte") + col("employed_fte"))
-                .alias("vacancy_rate_pct"),
-            when(col("window_complete"))
-                .then(col("leavers_12m_sum").fill_null(lit(0.0)))
-                .otherwise(lit(NULL))
-                .alias("leavers_fte_12m"),
-            pct(col("nqsw_headcount"), col("employed_headcount")).alias("nqsw_share_pct"),
-            pct(col("early_headcount"), col("employed_headcount")).alias("early_career_share_pct"),
-            ratio(col("cases"), col("case_holders_fte")).alias("caseload_per_fte"),
-            pct(col("supervised"), col("holders")).alias("supervision_compliance_pct"),
-            when(col("agency_rows").eq(lit(0)))
-                .then(lit(0.0))
-                .when(col("rated").eq(lit(0)))
-                .then(lit(NULL))
-                .otherwise(col("cost_sum"))
-                .alias("agency_cost"),
-            when(col("prev12_held"))
-                .then(pct(col("stayed").fill_null(lit(0.0)), col("base")))
-                .otherwise(lit(NULL))
-                .alias("stability_index_pct"),
-        ])
-        .with_columns([
-            pct(col("leavers_fte_12m"), col("employed_fte")).alias("turnover_rate_12m_pct")
-        ])
-        // Counts of people are whole numbers in the output.
-        .with_columns(
-            METRICS
-                .iter()
-                .filter(|m| m.ends_with("_headcount"))
-                .map(|m| col(*m).cast(DataType::Int64))
-                .collect::<Vec<_>>(),
-        )
-        // By month, then kind (all, service, team), then group: a key's
-        // kind and group code (codes follow name order) sit above its
-        // month, which is moved to the top to sort on one integer.
-        .sort_by_exprs(
-            [(col("key") % lit(frames::GROUP_SHIFT)) * lit(1u64 << 40)
-                + col("key").floor_div(lit(frames::GROUP_SHIFT))],
-            SortMultipleOptions::default(),
-        )
-        .select(
-            [col("month"), col("group_kind"), col("group")]
-                .into_iter()
-                .chain(METRICS.iter().map(|m| col(*m)))
-                .chain([
-                    col("holders").cast(DataType::Int64).alias(BASES[0]),
-                    col("base")
-                        .fill_null(lit(0.0))
-                        .cast(DataType::Int64)
-                        .alias(BASES[1]),
-                    col("rated").cast(DataType::Int64).alias(BASES[2]),
-                ])
-                .collect::<Vec<_>>(),
-        )
-        .collect_traced()?;
-    crate::trace::lap("metrics: join", &mut clock);
-    let months: StringChunked = df
-        .column("month")?
-        .i32()?
-        .iter()
-        .map(|m| m.map(|m| Month(m).to_string()))
-        .collect();
-    let mut df = df;
-    df.replace("month", months.with_name("month".into()).into_column())?;
-    Ok(df)
-}
-
-/// `a()` and `b()` worked out at once: for independent steps that each
-/// leave a core idle at times. Both hand their work to polars' thread
-/// pool. (`b` runs on a thread of its own, which sleeps while it waits on
-/// the pool; a rayon worker would spin, taking a core from the work.)
-fn side_by_side<A: Send, B: Send>(
-    a: impl FnOnce() -> PolarsResult<A> + Send,
-    b: impl FnOnce() -> PolarsResult<B> + Send,
-) -> PolarsResult<(A, B)> {
-    let (a, b) = std::thread::scope(|s| {
-        let b = s.spawn(b);
-        (a(), b.join())
-    });
-    match b {
-        Ok(b) => Ok((a?, b?)),
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    let p = engine::frames::prepare(inputs, limits)?;
+    engine::compute_prepared(&p, kinds)
 }
 
 /// Restrict a metrics table to some group kinds and a month range, with
@@ -670,7 +151,7 @@ mod tests {
     use super::*;
 
     /// Inputs of a small generated council, imported into a scratch workspace.
-    fn sample() -> (tempfile::TempDir, Inputs, Limits) {
+    pub(crate) fn sample() -> (tempfile::TempDir, Inputs, Limits) {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let opts = crate::sample::SampleOptions {
@@ -756,22 +237,6 @@ mod tests {
             }
         }
         assert!(compared > 1000, "{compared} values compared");
-    }
-
-    #[test]
-    fn the_metrics_summed_slice_by_slice_are_those_summed_at_once() {
-        let (_dir, inputs, limits) = sample();
-        let kinds = [GroupKind::All, GroupKind::Service, GroupKind::Team];
-        let mut p = frames::prepare(&inputs, limits).unwrap();
-        // The sample's rows are one slice; cut them (and stability's pairs,
-        // about a year's fewer) into many instead.
-        assert_eq!(p.slices.len(), 1);
-        let at_once = compute_prepared(&p, &kinds).unwrap();
-        p.slice_by(100).unwrap();
-        assert!(p.slices.len() > 5, "{} slices", p.slices.len());
-        let sliced = compute_prepared(&p, &kinds).unwrap();
-        assert!(sliced.height() > 100);
-        assert!(sliced.equals_missing(&at_once));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The data-quality report: per month, the things the metrics had to
 //! work around, so nobody quotes a number without knowing its footing.
 
-use super::frames::{Inputs, Prepared, prepare};
-use super::{GroupKind, Limits};
+use super::engine::frames::{Prepared, prepare};
+use super::{GroupKind, Inputs, Limits};
 use crate::month::Month;
 use polars::prelude::*;
 
@@ -70,7 +70,7 @@ pub fn metrics_and_report(
     stored_warnings: &[(Vec<Month>, String)],
 ) -> PolarsResult<(DataFrame, Vec<Finding>)> {
     let p = prepare(inputs, limits)?;
-    let df = super::compute_prepared(&p, kinds)?;
+    let df = super::engine::compute_prepared(&p, kinds)?;
     Ok((df, report_prepared(&p, stored_warnings)?))
 }
 
@@ -105,7 +105,7 @@ fn report_prepared(
     )?);
     out.extend(per_month(
         p.multi.clone().lazy().select([col("wm")
-            .floor_div(lit(super::frames::MONTH_SHIFT))
+            .floor_div(lit(super::engine::frames::MONTH_SHIFT))
             .cast(DataType::Int32)
             .alias("month")]),
         "two_posts",
@@ -130,7 +130,7 @@ fn report_prepared(
         "case holders with no supervision on record: counted as not supervised within their interval",
     )?);
     if p.establishment.is_some() {
-        let with_est = super::frames::establishment_teams(p)?;
+        let with_est = super::engine::frames::establishment_teams(p)?;
         out.extend(per_month(
             p.in_post
                 .clone()

@@ -4,7 +4,8 @@
 //! list and `over_limit_headcount` / `supervision_compliance_pct` agree.
 //! Never shown in meeting mode or reports.
 
-use super::{Inputs, Limits, frames};
+use super::engine::frames;
+use super::{Inputs, Limits, definitions};
 use crate::month::Month;
 use polars::prelude::*;
 
@@ -105,7 +106,7 @@ pub fn needing_attention(
             },
             over_limit: over.get(i).unwrap_or(false),
             days_since_supervision: days.get(i),
-            interval: interval.get(i).unwrap_or(31),
+            interval: interval.get(i).unwrap_or(definitions::STANDARD_INTERVAL),
             overdue: !supervised.get(i).unwrap_or(false),
         })
         .collect();

@@ -1,83 +1,40 @@
 //! Inferred leavers at import time (contract §3, "Leavers"): a worker in
-//! post on snapshot m−1 who is on no row of snapshot m, with no leave
-//! recorded in months m−1, m or m+1. The metrics count them; the import
-//! lists them so HR can send the missing leaver records.
+//! post on snapshot m−1 who is not in post as an employed worker on
+//! snapshot m, with no leave recorded in months m−1, m or m+1. The rule is
+//! the metrics' own ([`definitions::inferred_leaves`]): the metrics count
+//! these leavers, and the import lists them so HR can send the missing
+//! leaver records.
 
 use super::{Error, Workspace};
 use crate::extract::{Extract, Issue, Kind, Severity};
+use crate::metrics::definitions;
 use crate::month::{Month, from_epoch_days};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Strings borrow from the frames, which outlive the check: a million-row
-/// import should not copy a million identifiers to look for a few leavers.
-struct Post<'a> {
-    id: &'a str,
-    team: &'a str,
-    fte: f64,
-    employed_in_post: bool,
-}
+/// The workforce columns the rule reads.
+const COLUMNS: [&str; 7] = [
+    "worker_id",
+    "month",
+    "snapshot_date",
+    "team",
+    "fte",
+    "employment_type",
+    "leave_date",
+];
 
-struct Snapshot<'a> {
-    date: chrono::NaiveDate,
-    posts: Vec<Post<'a>>,
-}
+/// The leavers columns the rule reads.
+const LEAVER_COLUMNS: [&str; 6] = [
+    "worker_id",
+    "leave_date",
+    "fte",
+    "team",
+    "service",
+    "employment_type",
+];
 
-/// Snapshots by month from a workforce frame, plus every leave month per worker.
-fn collect<'a>(
-    df: &'a DataFrame,
-    snapshots: &mut BTreeMap<Month, Snapshot<'a>>,
-    leaves: &mut HashMap<&'a str, Vec<Month>>,
-) -> PolarsResult<()> {
-    let ids = df.column("worker_id")?.str()?;
-    let teams = df.column("team")?.str()?;
-    let types = df.column("employment_type")?.str()?;
-    let fte = df.column("fte")?.f64()?;
-    let snap = df.column("snapshot_date")?.cast(&DataType::Int32)?;
-    let snap = snap.i32()?;
-    let leave = df.column("leave_date")?.cast(&DataType::Int32)?;
-    let leave = leave.i32()?;
-    for i in 0..df.height() {
-        let (Some(id), Some(day)) = (ids.get(i), snap.get(i)) else {
-            continue;
-        };
-        let date = from_epoch_days(day);
-        let leave_date = leave.get(i).map(from_epoch_days);
-        if let Some(l) = leave_date {
-            leaves.entry(id).or_default().push(Month::of(l));
-        }
-        let s = snapshots
-            .entry(Month::of(date))
-            .or_insert_with(|| Snapshot {
-                date,
-                posts: vec![],
-            });
-        s.posts.push(Post {
-            id,
-            team: teams.get(i).unwrap_or(""),
-            fte: fte.get(i).unwrap_or(0.0),
-            employed_in_post: types.get(i) != Some("agency") && leave_date.is_none_or(|l| l > date),
-        });
-    }
-    Ok(())
-}
-
-fn collect_leavers<'a>(
-    df: &'a DataFrame,
-    leaves: &mut HashMap<&'a str, Vec<Month>>,
-) -> PolarsResult<()> {
-    let ids = df.column("worker_id")?.str()?;
-    let leave = df.column("leave_date")?.cast(&DataType::Int32)?;
-    let leave = leave.i32()?;
-    for (id, d) in ids.iter().zip(leave.iter()) {
-        if let (Some(id), Some(d)) = (id, d) {
-            leaves
-                .entry(id)
-                .or_default()
-                .push(Month::of(from_epoch_days(d)));
-        }
-    }
-    Ok(())
+fn only(df: &DataFrame, columns: &[&str]) -> PolarsResult<LazyFrame> {
+    Ok(df.select(columns.iter().copied())?.lazy())
 }
 
 /// Warnings per extract index, for the batch about to be stored (`frames`
@@ -93,69 +50,173 @@ pub fn inferred_leavers(
     if batch.is_empty() {
         return Ok(vec![]);
     }
-    let mut snapshots = BTreeMap::new();
-    let mut leaves = HashMap::new();
     // The workspace's snapshots first; the batch's own months replace them.
     let batch_months: HashSet<Month> = batch
         .iter()
         .flat_map(|&i| extracts[i].months.iter().copied())
         .collect();
-    let held = ws.load(Kind::Workforce)?;
-    if let Some(held) = &held {
-        collect(held, &mut snapshots, &mut leaves)?;
-        for m in &batch_months {
-            snapshots.remove(m);
-        }
+    // Only the months whose inferred leavers are this batch's to report
+    // (its own, and each the month after) and the months before them are
+    // read whole; of the others, only the rows recording a leave.
+    let reported: Vec<i32> = batch_months.iter().flat_map(|m| [m.0, m.0 + 1]).collect();
+    let read: Vec<i32> = reported.iter().flat_map(|m| [*m - 1, *m]).collect();
+    let in_months = |months: &[i32]| {
+        col("month").is_in(
+            lit(Series::new("months".into(), months)).implode(false),
+            false,
+        )
+    };
+    // (Columns the rule does not read stay on disk.)
+    let unread: Vec<&str> = Kind::Workforce
+        .fields()
+        .iter()
+        .map(|f| f.name())
+        .chain(["row"])
+        .filter(|c| !COLUMNS.contains(c))
+        .collect();
+    let mut rows = Vec::new();
+    if let Some(held) = ws.load_without(Kind::Workforce, &unread)? {
+        let replaced = Series::new(
+            "replaced".into(),
+            batch_months.iter().map(|m| m.0).collect::<Vec<i32>>(),
+        );
+        rows.push(
+            only(&held, &COLUMNS)?.filter(
+                col("month")
+                    .is_in(lit(replaced).implode(false), false)
+                    .not(),
+            ),
+        );
     }
-    let held_leavers = ws.load(Kind::Leavers)?;
-    if let Some(l) = &held_leavers {
-        collect_leavers(l, &mut leaves)?;
+    let mut leavers = Vec::new();
+    if let Some(held) = ws.load(Kind::Leavers)? {
+        leavers.push(only(&held, &LEAVER_COLUMNS)?);
     }
     let mut owner: HashMap<Month, usize> = HashMap::new();
     for (i, (e, df)) in extracts.iter().zip(frames).enumerate() {
         match e.kind {
             Kind::Workforce => {
-                collect(df, &mut snapshots, &mut leaves)?;
+                rows.push(only(df, &COLUMNS)?);
                 for m in &e.months {
                     owner.insert(*m, i);
                 }
             }
-            Kind::Leavers => collect_leavers(df, &mut leaves)?,
+            Kind::Leavers => leavers.push(only(df, &LEAVER_COLUMNS)?),
             _ => {}
         }
     }
+    let rows = concat(rows, UnionArgs::default())?.filter(col("month").is_not_null());
+    let leave_rows = rows.clone().filter(col("leave_date").is_not_null());
+    let rows = rows.filter(in_months(&read)).collect()?.lazy();
+    let leavers = if leavers.is_empty() {
+        None
+    } else {
+        Some(concat(leavers, UnionArgs::default())?)
+    };
+
+    // Each month held (of those read) and its snapshot date.
+    let months = rows
+        .clone()
+        .group_by_stable([col("month")])
+        .agg([col("snapshot_date").first()])
+        .collect()?;
+    let dates: HashMap<i32, i32> = months
+        .column("month")?
+        .i32()?
+        .into_no_null_iter()
+        .zip(
+            months
+                .column("snapshot_date")?
+                .cast(&DataType::Int32)?
+                .i32()?
+                .iter(),
+        )
+        .filter_map(|(m, d)| Some((m, d?)))
+        .collect();
+
+    // The metrics' rule, over the same rows.
+    let recorded = definitions::recorded_leaves(leave_rows, leavers)?.select([
+        col("worker_id"),
+        definitions::month_of(col("leave_date")).alias("month"),
+    ]);
+    let employed = rows
+        .clone()
+        .filter(definitions::employed_in_post())
+        .with_row_index("post", None);
+    // Where the worker is on snapshot m at all: as an agency worker, or
+    // out of post.
+    let on_snapshot = rows
+        .group_by([col("worker_id"), col("month")])
+        .agg([definitions::employed().not().any(true).alias("agency")]);
+    let found = definitions::inferred_leaves(
+        definitions::gone_from_employment(employed),
+        recorded,
+        months
+            .lazy()
+            .select([col("month")])
+            .filter(in_months(&reported)),
+        "worker_id",
+    )?
+    .join(
+        on_snapshot,
+        [col("worker_id"), col("month")],
+        [col("worker_id"), col("month")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .sort(["month", "post"], Default::default())
+    // One warning per worker and month, for their first post.
+    .unique_stable(
+        Some(cols(["worker_id", "month"])),
+        UniqueKeepStrategy::First,
+    )
+    .select([
+        col("worker_id"),
+        col("month"),
+        col("snapshot_date").cast(DataType::Int32),
+        col("team"),
+        col("fte"),
+        col("agency"),
+    ])
+    .collect()?;
+
+    let ids = found.column("worker_id")?.str()?;
+    let month = found.column("month")?.i32()?;
+    let before = found.column("snapshot_date")?.i32()?;
+    let teams = found.column("team")?.str()?;
+    let fte = found.column("fte")?.f64()?;
+    let agency = found.column("agency")?.bool()?;
     let mut out: BTreeMap<usize, Vec<Issue>> = BTreeMap::new();
-    for (&m, cur) in &snapshots {
-        let Some(prev) = snapshots.get(&(m - 1)) else {
+    for i in 0..found.height() {
+        let (Some(id), Some(m), Some(before)) = (ids.get(i), month.get(i), before.get(i)) else {
             continue;
         };
+        let m = Month(m);
         let Some(&target) = owner.get(&m).or_else(|| owner.get(&(m - 1))) else {
             continue;
         };
-        let present: HashSet<&str> = cur.posts.iter().map(|p| p.id).collect();
-        let mut reported = HashSet::new();
-        for p in prev.posts.iter().filter(|p| p.employed_in_post) {
-            if present.contains(p.id) || !reported.insert(p.id) {
-                continue;
-            }
-            let recorded = leaves
-                .get(p.id)
-                .is_some_and(|ms| ms.iter().any(|lm| (m - 1..=m + 1).contains(lm)));
-            if recorded {
-                continue;
-            }
-            out.entry(target).or_default().push(Issue {
-                severity: Severity::Warning,
-                file: extracts[target].file_name.clone(),
-                row: None,
-                column: None,
-                value: None,
-                reason: format!(
-                    "worker {} ({}, {} FTE) was in post on {} and is not on the {} snapshot, with no leave date recorded: counted as an inferred leaver in {m} unless a leavers report gives the date",
-                    p.id, p.team, p.fte, prev.date, cur.date
-                ),
-            });
-        }
+        let Some(&now) = dates.get(&m.0) else {
+            continue;
+        };
+        let (before, now) = (from_epoch_days(before), from_epoch_days(now));
+        let gone = match agency.get(i) {
+            None => format!("is not on the {now} snapshot"),
+            Some(true) => format!(
+                "is on the {now} snapshot only as an agency worker (employed to agency is a leave)"
+            ),
+            Some(false) => format!("is not in post on the {now} snapshot"),
+        };
+        out.entry(target).or_default().push(Issue {
+            severity: Severity::Warning,
+            file: extracts[target].file_name.clone(),
+            row: None,
+            column: None,
+            value: None,
+            reason: format!(
+                "worker {id} ({}, {} FTE) was in post on {before} and {gone}, with no leave date recorded: counted as an inferred leaver in {m} unless a leavers report gives the date",
+                teams.get(i).unwrap_or(""),
+                fte.get(i).unwrap_or(0.0),
+            ),
+        });
     }
     Ok(out.into_iter().collect())
 }

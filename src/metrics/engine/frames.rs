@@ -2,60 +2,20 @@
 //! flags, leave events (recorded and inferred), the month calendar, team
 //! stability pairs and the establishment in force.
 
-use super::{GroupKind, Limits, codes};
+use super::codes;
+use crate::measure::Measure;
+use crate::metrics::definitions::{
+    self, AGENCY, CASE_HOLDER_MIN_CASES, EARLY_CAREER_DAYS, NQSW_DAYS, NQSW_FIRST_MONTHS_DAYS,
+    NQSW_FIRST_MONTHS_INTERVAL, NQSW_FIRST_WEEKS_DAYS, NQSW_FIRST_WEEKS_INTERVAL, STABILITY_MONTHS,
+    STANDARD_INTERVAL, TURNOVER_MONTHS, UNASSIGNED,
+};
+use crate::metrics::{GroupKind, Inputs, Limits};
 use crate::month::{Month, epoch_days};
 use crate::trace::CollectTraced;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-/// The workspace's canonical tables, as loaded for the metrics.
-#[derive(Clone, Debug)]
-pub struct Inputs {
-    pub workforce: DataFrame,
-    pub leavers: Option<DataFrame>,
-    pub establishment: Option<DataFrame>,
-    pub supervision: Option<DataFrame>,
-    pub caseload: Option<DataFrame>,
-}
-
-impl Inputs {
-    /// Everything the workspace holds now, or the message to show when it
-    /// holds no workforce snapshot yet.
-    pub fn required(ws: &crate::workspace::Workspace) -> Result<Inputs, String> {
-        Inputs::from_workspace(ws)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| {
-                format!(
-                    "{} holds no workforce snapshot yet: import one with `keel import`",
-                    ws.root().display()
-                )
-            })
-    }
-
-    /// Everything the workspace holds now; `None` without any snapshot.
-    pub fn from_workspace(
-        ws: &crate::workspace::Workspace,
-    ) -> Result<Option<Inputs>, crate::workspace::Error> {
-        use crate::extract::Kind;
-        // Columns of the snapshots that no measure, scenario or view reads
-        // (the source row, the leaving reason, whether an agency worker
-        // covers a vacancy): left on disk, since the loaded snapshots stay
-        // in memory while the metrics run.
-        const UNREAD: [&str; 3] = ["row", "leaving_reason", "covering_vacancy"];
-        let Some(workforce) = ws.load_without(Kind::Workforce, &UNREAD)? else {
-            return Ok(None);
-        };
-        Ok(Some(Inputs {
-            workforce,
-            leavers: ws.load(Kind::Leavers)?,
-            establishment: ws.load(Kind::Establishment)?,
-            supervision: ws.load(Kind::Supervision)?,
-            caseload: ws.load(Kind::Caseload)?,
-        }))
-    }
-}
-
-pub(super) struct Prepared {
+pub(in crate::metrics) struct Prepared {
     pub in_post: LazyFrame,
     /// The rows a slice holds at least, where the metrics' largest
     /// group-bys run slice by slice (see [`month_slices`]): the in-post
@@ -103,7 +63,7 @@ impl Prepared {
     }
 
     /// Every leave, recorded and inferred (see [`leave_events`]).
-    pub(super) fn leaves(&self) -> PolarsResult<LazyFrame> {
+    pub(in crate::metrics) fn leaves(&self) -> PolarsResult<LazyFrame> {
         let e = &self.leave_events;
         collected_once(&e.found, || {
             leave_events(
@@ -134,7 +94,7 @@ fn collected_once(
 /// Each team's service area (`team_c`, `service_t`): read from every
 /// snapshot row, so worked out only when some row, leave or establishment
 /// line names no service area, and then for the teams that need it.
-pub(super) struct TeamService {
+pub(in crate::metrics) struct TeamService {
     /// The snapshot rows' `team_c`, `service_c` and `month`.
     workforce: LazyFrame,
     /// The establishment's `team_c` and `service_c`, in file order.
@@ -296,8 +256,10 @@ fn month_table(w: &DataFrame) -> PolarsResult<DataFrame> {
             col_i32("last_day", &|m| epoch_days(Month(m).last_day())),
             col_i32("weekdays", &|m| Month(m).weekdays() as i32),
             col_bool("prev_held", &|m| has(m - 1)),
-            col_bool("prev12_held", &|m| has(m - 12)),
-            col_bool("window_complete", &|m| (m - 11..=m).all(has)),
+            col_bool("prev12_held", &|m| definitions::stability_base_held(m, has)),
+            col_bool("window_complete", &|m| {
+                definitions::turnover_window_held(m, has)
+            }),
         ],
     )
 }
@@ -346,7 +308,7 @@ fn month_lookup(months: &DataFrame, names: &[&str]) -> PolarsResult<Vec<Expr>> {
 /// and group-bys on their fast paths.
 pub(super) const WORKER_BITS: u32 = 28;
 const WORKER_SHIFT: u64 = 1 << 34;
-pub(super) const MONTH_SHIFT: u64 = 1 << WORKER_BITS;
+pub(in crate::metrics) const MONTH_SHIFT: u64 = 1 << WORKER_BITS;
 pub(super) const GROUP_SHIFT: u64 = 1 << 16;
 
 /// (worker, month) as one integer.
@@ -361,7 +323,7 @@ fn pack_worker_day(wid: Expr, day: Expr) -> Expr {
         + (day.cast(DataType::Int64) + lit(1i64 << 31)).cast(DataType::UInt64) * lit(2u64)
 }
 
-pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared> {
+pub(in crate::metrics) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared> {
     let mut clock = std::time::Instant::now();
     let months_df = month_table(&inputs.workforce)?;
     let months = months_df.clone().lazy();
@@ -456,7 +418,7 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .with_columns([
             // A flag rather than the text: the rows are filtered below, and
             // a bit per row is cheaper to carry than a string per row.
-            col("employment_type").neq(lit("agency")).alias("employed"),
+            col("employment_type").neq(lit(AGENCY)).alias("employed"),
             days("snapshot_date").alias("snap"),
             days("leave_date").alias("leave"),
             days("start_date").alias("start"),
@@ -609,18 +571,18 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
         .with_columns([
             when(col("asye").is_not_null())
                 .then(col("asye"))
-                .otherwise(since_qual.clone().lt(lit(365)))
+                .otherwise(since_qual.clone().lt(lit(NQSW_DAYS)))
                 .fill_null(lit(false))
                 .alias("nqsw"),
             col("caseload")
-                .gt_eq(lit(1.0))
+                .gt_eq(lit(CASE_HOLDER_MIN_CASES))
                 .fill_null(lit(false))
                 .alias("holder"),
             latest_sup.alias("latest_sup"),
         ])
         .with_columns([
             col("nqsw")
-                .or(since_qual.lt(lit(730)).fill_null(lit(false)))
+                .or(since_qual.lt(lit(EARLY_CAREER_DAYS)).fill_null(lit(false)))
                 .alias("early"),
             col("employed")
                 .and(
@@ -633,11 +595,11 @@ pub(super) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResult<Prepared>
                         .otherwise(col("prev_held").and(was_present.not())),
                 )
                 .alias("starter"),
-            when(col("nqsw").and(since_start.clone().lt(lit(42))))
-                .then(lit(7))
-                .when(col("nqsw").and(since_start.lt(lit(183))))
-                .then(lit(14))
-                .otherwise(lit(31))
+            when(col("nqsw").and(since_start.clone().lt(lit(NQSW_FIRST_WEEKS_DAYS))))
+                .then(lit(NQSW_FIRST_WEEKS_INTERVAL))
+                .when(col("nqsw").and(since_start.lt(lit(NQSW_FIRST_MONTHS_DAYS))))
+                .then(lit(NQSW_FIRST_MONTHS_INTERVAL))
+                .otherwise(lit(STANDARD_INTERVAL))
                 .alias("interval"),
         ])
         .with_columns([
@@ -836,10 +798,6 @@ pub(super) fn group_code(kind: GroupKind) -> Expr {
 pub(super) fn pack_group_month(g: Expr, month: Expr) -> Expr {
     g.cast(DataType::UInt64) * lit(GROUP_SHIFT) + month.cast(DataType::UInt64)
 }
-
-/// The service area of rows and leaves that name none and whose team has
-/// none on record.
-const UNASSIGNED: &str = "Unassigned";
 
 /// The code of `name` in a dictionary of names (`code`, `name`).
 fn code_of(names: &DataFrame, name: &str) -> PolarsResult<u32> {
@@ -1132,7 +1090,7 @@ fn leave_events(
             l.filter(
                 col("employment_type")
                     .is_null()
-                    .or(col("employment_type").neq(lit("agency"))),
+                    .or(col("employment_type").neq(lit(AGENCY))),
             )
             .select([
                 col("wid"),
@@ -1228,21 +1186,11 @@ fn leave_events(
     // A leave with a team but no service area takes its team's.
     let recorded = team_service.fill_unplaced(recorded, "service_c")?.lazy();
 
-    // A recorded leave in month lm covers inferring in lm−1, lm and lm+1.
-    // (Worker and month packed into one integer: single-column joins.)
-    let covered = concat(
-        (-1..=1)
-            .map(|k| {
-                recorded
-                    .clone()
-                    .select([pack_worker_month(col("wid"), col("month") + lit(k)).alias("wm")])
-            })
-            .collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?;
     // Each employed row a month on, against the employed rows: both keep
     // the rows' (month, worker) order, so they join by merging; a row with
-    // no match is a worker gone the next month.
+    // no match is a worker gone the next month: `gone_from_employment`,
+    // found without hashing. The contract's rule then decides which of
+    // them are inferred leaves (the one rule the import warns of).
     let next = employed
         .clone()
         .select([
@@ -1259,21 +1207,16 @@ fn leave_events(
         .clone()
         .select([col("wm"), lit(true).alias("there")])
         .collect_traced()?;
-    let inferred = merge_on_wm(next, there, JoinType::Left)?
+    let gone = merge_on_wm(next, there, JoinType::Left)?
         .filter(col("there").is_null())
-        .join(
-            months.clone().select([col("month")]),
-            [col("month")],
-            [col("month")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .join(
-            covered,
-            [col("wm")],
-            [col("wm")],
-            JoinArgs::new(JoinType::Anti),
-        )
-        .drop(cols(["wm", "there"]));
+        .drop(cols(["there"]));
+    let inferred = definitions::inferred_leaves(
+        gone,
+        recorded.clone().select([col("wid"), col("month")]),
+        months.clone(),
+        "wid",
+    )?
+    .drop(cols(["wm"]));
 
     Ok(concat([recorded, inferred], UnionArgs::default())?.join(
         months.clone().select([col("month")]),
@@ -1318,8 +1261,8 @@ pub(super) fn stability(
     // The workers in post 12 months earlier are that month's employed
     // head count (a key's month is its lowest bits).
     let base = stock.clone().select([
-        (col("key") + lit(12u64)).alias("key"),
-        col("employed_headcount").alias("base"),
+        (col("key") + lit(STABILITY_MONTHS as u64)).alias("key"),
+        col(Measure::EmployedHeadcount.name()).alias("base"),
     ]);
     // Each worker's employed rows paired with their rows 12 months later:
     // one join for every kind of group. A worker stays in a group when one
@@ -1336,9 +1279,13 @@ pub(super) fn stability(
             ])
             .collect()
     };
-    let pairs = merge_on_wm(side(0, "")?, side(12, "0")?, JoinType::Inner)?
-        .with_column(col("multi").or(col("multi0")).alias("multi"))
-        .collect_traced()?;
+    let pairs = merge_on_wm(
+        side(0, "")?,
+        side(STABILITY_MONTHS as u64, "0")?,
+        JoinType::Inner,
+    )?
+    .with_column(col("multi").or(col("multi0")).alias("multi"))
+    .collect_traced()?;
     let slices = month_slices(&pairs, slice_rows)?;
     let pairs = pairs.lazy();
     // Pairs of workers with one post at each end, counted in one pass into
@@ -1429,8 +1376,8 @@ pub(super) fn leavers_12m(leaves: &LazyFrame, months: &LazyFrame) -> PolarsResul
         .clone()
         .select([col("key").floor_div(lit(GROUP_SHIFT)).alias("g")])
         .unique(None, UniqueKeepStrategy::Any);
-    let fte = col("leavers_fte");
-    let window = (1..12).fold(fte.clone(), |sum, k| {
+    let fte = col(Measure::LeaversFte.name());
+    let window = (1..TURNOVER_MONTHS).fold(fte.clone(), |sum, k| {
         sum + when(col("pos").gt_eq(lit(k)))
             .then(fte.clone().shift(lit(k)))
             .otherwise(lit(0.0))
@@ -1442,7 +1389,9 @@ pub(super) fn leavers_12m(leaves: &LazyFrame, months: &LazyFrame) -> PolarsResul
             (col("month") - lit(first)).alias("pos"),
         ])
         .join(
-            leaves.clone().select([col("key"), col("leavers_fte")]),
+            leaves
+                .clone()
+                .select([col("key"), col(Measure::LeaversFte.name())]),
             [col("key")],
             [col("key")],
             JoinArgs::new(JoinType::Left),
@@ -1453,7 +1402,7 @@ pub(super) fn leavers_12m(leaves: &LazyFrame, months: &LazyFrame) -> PolarsResul
 }
 
 /// (team_c, month) pairs with an establishment in force.
-pub(super) fn establishment_teams(p: &Prepared) -> PolarsResult<LazyFrame> {
+pub(in crate::metrics) fn establishment_teams(p: &Prepared) -> PolarsResult<LazyFrame> {
     Ok(in_force(p)?.select([col("team_c"), col("month")]))
 }
 
@@ -1510,8 +1459,8 @@ pub(super) fn establishment(
             0,
             vec![
                 Column::new("key".into(), Vec::<u64>::new()),
-                Column::new("establishment_fte".into(), Vec::<f64>::new()),
-                Column::new("vacancy_fte".into(), Vec::<f64>::new()),
+                Column::new(Measure::EstablishmentFte.name().into(), Vec::<f64>::new()),
+                Column::new(Measure::VacancyFte.name().into(), Vec::<f64>::new()),
             ],
         )?;
         return Ok(empty.lazy());
@@ -1525,7 +1474,7 @@ pub(super) fn establishment(
         )
         .with_columns([
             col("e_service").alias("service_c"),
-            (col("est") - col("employed_fte").fill_null(lit(0.0))).alias("gap"),
+            (col("est") - col(Measure::EmployedFte.name()).fill_null(lit(0.0))).alias("gap"),
         ])
         .with_column(
             when(col("gap").gt(lit(0.0)))
@@ -1540,8 +1489,8 @@ pub(super) fn establishment(
             .filter(g.clone().is_not_null())
             .group_by([pack_group_month(g, col("month")).alias("gm")])
             .agg([
-                col("est").sum().alias("establishment_fte"),
-                col("vac").sum().alias("vacancy_fte"),
+                col("est").sum().alias(Measure::EstablishmentFte.name()),
+                col("vac").sum().alias(Measure::VacancyFte.name()),
             ]))
     })
 }
@@ -1582,7 +1531,7 @@ mod tests {
         let key = |g: u64, m: u64| g * GROUP_SHIFT + m;
         let leaves = df!(
             "key" => [key(1, 24000), key(1, 24011), key(1, 24012), key(2, 24000)],
-            "leavers_fte" => [1.0, 0.5, 2.0, 4.0],
+            Measure::LeaversFte.name() => [1.0, 0.5, 2.0, 4.0],
         )
         .unwrap()
         .lazy();
