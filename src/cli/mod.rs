@@ -26,6 +26,7 @@ macro_rules! say {
     }};
 }
 
+
 /// Why a command failed: a core error, or what the command line itself
 /// refuses. `main` prints it, a line at a time, and exits 1.
 #[derive(Debug, thiserror::Error)]
@@ -130,9 +131,9 @@ impl WorkspaceArg {
 pub enum Command {
     /// Validate extract files and store them (all or nothing)
     Import(ImportArgs),
-    /// List every import: when, file, hash, kind, months, rows, warnings
+    /// List every import (when, file, hash, kind, months, rows, warnings) and plan edit
     History,
-    /// Take back the last import command (its data stays on disk)
+    /// Take back the last import command or plan edit, whichever was later (its data stays on disk)
     Undo,
     /// Write the fictional sample council's extracts
     Sample(SampleArgs),
@@ -333,13 +334,38 @@ fn month_span(months: &[Month]) -> String {
     }
 }
 
+fn status_word(s: workspace::Status) -> &'static str {
+    match s {
+        workspace::Status::Active => "active",
+        workspace::Status::Undone => "undone",
+    }
+}
+
 fn history(root: &std::path::Path) -> Result<(), Failure> {
     let ws = Workspace::open(root)?;
     let m = ws.manifest();
     if m.imports.is_empty() {
         say!("no imports yet in {}", root.display());
-        return Ok(());
+    } else {
+        import_history(m);
     }
+    if !m.plan_edits.is_empty() {
+        say!("");
+        say!("{:>4}  {:<16}  {:<7}  plan edit", "id", "edited", "status");
+        for e in &m.plan_edits {
+            say!(
+                "{:>4}  {:<16}  {:<7}  {}",
+                e.id,
+                e.at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M"),
+                status_word(e.status),
+                e.action
+            );
+        }
+    }
+    Ok(())
+}
+
+fn import_history(m: &workspace::Manifest) {
     say!(
         "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<7}  {:<12}  file",
         "id",
@@ -357,10 +383,7 @@ fn history(root: &std::path::Path) -> Result<(), Failure> {
             (Some(a), Some(b)) => format!("{a}..{b}"),
             _ => "-".into(),
         };
-        let status = match r.status {
-            workspace::Status::Active => "active",
-            workspace::Status::Undone => "undone",
-        };
+        let status = status_word(r.status);
         say!(
             "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<7}  {:<12}  {}",
             r.id,
@@ -376,12 +399,33 @@ fn history(root: &std::path::Path) -> Result<(), Failure> {
             r.file
         );
     }
-    Ok(())
 }
 
 fn undo(root: &std::path::Path) -> Result<(), Failure> {
     let mut ws = Workspace::open(root)?;
-    let undone = ws.undo()?;
+    let undone = match ws.undo()? {
+        workspace::Undone::Imports(records) => records,
+        workspace::Undone::PlanEdit(e) => {
+            say!("undid plan edit #{}: {}", e.id, e.action);
+            let back = &e.from_settings;
+            if !back.is_empty() {
+                say!(
+                    "  {} milestone(s) and {} event(s) are back in the settings",
+                    back.milestones.len(),
+                    back.events.len()
+                );
+            }
+            match ws.manifest().active_plan_edit() {
+                Some(now) => say!(
+                    "  the plan is now that of edit #{} ({})",
+                    now.id,
+                    now.action
+                ),
+                None => say!("  the workspace now holds no plan"),
+            }
+            return Ok(());
+        }
+    };
     for r in &undone {
         say!(
             "undid import #{}: {} ({}{})",
