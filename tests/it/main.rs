@@ -14,6 +14,7 @@ mod extract_values;
 mod headers;
 mod metrics_fixtures;
 mod plan;
+mod plan_store;
 mod registry;
 mod report;
 mod robustness;
