@@ -26,6 +26,7 @@ macro_rules! say {
     }};
 }
 
+mod plan;
 
 /// Why a command failed: a core error, or what the command line itself
 /// refuses. `main` prints it, a line at a time, and exits 1.
@@ -43,6 +44,8 @@ pub enum Failure {
     Scenario(#[from] crate::scenario::Error),
     #[error(transparent)]
     Report(#[from] crate::report::Error),
+    #[error(transparent)]
+    Plan(#[from] crate::plan::Error),
     /// The metrics' own (polars) error.
     #[error(transparent)]
     Metrics(#[from] polars::prelude::PolarsError),
@@ -155,6 +158,9 @@ pub enum Command {
     Chart(report::ChartArgs),
     /// The metrics table as CSV or Excel
     Export(report::ExportArgs),
+    /// The improvement plan: import it from a spreadsheet, show it, record progress and events
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
 }
 
 #[derive(Args, Debug)]
@@ -252,6 +258,7 @@ pub fn main() -> ExitCode {
         Some(Command::Report(a)) => report::report(&root, a),
         Some(Command::Chart(a)) => report::chart(&root, a),
         Some(Command::Export(a)) => report::export(&root, a),
+        Some(Command::Plan(c)) => plan::run(&root, c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

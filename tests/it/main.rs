@@ -7,6 +7,7 @@ mod app_jobs;
 mod app_ui;
 mod architecture;
 mod cli_metrics;
+mod cli_plan;
 mod crash;
 mod dfe_benchmarks;
 mod extract_errors;
