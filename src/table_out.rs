@@ -1,5 +1,6 @@
-//! Writing a result table as CSV or JSON for the command line and exports:
-//! nulls become empty CSV fields (JSON null), numbers keep full precision.
+//! Writing a result table as CSV, JSON or aligned text for the command line
+//! and exports: nulls become empty CSV fields (JSON null, blank text),
+//! numbers keep full precision, and a cell's text is the same in all three.
 
 use polars::prelude::*;
 use std::io::Write;
@@ -8,6 +9,8 @@ use std::io::Write;
 pub enum Format {
     Csv,
     Json,
+    /// Columns aligned for reading in a terminal (numbers to the right).
+    Text,
 }
 
 fn cell(v: AnyValue) -> serde_json::Value {
@@ -117,6 +120,59 @@ pub fn write(df: &DataFrame, format: Format, out: &mut dyn Write) -> Result<(), 
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             writeln!(out)?;
+        }
+        Format::Text => {
+            let cells: Vec<Vec<String>> = columns
+                .iter()
+                .map(|c| {
+                    (0..df.height())
+                        .map(|i| {
+                            let mut field = String::new();
+                            csv_field(c.get(i).unwrap_or(AnyValue::Null), &mut field);
+                            // One line per row: a cell's line breaks read as spaces.
+                            field.replace(['\n', '\r'], " ")
+                        })
+                        .collect()
+                })
+                .collect();
+            let width = |s: &str| s.chars().count();
+            let widths: Vec<usize> = names
+                .iter()
+                .zip(&cells)
+                .map(|(n, col)| {
+                    col.iter()
+                        .map(|s| width(s))
+                        .chain([width(n)])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let right: Vec<bool> = columns
+                .iter()
+                .map(|c| c.dtype().is_primitive_numeric())
+                .collect();
+            let line = |out: &mut dyn Write, row: &[&str]| -> std::io::Result<()> {
+                let mut text = String::new();
+                for (j, cell) in row.iter().enumerate() {
+                    if j > 0 {
+                        text.push_str("  ");
+                    }
+                    let pad = " ".repeat(widths[j] - width(cell));
+                    if right[j] {
+                        text.push_str(&pad);
+                        text.push_str(cell);
+                    } else {
+                        text.push_str(cell);
+                        text.push_str(&pad);
+                    }
+                }
+                writeln!(out, "{}", text.trim_end())
+            };
+            line(out, &names.iter().map(String::as_str).collect::<Vec<_>>())?;
+            for i in 0..df.height() {
+                let row: Vec<&str> = cells.iter().map(|c| c[i].as_str()).collect();
+                line(out, &row)?;
+            }
         }
     }
     Ok(())

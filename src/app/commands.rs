@@ -69,9 +69,15 @@ impl KeelApp {
                 }
             }
             Command::Undo => self.start_write("Undoing the last import", |ws| {
-                let undone = ws.undo().map_err(|e| e.to_string())?;
-                let files: Vec<String> = undone.iter().map(|r| r.file.clone()).collect();
-                Ok(format!("Undone: {}", files.join(", ")))
+                match ws.undo().map_err(|e| e.to_string())? {
+                    crate::workspace::Undone::Imports(undone) => {
+                        let files: Vec<String> = undone.iter().map(|r| r.file.clone()).collect();
+                        Ok(format!("Undone: {}", files.join(", ")))
+                    }
+                    crate::workspace::Undone::PlanEdit(e) => {
+                        Ok(format!("Undone plan edit #{}: {}", e.id, e.action))
+                    }
+                }
             }),
             Command::SaveSettings(s) => {
                 let s = *s;

@@ -26,6 +26,8 @@ macro_rules! say {
     }};
 }
 
+mod plan;
+
 /// Why a command failed: a core error, or what the command line itself
 /// refuses. `main` prints it, a line at a time, and exits 1.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,8 @@ pub enum Failure {
     Scenario(#[from] crate::scenario::Error),
     #[error(transparent)]
     Report(#[from] crate::report::Error),
+    #[error(transparent)]
+    Plan(#[from] crate::plan::Error),
     /// The metrics' own (polars) error.
     #[error(transparent)]
     Metrics(#[from] polars::prelude::PolarsError),
@@ -130,9 +134,9 @@ impl WorkspaceArg {
 pub enum Command {
     /// Validate extract files and store them (all or nothing)
     Import(ImportArgs),
-    /// List every import: when, file, hash, kind, months, rows, warnings
+    /// List every import (when, file, hash, kind, months, rows, warnings) and plan edit
     History,
-    /// Take back the last import command (its data stays on disk)
+    /// Take back the last import command or plan edit, whichever was later (its data stays on disk)
     Undo,
     /// Write the fictional sample council's extracts
     Sample(SampleArgs),
@@ -154,6 +158,9 @@ pub enum Command {
     Chart(report::ChartArgs),
     /// The metrics table as CSV or Excel
     Export(report::ExportArgs),
+    /// The improvement plan: import it from a spreadsheet, show it, record progress and events
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
 }
 
 #[derive(Args, Debug)]
@@ -251,6 +258,7 @@ pub fn main() -> ExitCode {
         Some(Command::Report(a)) => report::report(&root, a),
         Some(Command::Chart(a)) => report::chart(&root, a),
         Some(Command::Export(a)) => report::export(&root, a),
+        Some(Command::Plan(c)) => plan::run(&root, c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -333,13 +341,38 @@ fn month_span(months: &[Month]) -> String {
     }
 }
 
+fn status_word(s: workspace::Status) -> &'static str {
+    match s {
+        workspace::Status::Active => "active",
+        workspace::Status::Undone => "undone",
+    }
+}
+
 fn history(root: &std::path::Path) -> Result<(), Failure> {
     let ws = Workspace::open(root)?;
     let m = ws.manifest();
     if m.imports.is_empty() {
         say!("no imports yet in {}", root.display());
-        return Ok(());
+    } else {
+        import_history(m);
     }
+    if !m.plan_edits.is_empty() {
+        say!("");
+        say!("{:>4}  {:<16}  {:<7}  plan edit", "id", "edited", "status");
+        for e in &m.plan_edits {
+            say!(
+                "{:>4}  {:<16}  {:<7}  {}",
+                e.id,
+                e.at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M"),
+                status_word(e.status),
+                e.action
+            );
+        }
+    }
+    Ok(())
+}
+
+fn import_history(m: &workspace::Manifest) {
     say!(
         "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<7}  {:<12}  file",
         "id",
@@ -357,10 +390,7 @@ fn history(root: &std::path::Path) -> Result<(), Failure> {
             (Some(a), Some(b)) => format!("{a}..{b}"),
             _ => "-".into(),
         };
-        let status = match r.status {
-            workspace::Status::Active => "active",
-            workspace::Status::Undone => "undone",
-        };
+        let status = status_word(r.status);
         say!(
             "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<7}  {:<12}  {}",
             r.id,
@@ -376,12 +406,33 @@ fn history(root: &std::path::Path) -> Result<(), Failure> {
             r.file
         );
     }
-    Ok(())
 }
 
 fn undo(root: &std::path::Path) -> Result<(), Failure> {
     let mut ws = Workspace::open(root)?;
-    let undone = ws.undo()?;
+    let undone = match ws.undo()? {
+        workspace::Undone::Imports(records) => records,
+        workspace::Undone::PlanEdit(e) => {
+            say!("undid plan edit #{}: {}", e.id, e.action);
+            let back = &e.from_settings;
+            if !back.is_empty() {
+                say!(
+                    "  {} milestone(s) and {} event(s) are back in the settings",
+                    back.milestones.len(),
+                    back.events.len()
+                );
+            }
+            match ws.manifest().active_plan_edit() {
+                Some(now) => say!(
+                    "  the plan is now that of edit #{} ({})",
+                    now.id,
+                    now.action
+                ),
+                None => say!("  the workspace now holds no plan"),
+            }
+            return Ok(());
+        }
+    };
     for r in &undone {
         say!(
             "undid import #{}: {} ({}{})",

@@ -12,15 +12,51 @@
 //! - A dropped item is neither overdue nor on track: it is `dropped`.
 
 pub mod import;
+pub mod show;
 mod status;
+pub mod store;
 
 pub use import::{Rejected, read_plan};
 pub use status::{Attainment, Rag, attainment, rag};
+pub use store::{Moved, Saved};
 
 use crate::measure::Measure;
 use crate::month::Month;
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Why a plan command stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Workspace(#[from] crate::workspace::Error),
+    /// A plan file's problems, one a line, then what to do.
+    #[error(
+        "{0}\n{n} error(s): nothing was stored. Correct the plan and import it again.",
+        n = .0.lines.len()
+    )]
+    Rejected(#[from] Rejected),
+    #[error(
+        "{} holds no improvement plan yet: import one with `keel plan import --workspace {} FILE`",
+        root.display(),
+        root.display()
+    )]
+    NoPlan { root: PathBuf },
+    #[error("there is no item '{reference}' in the plan; its references are {}", known.join(", "))]
+    UnknownItem {
+        reference: String,
+        known: Vec<String>,
+    },
+    #[error("the evidence is empty: write what was done")]
+    EmptyEvidence,
+    #[error("the event needs a label")]
+    EventLabel,
+    #[error("the plan already has '{label}' on {}", date.format("%d/%m/%Y"))]
+    EventHeld { date: NaiveDate, label: String },
+    #[error("cannot compute the metrics: {0}")]
+    Metrics(polars::prelude::PolarsError),
+}
 
 /// Days after the plan's start by which an `immediate` action is due.
 pub const IMMEDIATE_DAYS: u64 = 28;
@@ -89,6 +125,21 @@ pub enum Status {
     InProgress,
     Done,
     Dropped,
+}
+
+/// A word that is not a status, as `--status` refuses it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a status: write not started, in progress, done or dropped")]
+pub struct UnknownStatus(pub String);
+
+impl std::str::FromStr for Status {
+    type Err = UnknownStatus;
+
+    fn from_str(s: &str) -> Result<Status, UnknownStatus> {
+        Status::parse(s)
+            .filter(|_| !s.trim().is_empty())
+            .ok_or_else(|| UnknownStatus(s.to_string()))
+    }
 }
 
 impl Status {

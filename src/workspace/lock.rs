@@ -1,10 +1,19 @@
 //! One writer at a time: an exclusive OS file lock on `.lock`, released by
 //! the OS even when the holder is killed, so a crash never leaves a stale lock.
+//!
+//! A lock found held is tried again for a moment before the writer is
+//! refused: a process starting a program (the app opening a file, a test
+//! running `keel`) shares its open files with the child until the child's
+//! program starts, so the lock it has just released can stay held for a
+//! few milliseconds by a process that will never use it.
 
 use super::Error;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::Path;
+
+/// How long a lock found held is tried again before the writer is refused.
+const PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 pub struct WriteLock {
     _file: File,
@@ -22,7 +31,14 @@ pub fn acquire(root: &Path) -> Result<WriteLock, Error> {
             path: path.clone(),
             source,
         })?;
-    match file.try_lock() {
+    let patience = std::time::Instant::now();
+    let mut attempt = file.try_lock();
+    while matches!(attempt, Err(std::fs::TryLockError::WouldBlock)) && patience.elapsed() < PATIENCE
+    {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        attempt = file.try_lock();
+    }
+    match attempt {
         Ok(()) => {
             // Who holds it, for the message another process will show.
             let _ = file.set_len(0);

@@ -1,13 +1,21 @@
-//! `keel.json`: the record of every import, the single source of truth for
-//! what the workspace holds. It is replaced atomically, last, so a crash
-//! before that point leaves the previous state intact.
+//! `keel.json`: the record of every import and plan edit, the single source
+//! of truth for what the workspace holds. It is replaced atomically, last,
+//! so a crash before that point leaves the previous state intact.
 
 use crate::extract::Kind;
 use crate::month::Month;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub const FORMAT: u32 = 1;
+/// The newest format this Keel reads and writes.
+pub const FORMAT: u32 = 2;
+/// The format of a manifest without plan edits, which a Keel from before
+/// the improvement plan reads too. A manifest is raised to [`FORMAT_PLAN`]
+/// when its first plan edit is stored, so an older Keel refuses it ("written
+/// by a newer Keel") instead of rewriting it without the plan's history.
+pub const FORMAT_V1: u32 = 1;
+/// The format of a manifest holding plan edits.
+pub const FORMAT_PLAN: u32 = 2;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {
@@ -16,6 +24,51 @@ pub struct Manifest {
     /// DfE benchmark files; the latest of each kind is the one in use.
     #[serde(default)]
     pub benchmarks: Vec<BenchmarkRecord>,
+    /// Every saved version of the improvement plan, oldest first; the
+    /// latest active one is the plan (absent from older manifests).
+    #[serde(default)]
+    pub plan_edits: Vec<PlanEdit>,
+}
+
+/// One saved version of the improvement plan: `plans/<id>.json`, and what
+/// the change was.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanEdit {
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    /// What changed, as history lists it: "imported plan.xlsx (17 items)",
+    /// "R3 status → done", "event added: Peer review".
+    pub action: String,
+    pub status: Status,
+    /// The settings' milestones and events this edit moved into the plan
+    /// (and cleared from the settings): `keel undo` puts them back.
+    #[serde(default, skip_serializing_if = "FromSettings::is_empty")]
+    pub from_settings: FromSettings,
+}
+
+/// Milestones and events taken from the settings into the plan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FromSettings {
+    #[serde(default)]
+    pub milestones: Vec<crate::settings::Milestone>,
+    #[serde(default)]
+    pub events: Vec<crate::settings::Event>,
+}
+
+impl FromSettings {
+    pub fn is_empty(&self) -> bool {
+        self.milestones.is_empty() && self.events.is_empty()
+    }
+}
+
+impl PlanEdit {
+    pub fn data_file(&self) -> String {
+        format!("plans/{}.json", self.id)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == Status::Active
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -39,7 +92,7 @@ impl BenchmarkRecord {
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Active,
-    /// Taken back by `keel undo`; its rows stay on disk.
+    /// Taken back by `keel undo`; its rows (or plan version) stay on disk.
     Undone,
 }
 
@@ -115,5 +168,28 @@ impl Manifest {
 
     pub fn next_batch(&self) -> u64 {
         self.imports.iter().map(|r| r.batch).max().unwrap_or(0) + 1
+    }
+
+    /// The imports of the last import command not undone, and when it was.
+    pub fn last_active_batch(&self) -> Option<(u64, DateTime<Utc>)> {
+        let batch = self.active().map(|r| r.batch).max()?;
+        let at = self
+            .active()
+            .filter(|r| r.batch == batch)
+            .map(|r| r.imported_at)
+            .max()?;
+        Some((batch, at))
+    }
+
+    /// The plan version in force: the latest plan edit not undone.
+    pub fn active_plan_edit(&self) -> Option<&PlanEdit> {
+        self.plan_edits
+            .iter()
+            .filter(|e| e.is_active())
+            .max_by_key(|e| e.id)
+    }
+
+    pub fn next_plan_edit_id(&self) -> u64 {
+        self.plan_edits.iter().map(|e| e.id).max().unwrap_or(0) + 1
     }
 }

@@ -1,18 +1,21 @@
 //! The on-disk store: a folder holding the manifest, one Parquet file per
-//! import (pseudonymised canonical rows), settings and the pseudonymisation
-//! key. Every write is atomic and happens under the single-writer lock.
+//! import (pseudonymised canonical rows), one JSON file per saved version of
+//! the improvement plan, settings and the pseudonymisation key. Every write
+//! is atomic and happens under the single-writer lock.
 
 pub mod atomic;
 pub mod benchmarks;
 pub mod inferred;
 pub mod lock;
 pub mod manifest;
+pub mod plans;
 pub mod pseudo;
 
 use crate::extract::{Extract, Issue, Kind};
 use crate::month::Month;
 use crate::settings::Settings;
-pub use manifest::{ImportRecord, Manifest, Status};
+pub use manifest::{ImportRecord, Manifest, PlanEdit, Status};
+pub use plans::PlanWrite;
 use polars::prelude::*;
 use polars_io::prelude::{ParquetReader, ParquetWriter, SerReader};
 use std::path::{Path, PathBuf};
@@ -78,7 +81,7 @@ pub enum Error {
         root.display()
     )]
     NoSnapshot { root: PathBuf },
-    #[error("there is no import to undo")]
+    #[error("there is no import or plan edit to undo")]
     NothingToUndo,
     #[error("data error: {0}")]
     Data(#[from] PolarsError),
@@ -132,6 +135,13 @@ pub enum Damage {
     ImportData { import: u64, source: PolarsError },
     #[error("cannot read the benchmark data: {0}")]
     Benchmark(PolarsError),
+    #[error("the plan of plan edit #{edit} cannot be opened: {source}")]
+    PlanFile { edit: u64, source: std::io::Error },
+    #[error("the plan of plan edit #{edit} cannot be read: {source}")]
+    PlanData {
+        edit: u64,
+        source: serde_json::Error,
+    },
 }
 
 fn lines(items: &[impl std::fmt::Display]) -> String {
@@ -165,6 +175,14 @@ pub fn default_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("keel-workspace"))
 }
 
+/// What `keel undo` took back: the last import command's files, or the
+/// last plan edit, whichever was the later.
+#[derive(Debug)]
+pub enum Undone {
+    Imports(Vec<ImportRecord>),
+    PlanEdit(PlanEdit),
+}
+
 /// What one import command stored.
 #[derive(Debug)]
 pub struct Stored {
@@ -189,7 +207,7 @@ impl Workspace {
                 write_json(
                     &root.join(MANIFEST),
                     &Manifest {
-                        format: manifest::FORMAT,
+                        format: manifest::FORMAT_V1,
                         ..Default::default()
                     },
                 )?;
@@ -250,8 +268,9 @@ impl Workspace {
             .iter()
             .flat_map(|r| [r.data_file(), r.warnings_file()])
             .chain(self.manifest.benchmarks.iter().map(|b| b.data_file()))
+            .chain(self.manifest.plan_edits.iter().map(|e| e.data_file()))
             .collect();
-        for sub in ["", "imports", "benchmarks"] {
+        for sub in ["", "imports", "benchmarks", "plans"] {
             let dir = self.root.join(sub);
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
@@ -418,12 +437,22 @@ impl Workspace {
         }
     }
 
-    /// Take back the last import command (all files of its batch).
-    pub fn undo(&mut self) -> Result<Vec<ImportRecord>, Error> {
+    /// Take back the last change: the last import command (all files of
+    /// its batch) or the last plan edit, whichever was made later.
+    pub fn undo(&mut self) -> Result<Undone, Error> {
         let _guard = self.begin_write()?;
-        let Some(batch) = self.manifest.active().map(|r| r.batch).max() else {
-            return Err(Error::NothingToUndo);
-        };
+        let batch = self.manifest.last_active_batch();
+        let edit = self.manifest.active_plan_edit().cloned();
+        match (batch, edit) {
+            (None, None) => Err(Error::NothingToUndo),
+            (Some((_, imported)), Some(edit)) if edit.at >= imported => self.undo_plan_edit(edit),
+            (None, Some(edit)) => self.undo_plan_edit(edit),
+            (Some((batch, _)), _) => self.undo_batch(batch).map(Undone::Imports),
+        }
+    }
+
+    /// Mark an import batch undone. Only called under the lock.
+    fn undo_batch(&mut self, batch: u64) -> Result<Vec<ImportRecord>, Error> {
         let mut next = self.manifest.clone();
         let mut undone = Vec::new();
         for r in next

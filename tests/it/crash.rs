@@ -118,3 +118,101 @@ fn killing_an_import_at_random_moments_leaves_all_or_nothing() {
         "temporary files are swept under the lock"
     );
 }
+
+#[test]
+fn killing_a_plan_change_at_random_moments_leaves_one_version_or_the_other() {
+    use keel::plan::{Item, Plan, Status, Window};
+    let dir = tempfile::tempdir().unwrap();
+    let ws_dir = dir.path().join("ws");
+    let mut ws = Workspace::open_or_create(&ws_dir).unwrap();
+    // A large plan, so its file takes a while to write.
+    let items = (1..=2000)
+        .map(|i| Item {
+            reference: format!("R{i}"),
+            title: format!("Recommendation {i} of the inspection report, in full"),
+            window: Some(Window::SixMonths),
+            due: None,
+            lead: "Head of Service".into(),
+            status: Status::InProgress,
+            status_date: None,
+            evidence: vec![],
+            measures: vec![],
+        })
+        .collect();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    ws.save_plan(
+        &Plan {
+            start,
+            items,
+            events: vec![],
+        },
+        "imported plan.csv",
+    )
+    .unwrap();
+    let set = |note: &str| {
+        Command::new(env!("CARGO_BIN_EXE_keel"))
+            .args([
+                "plan",
+                "set",
+                "--workspace",
+                ws_dir.to_str().unwrap(),
+                "R1",
+                "--evidence",
+                note,
+                "--date",
+                "2026-02-01",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let notes = |ws: &Workspace| ws.plan().unwrap().unwrap().items[0].evidence.len();
+
+    let t = Instant::now();
+    assert!(set("first").wait().unwrap().success());
+    let full = t.elapsed();
+    let mut held = 1;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let (mut none, mut whole) = (0, 0);
+    for i in 0..40 {
+        let mut child = set(&format!("note {i}"));
+        let wait = rng.random_range(0..(full.as_micros() as u64 * 6 / 5).max(1));
+        std::thread::sleep(Duration::from_micros(wait));
+        let _ = child.kill();
+        let _ = child.wait();
+        let ws = Workspace::open(&ws_dir).expect("the workspace opens after a kill");
+        let n = notes(&ws);
+        if n == held {
+            none += 1;
+        } else {
+            assert_eq!(n, held + 1, "a version is the old plan or the new one");
+            held = n;
+            whole += 1;
+        }
+        assert_eq!(
+            ws.manifest().plan_edits.len(),
+            held + 1,
+            "every version the manifest names is whole, and only those"
+        );
+    }
+    assert!(none > 0, "no kill landed before the commit");
+    eprintln!("plan crash test: {none} changes killed before commit, {whole} completed");
+    assert!(set("last").wait().unwrap().success());
+    let ws = Workspace::open(&ws_dir).unwrap();
+    assert_eq!(notes(&ws), held + 1);
+    let leftovers: Vec<_> = std::fs::read_dir(ws_dir.join("plans"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with(".tmp-")
+                || !ws
+                    .manifest()
+                    .plan_edits
+                    .iter()
+                    .any(|e| e.data_file() == format!("plans/{n}"))
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "swept: {leftovers:?}");
+}

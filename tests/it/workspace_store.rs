@@ -87,7 +87,7 @@ fn a_month_already_held_needs_replace_and_undo_restores_it() {
     keel(&["undo", "--workspace", ws.to_str().unwrap()]);
     let out = keel(&["undo", "--workspace", ws.to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("no import to undo"));
+    assert!(stderr(&out).contains("there is no import or plan edit to undo"));
 }
 
 #[test]
