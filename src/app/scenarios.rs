@@ -1,5 +1,6 @@
 //! The scenario view: levers as sliders and fields, the expected path
-//! redrawn every frame while a slider moves (it takes microseconds), the
+//! redrawn every frame while a slider moves (a deterministic walk, cheap
+//! enough for a frame), the
 //! Monte Carlo bands following when the background run finishes, and up to
 //! four saved scenarios compared side by side.
 

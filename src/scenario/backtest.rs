@@ -5,50 +5,10 @@
 //! expected path and of the median, and the share of actual values that
 //! fell inside P10–P90 (about 80% if the bands are honest).
 //!
-//! On the sample council (calibrated 2023-10…2025-09, projected
-//! 2025-10…2026-09, 1,000 runs, seed 42; the `backtest_on_the_sample_council`
-//! test prints this table). Each run draws its own rates (leave
-//! probabilities from their Beta posterior, a common leave "climate"
-//! factor, recruitment from its Gamma posterior, an agency cover factor)
-//! and its own demand (a trend draw and a random walk), see [`super::simulate`]:
-//!
-//! | metric | MAE expected | MAE P50 | in P10–P90 | mean actual |
-//! |---|---|---|---|---|
-//! | agency_rate_pct | 3.77 | 3.77 | 58% | 19.84 |
-//! | turnover_rate_12m_pct | 3.65 | 4.08 | 58% | 16.69 |
-//! | nqsw_share_pct | 0.72 | 0.64 | 83% | 15.16 |
-//! | vacancy_rate_pct | 2.48 | 2.77 | 58% | 16.99 |
-//! | caseload_per_fte | 1.47 | 1.41 | 33% | 17.53 |
-//! | employed_fte | 4.24 | 4.72 | 58% | 139.93 |
-//! | agency_fte | 7.25 | 7.22 | 58% | 34.72 |
-//! | agency_cost | 62,639 | 61,861 | 58% | 307,971 |
-//!
-//! Overall 58% of actual values fell inside P10–P90 (before the rates and
-//! demand were drawn per run: 50%, caseload per FTE 0%, NQSW share 75%).
-//! The expected path, and so its error, is unchanged; the medians move a
-//! little because the draws are skewed (Jeffreys prior, Gamma factors).
-//!
-//! Still short of 80%, and for one reason: the projected year is not like
-//! the calibrated two. The sample's last 12 months are a recovery
-//! (turnover falling from 20% to 12%, agency from 23% to 14%, employed FTE
-//! holding at about 138 where the calibrated leave rate takes it to 130),
-//! while the calibration window's own employed leave rate is steady
-//! half-year by half-year (1.85%, 1.53%, 1.77%, 1.86% a month, within
-//! chance, so `leave_rate_dispersion` is 0 and the climate factor adds
-//! nothing). With 2,000+ worker-months of evidence the posterior of each
-//! leave probability is tight (±15% or so), so nothing in the history
-//! warns of a shift that size. The misses are one miss seen eight ways:
-//! the actual tracks inside the bands for the first 3–4 months and then
-//! runs along the favourable edge (lower turnover, agency and vacancies,
-//! more employed FTE than P90). Caseload per FTE now has demand noise
-//! (a random walk of 47 cases a month around a trend of +11 ± 10) and is
-//! inside the bands a third of the time; the rest of its miss is the same
-//! denominator (employed FTE the model loses and the service kept). NQSW
-//! share, which depends on planned recruitment more than on leaving, is
-//! covered 83%. A fairer test of the bands needs a history long enough to
-//! show a change of regime inside the calibration window; the block
-//! estimate of `leave_rate_dispersion` then widens them by itself, and a
-//! planner who expects a change can override it.
+//! How well the bands cover what happened on the sample council, and
+//! why they fall short of 80%, is recorded in `docs/decisions.md`
+//! ("Scenario backtest"); the `backtest_on_the_sample_council` test
+//! prints the current table.
 
 use super::calibrate::Observed;
 use super::levers::{Levers, Recruitment};

@@ -742,8 +742,8 @@ const SLICE_ROWS: usize = 1 << 16;
 /// each (but the last); one range of every row when they are not in that
 /// order after all. A group-by keyed by month, among others, run
 /// slice by slice keeps each slice's hash table small enough to stay in
-/// the processor's cache, and no group spans two slices; at national
-/// scale the cells are summed about a fifth faster so.
+/// the processor's cache, and no group spans two slices (the
+/// national-scale benchmark in `docs/performance.md` measures the gain).
 pub(super) fn month_slices(rows: &DataFrame, min_rows: usize) -> PolarsResult<Vec<(i64, IdxSize)>> {
     let wm = rows.column("wm")?.u64()?.rechunk();
     let wm = wm.cont_slice()?;
