@@ -7,9 +7,9 @@
 //! and reports the median and the process's peak memory. Then, more
 //! briefly, the board report's cases: whole service and service areas only
 //! (`compute_kinds`), and every metric with the data-quality report from
-//! one preparation (`quality::metrics_and_report_for_workspace`).
+//! one preparation (`quality::metrics_and_report`).
 
-use keel::metrics::{GroupKind, Inputs, compute, compute_kinds, quality};
+use keel::metrics::{GroupKind, compute, compute_kinds, quality};
 use keel::workspace::Workspace;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -73,9 +73,7 @@ fn main() {
         }
         let ws = Workspace::open(&workspace(scale, workers, months)).expect("open");
         let t = Instant::now();
-        let inputs = Inputs::from_workspace(&ws)
-            .expect("load")
-            .expect("has snapshots");
+        let inputs = ws.inputs().expect("load").expect("has snapshots");
         let load = t.elapsed().as_secs_f64();
         let rows = inputs.workforce.height();
         let limits = ws.settings().limits();
@@ -95,7 +93,7 @@ fn main() {
         println!("{scale}: all and service areas only: median {median:.4} s ({few} runs)");
         let kinds = [GroupKind::All, GroupKind::Service, GroupKind::Team];
         let (median, ..) = time(few, || {
-            quality::metrics_and_report_for_workspace(&ws, &inputs, limits, &kinds)
+            quality::metrics_and_report(&inputs, limits, &kinds, &ws.stored_warnings())
                 .expect("metrics and report");
         });
         println!("{scale}: every metric and the quality report: median {median:.4} s ({few} runs)");

@@ -70,15 +70,18 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
             let known = sample_hashes();
             active.all(|r| known.contains(&r.file_hash))
         });
-    let inputs = crate::metrics::Inputs::from_workspace(&ws).map_err(|e| e.to_string())?;
+    let inputs = ws.inputs().map_err(|e| e.to_string())?;
     let limits = ws.settings().limits();
     let (metrics, findings) = match inputs {
         None => (MetricTable::default(), Vec::new()),
         Some(inputs) => {
             // One preparation of the inputs serves both.
             let every = [GroupKind::All, GroupKind::Service, GroupKind::Team];
-            let (df, findings) = crate::metrics::quality::metrics_and_report_for_workspace(
-                &ws, &inputs, limits, &every,
+            let (df, findings) = crate::metrics::quality::metrics_and_report(
+                &inputs,
+                limits,
+                &every,
+                &ws.stored_warnings(),
             )
             .map_err(|e| format!("cannot compute the metrics: {e}"))?;
             let table = MetricTable::from_frame(&df)

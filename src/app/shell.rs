@@ -124,7 +124,7 @@ impl KeelApp {
             "Listing workers needing attention",
             move |_| {
                 let ws = Workspace::open(&root).map_err(|e| e.to_string())?;
-                let inputs = crate::metrics::Inputs::required(&ws)?;
+                let inputs = ws.required_inputs().map_err(|e| e.to_string())?;
                 crate::metrics::workers::needing_attention(
                     &inputs,
                     ws.settings().limits(),

@@ -198,6 +198,10 @@ pub struct MetricsArgs {
     pub to: Option<Month>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: crate::table_out::Format,
+    /// Compute with the plain reference implementation instead of the fast
+    /// engine (slower; the two must agree, so a difference is a bug)
+    #[arg(long)]
+    pub reference: bool,
 }
 
 #[derive(Args, Debug)]
@@ -477,7 +481,13 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
 
 fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), Failure> {
     use crate::metrics::GroupKind;
-    let (_, _, all) = crate::report::workspace_metrics(root)?;
+    let all = if a.reference {
+        let ws = Workspace::open_existing(root)?;
+        let inputs = ws.required_inputs()?;
+        crate::metrics::reference::compute_reference(&inputs, ws.settings().limits())?
+    } else {
+        crate::report::workspace_metrics(root)?.2
+    };
     let kinds = match a.group_by {
         Some(k) => vec![k],
         None => vec![GroupKind::All, GroupKind::Service, GroupKind::Team],
@@ -491,9 +501,9 @@ fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), Failure> {
 
 fn check(root: &std::path::Path) -> Result<(), Failure> {
     let ws = Workspace::open(root)?;
-    let inputs = crate::report::required_inputs(&ws)?;
+    let inputs = ws.required_inputs()?;
     let findings =
-        crate::metrics::quality::report_for_workspace(&ws, &inputs, ws.settings().limits())?;
+        crate::metrics::quality::report(&inputs, ws.settings().limits(), &ws.stored_warnings())?;
     if findings.is_empty() {
         say!("no data-quality findings");
     }

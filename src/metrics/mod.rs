@@ -163,7 +163,7 @@ mod tests {
         crate::sample::generate(&opts, &data).unwrap();
         let mut ws = crate::workspace::Workspace::open_or_create(&dir.path().join("ws")).unwrap();
         crate::first_run::import_folder(&mut ws, &data).unwrap();
-        let inputs = Inputs::from_workspace(&ws).unwrap().unwrap();
+        let inputs = ws.inputs().unwrap().unwrap();
         let limits = ws.settings().limits();
         (dir, inputs, limits)
     }

@@ -39,30 +39,10 @@ fn per_month(lf: LazyFrame, check: &'static str, detail: &str) -> PolarsResult<V
         .collect())
 }
 
-/// The report for a workspace: its metrics inputs plus the warnings its
-/// imports stored (exact duplicates dropped are known only from those).
-pub fn report_for_workspace(
-    ws: &crate::workspace::Workspace,
-    inputs: &Inputs,
-    limits: Limits,
-) -> PolarsResult<Vec<Finding>> {
-    report(inputs, limits, &stored_warnings(ws))
-}
-
 /// The metrics of the group kinds given (as `metrics::compute_kinds`
-/// returns them) and the workspace's data-quality report, from one
-/// preparation of the inputs: callers that need both skip the costliest
-/// half of doing either twice.
-pub fn metrics_and_report_for_workspace(
-    ws: &crate::workspace::Workspace,
-    inputs: &Inputs,
-    limits: Limits,
-    kinds: &[GroupKind],
-) -> PolarsResult<(DataFrame, Vec<Finding>)> {
-    metrics_and_report(inputs, limits, kinds, &stored_warnings(ws))
-}
-
-/// [`metrics_and_report_for_workspace`] with the stored import warnings given.
+/// returns them) and the data-quality report, from one preparation of the
+/// inputs: callers that need both skip the costliest half of doing either
+/// twice. `stored_warnings`: `Workspace::stored_warnings`.
 pub fn metrics_and_report(
     inputs: &Inputs,
     limits: Limits,
@@ -72,17 +52,6 @@ pub fn metrics_and_report(
     let p = prepare(inputs, limits)?;
     let df = super::engine::compute_prepared(&p, kinds)?;
     Ok((df, report_prepared(&p, stored_warnings)?))
-}
-
-fn stored_warnings(ws: &crate::workspace::Workspace) -> Vec<(Vec<Month>, String)> {
-    ws.manifest()
-        .active()
-        .flat_map(|r| {
-            ws.warnings_of(r)
-                .into_iter()
-                .map(move |w| (r.months.clone(), w.reason))
-        })
-        .collect()
 }
 
 pub fn report(

@@ -29,7 +29,7 @@ pub const COLUMNS: [&str; 12] = [
 /// The whole service's figures, month by month: what attainment is judged
 /// on. Empty when the workspace holds no workforce snapshot yet.
 pub fn whole_service(ws: &Workspace) -> Result<MetricTable, Error> {
-    let Some(inputs) = crate::metrics::Inputs::from_workspace(ws)? else {
+    let Some(inputs) = ws.inputs()? else {
         return Ok(MetricTable::default());
     };
     let df = crate::metrics::compute_kinds(&inputs, ws.settings().limits(), &[GroupKind::All])

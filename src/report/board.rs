@@ -60,7 +60,7 @@ pub struct Source {
 impl Source {
     pub fn load(root: &Path, opts: &Options) -> Result<Source, Error> {
         let ws = crate::workspace::Workspace::open_existing(root)?;
-        let inputs = super::required_inputs(&ws)?;
+        let inputs = ws.required_inputs()?;
         let limits = ws.settings().limits();
         // Only the group kinds the report shows: teams are most of the work
         // at national scale, and a named group may be a team.
@@ -69,9 +69,13 @@ impl Source {
             (None, GroupKind::All) => &[GroupKind::All],
             (None, _) => &[GroupKind::All, GroupKind::Service],
         };
-        let (df, findings) =
-            crate::metrics::quality::metrics_and_report_for_workspace(&ws, &inputs, limits, kinds)
-                .map_err(Error::Metrics)?;
+        let (df, findings) = crate::metrics::quality::metrics_and_report(
+            &inputs,
+            limits,
+            kinds,
+            &ws.stored_warnings(),
+        )
+        .map_err(Error::Metrics)?;
         let table = MetricTable::from_frame(&df)?;
         let mut scenarios = Vec::new();
         if !opts.scenarios.is_empty() {

@@ -112,21 +112,10 @@ pub fn workspace_metrics(
 > {
     let mut clock = std::time::Instant::now();
     let ws = crate::workspace::Workspace::open_existing(root)?;
-    let inputs = required_inputs(&ws)?;
+    let inputs = ws.required_inputs()?;
     crate::trace::lap("metrics: load", &mut clock);
     let df = crate::metrics::compute(&inputs, ws.settings().limits()).map_err(Error::Metrics)?;
     Ok((ws, inputs, df))
-}
-
-/// Everything the workspace holds now, or
-/// [`crate::workspace::Error::NoSnapshot`] when it holds no workforce
-/// snapshot yet.
-pub fn required_inputs(
-    ws: &crate::workspace::Workspace,
-) -> Result<crate::metrics::Inputs, crate::workspace::Error> {
-    crate::metrics::Inputs::from_workspace(ws)?.ok_or_else(|| crate::workspace::Error::NoSnapshot {
-        root: ws.root().to_path_buf(),
-    })
 }
 
 /// A file name's extension in lower case, to choose an output format.

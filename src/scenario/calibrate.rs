@@ -140,17 +140,6 @@ fn perr(e: PolarsError) -> Error {
     Error::Data(e)
 }
 
-/// Everything the workspace holds now, or [`crate::workspace::Error::NoSnapshot`]
-/// when it holds no workforce snapshot yet.
-pub(crate) fn required_inputs(ws: &Workspace) -> Result<Inputs, Error> {
-    Inputs::from_workspace(ws)?.ok_or_else(|| {
-        crate::workspace::Error::NoSnapshot {
-            root: ws.root().to_path_buf(),
-        }
-        .into()
-    })
-}
-
 /// NQSW (the contract's rule: the ASYE flag, else under 365 days since
 /// qualifying), early career (under 730 days) or experienced, with the
 /// month since qualifying for the first two.
@@ -195,7 +184,7 @@ fn i32_col(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, Error> {
 
 impl Observed {
     pub fn load(ws: &Workspace) -> Result<Observed, Error> {
-        Observed::from_inputs(&required_inputs(ws)?, ws.settings().limits())
+        Observed::from_inputs(&ws.required_inputs()?, ws.settings().limits())
     }
 
     pub fn from_inputs(inputs: &Inputs, limits: metrics::Limits) -> Result<Observed, Error> {

@@ -80,7 +80,7 @@ pub struct Observers {
 
 impl Observers {
     pub fn load(ws: &crate::workspace::Workspace) -> Result<Observers, Error> {
-        let inputs = super::calibrate::required_inputs(ws)?;
+        let inputs = ws.required_inputs()?;
         Ok(Observers {
             inputs,
             limits: ws.settings().limits(),

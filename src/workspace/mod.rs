@@ -6,6 +6,7 @@
 pub mod atomic;
 pub mod benchmarks;
 pub mod inferred;
+mod inputs;
 pub mod lock;
 pub mod manifest;
 pub mod plans;

@@ -76,7 +76,7 @@ fn tile_value(h: &Harness<'static, KeelApp>, title: &str) -> Option<f64> {
 /// (month, metric) of `compute` for one group, latest month.
 fn expected(root: &Path, group: &str, metric: &str) -> Option<f64> {
     let ws = Workspace::open(root).unwrap();
-    let inputs = keel::metrics::Inputs::from_workspace(&ws).unwrap().unwrap();
+    let inputs = ws.inputs().unwrap().unwrap();
     let df = keel::metrics::compute(&inputs, ws.settings().limits()).unwrap();
     let df = df
         .lazy()
@@ -393,7 +393,7 @@ fn a_month_with_findings_shows_a_badge_that_opens_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let root = sample_workspace(dir.path());
     let ws = Workspace::open(&root).unwrap();
-    let inputs = keel::metrics::Inputs::from_workspace(&ws).unwrap().unwrap();
+    let inputs = ws.inputs().unwrap().unwrap();
     let findings = keel::metrics::quality::report(&inputs, ws.settings().limits(), &[]).unwrap();
     let months = ws.manifest().months_held(keel::extract::Kind::Workforce);
     let latest = *months.last().unwrap();
@@ -835,7 +835,7 @@ fn the_teams_view_lists_workers_needing_attention_by_pseudonym() {
     assert!(shown.iter().any(|t| t == "Workers needing attention"));
     // The first team alphabetically, at the latest month, as the core lists it.
     let ws = Workspace::open(&root).unwrap();
-    let inputs = keel::metrics::Inputs::from_workspace(&ws).unwrap().unwrap();
+    let inputs = ws.inputs().unwrap().unwrap();
     let sep = keel::month::Month::new(2026, 9).unwrap();
     let expected = keel::metrics::workers::needing_attention(
         &inputs,

@@ -403,6 +403,12 @@ fn the_core_modules_have_no_import_cycle() {
         "{:?}",
         graph["report"]
     );
+    // The store hands the metrics plain tables; the metrics never open it.
+    assert!(
+        !graph["metrics"].contains_key("workspace"),
+        "{:?}",
+        graph["metrics"]
+    );
 }
 
 #[test]

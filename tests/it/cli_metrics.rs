@@ -157,3 +157,31 @@ fn import_prints_fifty_warnings_then_a_count_unless_asked_for_all() {
         "{text}"
     );
 }
+
+/// `--reference` computes the same table by the plain definitions: same
+/// header, same rows, every cell equal (numbers to 1e-9 relative).
+#[test]
+fn metrics_reference_flag_prints_the_same_table() {
+    let (_d, ws) = workspace_with(&[
+        ("mar.csv", &snapshot_csv("31/03/2024", &["1", "2", "3"])),
+        ("apr.csv", &snapshot_csv("30/04/2024", &["1", "3"])),
+        ("may.csv", &snapshot_csv("31/05/2024", &["1", "3", "4"])),
+    ]);
+    let fast = keel(&["metrics", "--workspace", &ws]);
+    let slow = keel(&["metrics", "--workspace", &ws, "--reference"]);
+    assert!(fast.status.success(), "{}", stderr(&fast));
+    assert!(slow.status.success(), "{}", stderr(&slow));
+    let (fast, slow) = (stdout(&fast), stdout(&slow));
+    assert_eq!(fast.lines().count(), 10, "header + 3 months × 3 groups");
+    assert_eq!(fast.lines().count(), slow.lines().count());
+    let header: Vec<&str> = fast.lines().next().unwrap().split(',').collect();
+    for (row, (f, s)) in fast.lines().zip(slow.lines()).enumerate() {
+        for (i, (a, b)) in f.split(',').zip(s.split(',')).enumerate() {
+            let same = match (a.parse::<f64>(), b.parse::<f64>()) {
+                (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
+                _ => a == b,
+            };
+            assert!(same, "row {row}, {}: engine {a}, reference {b}", header[i]);
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use keel::extract::read_extract;
-use keel::metrics::{Inputs, Limits, compute, quality};
+use keel::metrics::{Limits, compute, quality};
 use keel::workspace::Workspace;
 use polars::prelude::*;
 
@@ -95,7 +95,7 @@ fn the_import_warns_of_the_leaves_the_metrics_infer() {
     );
 
     // The metrics count the same three, and nothing in April.
-    let inputs = Inputs::from_workspace(&ws).unwrap().unwrap();
+    let inputs = ws.inputs().unwrap().unwrap();
     let findings = quality::report(&inputs, LIMITS, &[]).unwrap();
     let inferred: Vec<(String, u64)> = findings
         .iter()
@@ -164,7 +164,7 @@ fn a_leave_recorded_on_an_older_snapshot_rules_out_inferring_one_month_by_month(
     }
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].contains("inferred leaver in 2024-03"));
-    let inputs = Inputs::from_workspace(&ws).unwrap().unwrap();
+    let inputs = ws.inputs().unwrap().unwrap();
     let findings = quality::report(&inputs, LIMITS, &[]).unwrap();
     let inferred: u64 = findings
         .iter()

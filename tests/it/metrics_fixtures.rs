@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use keel::extract::read_extract;
-use keel::metrics::{Inputs, Limits, compute};
+use keel::metrics::{Limits, compute};
 use keel::workspace::Workspace;
 use polars::prelude::*;
 
@@ -24,7 +24,7 @@ fn metrics_of(files: &[(&str, String)]) -> DataFrame {
         })
         .collect();
     ws.import(extracts, false).unwrap();
-    let inputs = Inputs::from_workspace(&ws).unwrap().unwrap();
+    let inputs = ws.inputs().unwrap().unwrap();
     compute(&inputs, LIMITS).unwrap()
 }
 

@@ -129,7 +129,7 @@ fn imported(opts: &keel::sample::SampleOptions) -> (tempfile::TempDir, Inputs, L
     keel::sample::generate(opts, &data).unwrap();
     let mut ws = keel::workspace::Workspace::open_or_create(&dir.path().join("ws")).unwrap();
     keel::first_run::import_folder(&mut ws, &data).unwrap();
-    let inputs = Inputs::from_workspace(&ws).unwrap().unwrap();
+    let inputs = ws.inputs().unwrap().unwrap();
     let limits = ws.settings().limits();
     (dir, inputs, limits)
 }

@@ -573,7 +573,7 @@ fn a_team_scenario_starts_from_that_team_alone() {
     let mut observers = Observers::load(&ws).unwrap();
     // The team's own September 2026 employed FTE, from the metrics.
     let team_fte = {
-        let inputs = keel::metrics::Inputs::from_workspace(&ws).unwrap().unwrap();
+        let inputs = ws.inputs().unwrap().unwrap();
         let df = keel::metrics::compute(&inputs, ws.settings().limits()).unwrap();
         let t = keel::metrics::table::MetricTable::from_frame(&df).unwrap();
         let g = keel::metrics::table::Group {
