@@ -97,6 +97,19 @@ pub(crate) fn pct(num: Expr, den: Expr) -> Expr {
     ratio(num, den) * lit(100.0)
 }
 
+/// The finished table's `month` column as the command line prints it
+/// (`2026-09`), from the month numbers both engines compute with.
+pub(crate) fn with_month_labels(mut df: DataFrame) -> PolarsResult<DataFrame> {
+    let months: StringChunked = df
+        .column("month")?
+        .i32()?
+        .iter()
+        .map(|m| m.map(|m| Month(m).to_string()))
+        .collect();
+    df.replace("month", months.with_name("month".into()).into_column())?;
+    Ok(df)
+}
+
 /// All metrics for every month held and every group.
 pub fn compute(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFrame> {
     compute_kinds(

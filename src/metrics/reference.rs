@@ -214,15 +214,7 @@ pub fn compute_reference(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFr
                 .collect::<Vec<_>>(),
         )
         .collect()?;
-    let month: StringChunked = df
-        .column("month")?
-        .i32()?
-        .iter()
-        .map(|m| m.map(|m| Month(m).to_string()))
-        .collect();
-    let mut df = df;
-    df.replace("month", month.with_name("month".into()).into_column())?;
-    Ok(df)
+    super::with_month_labels(df)
 }
 
 /// One row per month held: its snapshot date d(m) (the first row's), its

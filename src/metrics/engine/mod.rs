@@ -42,7 +42,6 @@ pub(super) mod frames;
 
 use super::{BASES, GroupKind, METRICS, definitions, pct, ratio};
 use crate::measure::Measure as M;
-use crate::month::Month;
 use crate::trace::CollectTraced;
 use polars::prelude::*;
 
@@ -550,15 +549,7 @@ pub(super) fn compute_prepared(
         )
         .collect_traced()?;
     crate::trace::lap("metrics: join", &mut clock);
-    let months: StringChunked = df
-        .column("month")?
-        .i32()?
-        .iter()
-        .map(|m| m.map(|m| Month(m).to_string()))
-        .collect();
-    let mut df = df;
-    df.replace("month", months.with_name("month".into()).into_column())?;
-    Ok(df)
+    crate::metrics::with_month_labels(df)
 }
 
 /// `a()` and `b()` worked out at once: for independent steps that each
