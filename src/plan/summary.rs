@@ -202,10 +202,20 @@ mod tests {
                 item("R1", Window::Immediate, Status::Done, Some(d(2025, 2, 1))),
                 item("R2", Window::Immediate, Status::InProgress, None),
                 item("R3", Window::ThreeMonths, Status::NotStarted, None),
-                item("R4", Window::ThreeMonths, Status::Done, Some(d(2025, 4, 25))),
+                item(
+                    "R4",
+                    Window::ThreeMonths,
+                    Status::Done,
+                    Some(d(2025, 4, 25)),
+                ),
                 r5,
                 r6,
-                item("R7", Window::SixMonths, Status::Dropped, Some(d(2025, 3, 1))),
+                item(
+                    "R7",
+                    Window::SixMonths,
+                    Status::Dropped,
+                    Some(d(2025, 3, 1)),
+                ),
             ],
             events: vec![],
         };
@@ -281,14 +291,14 @@ mod tests {
             items: vec![r1],
             events: vec![],
         };
-        let table = figures(&[(
-            Measure::AgencyRate,
-            &[20.0, 19.0, 18.0, 17.0, 16.0, 15.0],
-        )]);
+        let table = figures(&[(Measure::AgencyRate, &[20.0, 19.0, 18.0, 17.0, 16.0, 15.0])]);
         let s = summarise(&plan, &table, d(2025, 6, 30));
         let states: Vec<Attainment> = s.links.iter().map(|l| l.attainment).collect();
         assert_eq!(states, vec![Attainment::OnCourse, Attainment::OffCourse]);
-        assert_eq!(s.links[0].actual, Some((Month::new(2025, 6).unwrap(), 15.0)));
+        assert_eq!(
+            s.links[0].actual,
+            Some((Month::new(2025, 6).unwrap(), 15.0))
+        );
         assert!(s.overdue.is_empty());
     }
 }

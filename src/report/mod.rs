@@ -6,6 +6,7 @@
 pub mod board;
 pub mod chart;
 pub mod export;
+pub mod improvement;
 pub mod measures;
 pub mod pack;
 pub mod pdf;
