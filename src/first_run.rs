@@ -1,5 +1,6 @@
 //! A newcomer's first start: with no workspace yet, make the default one
-//! and load the bundled sample data, so there is something real to look at.
+//! and load the bundled sample data and its improvement plan, so there is
+//! something real to look at.
 
 use crate::extract::{ReadOptions, Rejected, read_extract};
 use crate::workspace::{self, Workspace};
@@ -15,6 +16,8 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the sample's improvement plan: {0}")]
+    Plan(#[from] crate::plan::Error),
     /// A file of the folder failed validation: its errors, one a line.
     #[error(
         "{}",
@@ -34,11 +37,9 @@ pub fn bundled_sample_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-/// The extract files of a folder, in the order an HR officer would import
-/// them: establishment first, then snapshots by name (they sort by month),
-/// then leavers and supervision logs.
-pub fn extract_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+/// A folder's CSV and XLSX files, in no particular order.
+fn spreadsheets(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    Ok(std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
@@ -46,6 +47,17 @@ pub fn extract_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "csv" | "xlsx"))
         })
+        .collect())
+}
+
+/// The extract files of a folder, in the order an HR officer would import
+/// them: establishment first, then snapshots by name (they sort by month),
+/// then leavers and supervision logs. An improvement plan beside them is
+/// not an extract (see [`plan_files`]).
+pub fn extract_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = spreadsheets(dir)?
+        .into_iter()
+        .filter(|f| !crate::plan::import::is_plan_file(f))
         .collect();
     let rank = |p: &PathBuf| {
         let n = p
@@ -65,7 +77,19 @@ pub fn extract_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Import every extract in `dir` as one batch.
+/// The spreadsheets of a folder whose name says `plan`, by name: improvement
+/// plans, for `keel plan import` rather than the extract import.
+pub fn plan_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = spreadsheets(dir)?
+        .into_iter()
+        .filter(|f| crate::plan::import::is_plan_file(f))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Import every extract in `dir` as one batch (an improvement plan beside
+/// them is left alone).
 pub fn import_folder(ws: &mut Workspace, dir: &Path) -> Result<usize, Error> {
     let files = extract_files(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
@@ -112,7 +136,9 @@ pub fn open_or_start(root: &Path) -> Result<(Workspace, bool), Error> {
     let mut ws = Workspace::open_or_create(root)?;
     // An import batch is stored whole or not at all, so a start cut short
     // during it stored nothing; one cut short after it needs no import.
-    if ws.manifest().imports.is_empty() {
+    let needs_extracts = ws.manifest().imports.is_empty();
+    let needs_plan = ws.plan()?.is_none();
+    if needs_extracts || needs_plan {
         let generated;
         let dir = match bundled_sample_dir() {
             Some(d) => d,
@@ -123,7 +149,18 @@ pub fn open_or_start(root: &Path) -> Result<(Workspace, bool), Error> {
                 generated.path().to_path_buf()
             }
         };
-        import_folder(&mut ws, &dir)?;
+        if needs_extracts {
+            import_folder(&mut ws, &dir)?;
+        }
+        // The plan is a second write: a start cut short between the two
+        // finds the extracts held and imports only the plan.
+        let plans = plan_files(&dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        if needs_plan && let Some(plan) = plans.first() {
+            crate::plan::store::import(&mut ws, plan, None)?;
+        }
     }
     std::fs::remove_file(&pending).map_err(io)?;
     Ok((ws, true))

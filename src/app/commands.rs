@@ -387,27 +387,23 @@ impl KeelApp {
         if self.model.is_none() {
             return;
         }
-        if let Some((pack, _)) = &self.pack_draft {
-            let pack = pack.clone();
-            self.begin_meeting(pack);
-            return;
-        }
+        let draft = self.pack_draft.as_ref().map(|(pack, _)| pack.clone());
         let root = self.root.clone();
         self.start_job(
             JobKind::Meeting,
             "Opening the meeting pack",
-            move |_| crate::report::pack::load(&root).map_err(|e| e.to_string()),
-            |app, pack| match pack.and_then(|r| r) {
-                Ok(pack) => app.begin_meeting(pack),
+            move |_| super::meeting::open(&root, draft),
+            |app, opened| match opened.and_then(|r| r) {
+                Ok((pack, plan)) => app.begin_meeting(pack, plan),
                 Err(e) => {
                     app.notice = Some(Notice::Error(format!("{e}; the default pack is shown")));
-                    app.begin_meeting(crate::report::pack::Pack::default());
+                    app.begin_meeting(crate::report::pack::Pack::default(), None);
                 }
             },
         );
     }
 
-    fn begin_meeting(&mut self, pack: crate::report::pack::Pack) {
+    fn begin_meeting(&mut self, pack: crate::report::pack::Pack, plan: Option<crate::plan::Plan>) {
         let names: Vec<String> = pack
             .slides
             .iter()
@@ -416,7 +412,7 @@ impl KeelApp {
                 _ => None,
             })
             .collect();
-        let mut meeting = super::meeting::Meeting::new(pack);
+        let mut meeting = super::meeting::Meeting::new(pack, plan);
         if names.is_empty() {
             meeting.projections = Some(Vec::new());
         } else {

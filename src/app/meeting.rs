@@ -7,6 +7,7 @@ use super::kpi::{KPIS, Rag, RagColor, kpi, measure};
 use super::model::Model;
 use super::state::{Command, Group};
 use crate::month::Month;
+use crate::plan::Plan;
 use crate::report::chart::ChartSpec;
 use crate::report::pack::{Pack, Slide};
 use crate::report::reading::{long_month, read};
@@ -23,15 +24,39 @@ pub struct Meeting {
     pub index: usize,
     pub projections: Option<Projections>,
     pub problems: Vec<String>,
+    /// The improvement plan, for its slide.
+    pub plan: Option<Plan>,
+}
+
+/// The pack being edited (else the saved one) and the plan in force, read
+/// off the UI thread when a meeting starts. A plan that cannot be read is
+/// left out, as when there is none: the meeting goes ahead without its
+/// slide.
+pub fn open(root: &std::path::Path, draft: Option<Pack>) -> Result<(Pack, Option<Plan>), String> {
+    let pack = match draft {
+        Some(p) => p,
+        None => crate::report::pack::load(root).map_err(|e| e.to_string())?,
+    };
+    let plan = crate::workspace::Workspace::open(root)
+        .and_then(|ws| crate::plan::store::plan_or_settings(&ws))
+        .ok()
+        .flatten();
+    Ok((pack, plan))
 }
 
 impl Meeting {
-    pub fn new(pack: Pack) -> Meeting {
+    /// Without a plan its slide is skipped: the pack keeps it for when
+    /// there is one.
+    pub fn new(mut pack: Pack, plan: Option<Plan>) -> Meeting {
+        if plan.is_none() {
+            pack.slides.retain(|s| *s != Slide::Plan);
+        }
         Meeting {
             pack,
             index: 0,
             projections: None,
             problems: Vec::new(),
+            plan,
         }
     }
 
@@ -104,6 +129,7 @@ pub fn show(
     let height = (ui.available_height() - footer).max(200.0);
     match slide {
         Slide::Summary => summary(ui, model, &group, month, dark),
+        Slide::Plan => plan_slide(ui, model, meeting, month, dark),
         Slide::Metric { metric } => metric_slide(ui, model, pack, &group, metric, month, height),
         Slide::Scenario { name } => scenario_slide(ui, model, meeting, name, month, height),
     }
@@ -159,6 +185,69 @@ fn summary(ui: &mut egui::Ui, model: &Model, group: &Group, month: Month, dark: 
                     ui.end_row();
                 }
             }
+        });
+}
+
+/// The plan as at the end of the month the figures are for: items at each
+/// RAG, then the overdue ones by reference and title (no lead: in a small
+/// service a role names a person).
+fn plan_slide(ui: &mut egui::Ui, model: &Model, meeting: &Meeting, month: Month, dark: bool) {
+    let Some(plan) = &meeting.plan else {
+        ui.label("There is no improvement plan in this workspace.");
+        return;
+    };
+    let s = crate::plan::summarise(plan, &model.metrics, month.last_day());
+    let colour = |r: crate::plan::Rag| {
+        let [red, green, blue] = crate::report::improvement::rag_rgb(r);
+        let lift = |c: u8| if dark { c / 2 + 110 } else { c };
+        egui::Color32::from_rgb(lift(red), lift(green), lift(blue))
+    };
+    let day = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+    ui.label(format!(
+        "{} items, as at {} · the plan started on {}",
+        s.items(),
+        day(s.as_at),
+        day(s.start)
+    ));
+    ui.add_space(12.0);
+    ui.horizontal(|ui| {
+        for (r, n) in &s.counts {
+            ui.vertical(|ui| {
+                ui.set_min_width(200.0);
+                ui.label(
+                    egui::RichText::new(n.to_string())
+                        .size(64.0)
+                        .strong()
+                        .color(colour(*r)),
+                )
+                .on_hover_text(format!("{} items", r.name()));
+                ui.label(egui::RichText::new(r.name()).color(colour(*r)));
+            });
+        }
+    });
+    ui.add_space(20.0);
+    if s.overdue.is_empty() {
+        ui.label(format!("No item was overdue on {}.", day(s.as_at)));
+        return;
+    }
+    ui.label(egui::RichText::new("Overdue").strong());
+    egui::ScrollArea::vertical()
+        .max_height((ui.available_height() - 60.0).max(100.0))
+        .show(ui, |ui| {
+            egui::Grid::new("meeting overdue")
+                .num_columns(3)
+                .spacing([28.0, 10.0])
+                .show(ui, |ui| {
+                    for o in &s.overdue {
+                        ui.label(egui::RichText::new(&o.reference).strong());
+                        ui.label(&o.title);
+                        ui.label(
+                            egui::RichText::new(format!("{} days overdue", o.days))
+                                .color(colour(crate::plan::Rag::Overdue)),
+                        );
+                        ui.end_row();
+                    }
+                });
         });
 }
 
@@ -315,7 +404,7 @@ pub fn editor(
         });
     ui.add_space(8.0);
     ui.label(egui::RichText::new("Slides").strong());
-    let mut candidates = vec![Slide::Summary];
+    let mut candidates = vec![Slide::Summary, Slide::Plan];
     candidates.extend(KPIS.iter().map(|k| Slide::Metric {
         metric: k.metric.to_string(),
     }));

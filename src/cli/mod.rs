@@ -71,6 +71,11 @@ pub enum Failure {
     )]
     NoIndicators,
     /// `keel scenario run --months`.
+    #[error("{}: cannot list the folder: {source}", dir.display())]
+    Folder {
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("--months must be 1 to 60, not {0}")]
     ScenarioMonths(usize),
     #[error("--runs must be 1 to 1,000,000, not {0}")]
@@ -286,9 +291,37 @@ fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), Failure> {
         standard_hours: ws.settings().standard_hours,
         ..Default::default()
     };
+    // A folder stands for its extract files; an improvement plan among
+    // them (a file whose name says `plan`) is `keel plan import`'s.
+    let mut files = Vec::new();
+    let mut plans = Vec::new();
+    for f in &a.files {
+        if f.is_dir() {
+            let folder = |source| Failure::Folder {
+                dir: f.clone(),
+                source,
+            };
+            files.extend(crate::first_run::extract_files(f).map_err(folder)?);
+            plans.extend(crate::first_run::plan_files(f).map_err(folder)?);
+        } else if crate::plan::import::is_plan_file(f) {
+            plans.push(f.clone());
+        } else {
+            files.push(f.clone());
+        }
+    }
+    for p in &plans {
+        say!(
+            "skipped {}: an improvement plan, not an extract (`keel plan import` reads it)",
+            p.display()
+        );
+    }
+    if files.is_empty() {
+        say!("no extract to import");
+        return Ok(());
+    }
     let mut extracts = Vec::new();
     let mut errors = Vec::new();
-    for f in &a.files {
+    for f in &files {
         match read_extract(f, &opts) {
             Ok(e) => extracts.push(e),
             Err(rejected) => errors.extend(rejected.errors),
@@ -297,7 +330,7 @@ fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), Failure> {
     if !errors.is_empty() {
         return Err(Failure::Rejected {
             errors,
-            files: a.files.len(),
+            files: files.len(),
         });
     }
     let stored = ws.import(extracts, a.replace)?;

@@ -21,6 +21,7 @@ mod inputs;
 pub mod quality;
 pub mod reference;
 pub mod table;
+pub mod trend;
 pub mod workers;
 
 pub use inputs::Inputs;

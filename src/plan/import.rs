@@ -23,6 +23,14 @@ use crate::month::Month;
 use chrono::NaiveDate;
 use std::path::Path;
 
+/// Whether a file is taken for an improvement plan rather than an extract:
+/// its name says `plan` (`improvement_plan.csv`, `Action Plan.xlsx`). The
+/// extract importers leave such files to `keel plan import`.
+pub fn is_plan_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("plan"))
+}
+
 /// A column of a plan spreadsheet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {

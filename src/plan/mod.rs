@@ -15,10 +15,12 @@ pub mod import;
 pub mod show;
 mod status;
 pub mod store;
+pub mod summary;
 
 pub use import::{Rejected, read_plan};
 pub use status::{Attainment, Rag, attainment, rag};
 pub use store::{Moved, Saved};
+pub use summary::{Summary, summarise};
 
 use crate::measure::Measure;
 use crate::month::Month;

@@ -4,8 +4,8 @@
 use super::{DUE_SOON_DAYS, Item, Link, Status};
 use crate::measure::Better;
 use crate::metrics::table::{Group, MetricTable};
+use crate::metrics::trend;
 use crate::month::Month;
-use crate::report::trend;
 use chrono::NaiveDate;
 
 /// Where an item stands as of a date.

@@ -1,5 +1,6 @@
-//! The board report: cover, summary table, a page per headline measure
-//! with its chart and reading, scenario comparison, and an appendix of
+//! The board report: cover, summary table, the improvement plan (when the
+//! workspace holds one), a page per headline measure with its chart and
+//! reading, scenario comparison, and an appendix of
 //! definitions and data-quality notes. Disclosure control applies to every
 //! figure (see [`super::suppress`]).
 
@@ -55,6 +56,9 @@ pub struct Source {
     pub table: MetricTable,
     pub findings: Vec<Finding>,
     pub scenarios: Vec<(Scenario, Projection)>,
+    /// The improvement plan, when the workspace holds one (or its settings
+    /// hold milestones or events, shown as the plan they would make).
+    pub plan: Option<crate::plan::Plan>,
 }
 
 impl Source {
@@ -102,6 +106,7 @@ impl Source {
             table,
             findings,
             scenarios,
+            plan: crate::plan::store::plan_or_settings(&ws)?,
         })
     }
 }
@@ -186,6 +191,10 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, Error> {
     for i in 0..groups.len() {
         summary(&mut doc, src, (&groups, i), month, &footer);
     }
+    if let Some(plan) = &src.plan {
+        let s = crate::plan::summarise(plan, t, month.last_day());
+        super::improvement::pages(&mut doc, &s, t, &footer);
+    }
     let mut images = images.into_iter();
     for (measure, spec) in charted.iter().zip(&specs) {
         let Some(rgb) = images.next() else { break };
@@ -236,7 +245,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Report, Error> {
     })
 }
 
-fn heading(p: &mut Page, title: &str) {
+pub(super) fn heading(p: &mut Page, title: &str) {
     p.text(MARGIN, HEIGHT - MARGIN - 6.0, 20.0, Face::Bold, INK, title);
     p.rule(
         MARGIN,
@@ -248,7 +257,7 @@ fn heading(p: &mut Page, title: &str) {
     );
 }
 
-fn foot(p: &mut Page, text: &str) {
+pub(super) fn foot(p: &mut Page, text: &str) {
     p.text(MARGIN, 24.0, 8.5, Face::Regular, GREY, text);
 }
 

@@ -6,12 +6,16 @@
 pub mod board;
 pub mod chart;
 pub mod export;
+pub mod improvement;
 pub mod measures;
 pub mod pack;
 pub mod pdf;
 pub mod reading;
 pub mod suppress;
-pub mod trend;
+/// The 12-month trend line lives with the metrics, so that the plan's
+/// attainment can use it without the plan depending on the report (the
+/// report draws the plan).
+pub use crate::metrics::trend;
 
 use crate::metrics::GroupKind;
 use crate::metrics::table::{Group, MetricTable};

@@ -17,6 +17,9 @@ pub const FILE: &str = "meeting-pack.json";
 pub enum Slide {
     /// Every headline measure against its target, red/amber/green.
     Summary,
+    /// The improvement plan: items at each RAG and the overdue ones by
+    /// reference and title. Left out of a meeting when there is no plan.
+    Plan,
     /// One measure's trend against its target and England.
     Metric { metric: String },
     /// A saved scenario's projection of the headline measures.
@@ -37,7 +40,8 @@ pub struct Pack {
 impl Default for Pack {
     fn default() -> Self {
         Pack {
-            slides: std::iter::once(Slide::Summary)
+            slides: [Slide::Summary, Slide::Plan]
+                .into_iter()
                 .chain(KPIS.iter().map(|k| Slide::Metric {
                     metric: k.metric.to_string(),
                 }))
@@ -52,6 +56,7 @@ impl Slide {
     pub fn title(&self) -> String {
         match self {
             Slide::Summary => "Summary".into(),
+            Slide::Plan => "Improvement plan".into(),
             Slide::Metric { metric } => super::measures::measure(metric)
                 .map_or_else(|| metric.clone(), |m| m.label.to_string()),
             Slide::Scenario { name } => format!("Scenario: {name}"),

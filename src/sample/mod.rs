@@ -10,6 +10,7 @@ mod calendar;
 mod error;
 mod model;
 mod names;
+mod plan;
 mod story;
 mod write;
 
@@ -118,6 +119,9 @@ fn generate_council(config: &Config, out_dir: &Path) -> Result<SampleSummary> {
             &outcome.sessions,
         )?);
     }
+    if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
+        files.push(plan::write_plan(out_dir, *first, *last)?);
+    }
     files.push(write_readme(out_dir, &council_readme(&outcome, &files))?);
     Ok(summary(files, outcome))
 }
@@ -192,9 +196,11 @@ fn council_readme(outcome: &Outcome, files: &[PathBuf]) -> String {
          in five employed social workers leave in a year, a quarter of the workforce is\n\
          agency staff and a fifth of employed staff are newly qualified (ASYE). Things\n\
          improve, relapse badly in the middle of the series, then recover to turnover\n\
-         near 12-13%, agency use near 15% and fewer newly qualified staff. Newly\n\
-         qualified workers mostly start in September, so their share peaks in the\n\
-         autumn and dips each summer as a cohort passes a year since qualifying.\n\
+         near 13%, agency use near 16% and fewer newly qualified staff. Newly\n\
+         qualified workers start in cohorts through the year, the largest in the\n\
+         autumn, and stay in their ASYE year for twelve months from starting.\n\
+         The inspection report came out in the fourth month; the council's plan\n\
+         answering it is in `improvement_plan.csv`.\n\
          \n\
          ## Files\n\
          \n\
@@ -213,6 +219,9 @@ fn council_readme(outcome: &Outcome, files: &[PathBuf]) -> String {
          teams.\n\
          - `supervision_log_*.csv`: supervision sessions of employed case holders in the\n  \
          last months.\n\
+         - `improvement_plan.csv`: the improvement plan agreed after the inspection (its\n  \
+         start in the `Plan Start` column), with progress, linked measures and events.\n  \
+         `keel import` leaves it alone; `keel plan import` reads it.\n\
          \n\
          Agency workers have their own references (such as `A10234`); payroll numbers\n\
          are six-digit text with leading zeros. Names are present only so that importers\n\

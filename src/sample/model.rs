@@ -189,7 +189,8 @@ impl Worker {
         )
     }
 
-    /// In the ASYE year; role progression keeps this in step with the qualified date.
+    /// In the ASYE year, the twelve months from starting in post (role progression
+    /// ends it).
     pub(crate) fn asye(&self) -> bool {
         self.role == Role::Nqsw
     }
@@ -473,8 +474,8 @@ impl Sim {
             return Ok(worker);
         }
         let role = senior_role.unwrap_or_else(|| match self.rng.random_range(0..100) {
-            0..7 => Role::Nqsw,
-            7..40 => Role::SeniorSocialWorker,
+            0..12 => Role::Nqsw,
+            12..42 => Role::SeniorSocialWorker,
             _ => Role::SocialWorker,
         });
         let (start, qualified) = if role == Role::Nqsw {
@@ -1209,13 +1210,20 @@ fn funded_fte(posts: u32) -> f64 {
     (f64::from(posts) * FUNDED_FTE_PER_POST * 2.0).round() / 2.0
 }
 
-/// Share of the year's ASYE intake starting in each month: the big cohort follows
-/// summer graduation, a smaller one follows winter graduation.
+/// Share of the year's ASYE intake starting in each month. Social workers qualify
+/// through the year (summer and winter graduations, fast-track programmes, apprentices)
+/// and councils take them in several cohorts; the autumn one is the largest. One
+/// September cohort of most of the year's intake would, as the series ends in
+/// September, fill a third of the vacancies in its last month.
 fn cohort_share(month: u32) -> f64 {
     match month {
-        9 => 0.72,
-        10 => 0.12,
-        1 => 0.16,
+        9 => 0.20,
+        10 => 0.15,
+        11 => 0.10,
+        1 => 0.20,
+        3 => 0.10,
+        5 => 0.10,
+        7 => 0.15,
         _ => 0.0,
     }
 }
@@ -1247,7 +1255,13 @@ fn leave_weight(worker: &Worker, date: NaiveDate) -> f64 {
 fn progress_role(rng: &mut ChaCha8Rng, worker: &mut Worker, date: NaiveDate) {
     let since_qualified = days_between(worker.qualified, date);
     match worker.role {
-        Role::Nqsw if since_qualified >= 365 => worker.role = Role::SocialWorker,
+        // The ASYE runs for a year from the start in post, not from qualifying:
+        // counted from qualifying, a September cohort (qualified in the summer) would
+        // leave the programme before the next one starts, and the NQSW share would
+        // empty every summer.
+        Role::Nqsw if days_between(worker.start, date) >= 365 => {
+            worker.role = Role::SocialWorker;
+        }
         Role::SocialWorker
             if !worker.employment.is_agency()
                 && since_qualified > 3 * 365

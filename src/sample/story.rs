@@ -49,7 +49,7 @@ impl Pressure {
 
     /// Size of the yearly ASYE intake as a share of the employed workforce.
     pub(crate) fn nqsw_intake(self) -> f64 {
-        (14.5 + 8.5 * self.0) / 100.0
+        (12.0 + 10.0 * self.0) / 100.0
     }
 
     /// Extra cases per worker when the service is stretched.

@@ -308,7 +308,7 @@ fn default_run_writes_the_documented_files() -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
     assert_eq!(summary.months.len(), 36);
-    assert_eq!(names.len(), 1 + 6 + 18 + 4);
+    assert_eq!(names.len(), 1 + 6 + 18 + 5);
     assert_eq!(names[0], "workforce_2023-10_to_2024-09.csv");
     assert_eq!(names[1], "workforce_2024-10.csv");
     assert_eq!(names[6], "workforce_2025-03.csv");
@@ -318,6 +318,7 @@ fn default_run_writes_the_documented_files() -> Result<()> {
     assert!(names.contains(&"establishment.csv".to_owned()));
     assert!(names.contains(&"supervision_log_2026-07_to_2026-09.csv".to_owned()));
     assert!(names.contains(&"README.md".to_owned()));
+    assert!(names.contains(&"improvement_plan.csv".to_owned()));
     for file in &summary.files {
         assert!(file.is_file(), "{} missing", file.display());
     }
@@ -360,7 +361,8 @@ fn worker_ids_keep_six_characters() -> Result<()> {
             .into_owned();
         let ids = if name.ends_with(".xlsx") {
             workbook_ids(file)?
-        } else if name.ends_with(".csv") && name != "establishment.csv" {
+        } else if name.ends_with(".csv") && name != "establishment.csv" && name != super::plan::FILE
+        {
             csv_ids(file)?
         } else {
             continue;
@@ -442,4 +444,90 @@ fn zero_workers_or_months_is_an_error() {
     };
     assert!(generate(&no_workers, &dir).is_err());
     assert!(generate(&no_months, &dir).is_err());
+}
+
+#[test]
+fn the_plan_beside_the_extracts_tells_the_inspection_story() -> Result<()> {
+    use crate::plan::{Rag, Window};
+    let dir = tempfile::tempdir()?;
+    let summary = generate(&SampleOptions::default(), dir.path())?;
+    let path = dir.path().join(super::plan::FILE);
+    assert!(summary.files.contains(&path));
+    // Read as a user would, with no --start: the file states it.
+    let plan = crate::plan::read_plan(&path, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let first = summary.months[0];
+    let last = *summary.months.last().context("months")?;
+    // The inspection report in the series' fourth month (the first is
+    // October 2023): Monday 8 January 2024.
+    assert_eq!(
+        plan.start,
+        NaiveDate::from_ymd_opt(2024, 1, 8).context("date")?
+    );
+    assert!(plan.start > first);
+    assert_eq!(plan.items.len(), 17);
+    let in_window = |w: Window| plan.items.iter().filter(|i| i.window == Some(w)).count();
+    assert_eq!(
+        (
+            in_window(Window::Immediate),
+            in_window(Window::ThreeMonths),
+            in_window(Window::SixMonths)
+        ),
+        (3, 10, 4)
+    );
+    assert!(plan.items.iter().all(|i| !i.lead.is_empty()));
+    // The workforce ones are linked to the five measures the issue names.
+    let mut linked: Vec<&str> = plan
+        .items
+        .iter()
+        .flat_map(|i| i.measures.iter().map(|l| l.measure.as_str()))
+        .collect();
+    linked.sort_unstable();
+    linked.dedup();
+    let mut want = [
+        crate::measure::Measure::AgencyRate,
+        crate::measure::Measure::TurnoverRate12m,
+        crate::measure::Measure::NqswShare,
+        crate::measure::Measure::SupervisionCompliance,
+        crate::measure::Measure::CaseloadPerFte,
+    ]
+    .map(|m| m.name());
+    want.sort_unstable();
+    assert_eq!(linked, want);
+    // A peer review seven months on (8 January to 14 August 2024), and
+    // scrutiny meetings.
+    let peer = plan
+        .events
+        .iter()
+        .find(|e| e.label.contains("peer review"))
+        .context("a peer review")?;
+    assert_eq!(
+        peer.date,
+        NaiveDate::from_ymd_opt(2024, 8, 14).context("date")?
+    );
+    assert!(
+        plan.events
+            .iter()
+            .filter(|e| e.label.contains("scrutiny"))
+            .count()
+            >= 3
+    );
+    // Progress on most items; as at the series' end 13 done, one dropped
+    // and three overdue.
+    let noted = plan.items.iter().filter(|i| !i.evidence.is_empty()).count();
+    assert!(noted >= 15, "{noted} items with progress notes");
+    let s = crate::plan::summarise(&plan, &Default::default(), last);
+    assert_eq!(
+        (
+            s.count(Rag::Done),
+            s.count(Rag::Dropped),
+            s.count(Rag::Overdue)
+        ),
+        (13, 1, 3)
+    );
+    assert!(
+        plan.items
+            .iter()
+            .all(|i| i.status_date.is_none_or(|d| d <= last))
+    );
+    Ok(())
 }

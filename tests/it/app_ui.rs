@@ -853,3 +853,111 @@ fn the_teams_view_lists_workers_needing_attention_by_pseudonym() {
         );
     }
 }
+
+/// A plan for the two-team workspace, started on Monday 4 May 2026:
+/// `immediate` is due 1 June and `3 months` 4 August. As at 30 September
+/// (the latest month held) R1 is done, R2 overdue by 57 days (4 August to
+/// 30 September) and R3 by 121 (1 June to 30 September), R4 dropped.
+const MEETING_PLAN: &str = "\
+Ref,Recommendation,Timescale,Lead,Status,Status Date
+R1,Agree a caseload policy,Immediate,Principal Social Worker,Done,20/05/2026
+R2,Cap caseloads at twelve children per worker,3 months,Head of Service,In progress,
+R3,Ensure monthly reflective supervision for every case holder,Immediate,Service Manager,Not started,
+R4,Review the agency framework,3 months,Head of Service,Dropped,01/07/2026
+";
+
+fn meeting_pack(root: &Path) {
+    use keel::report::pack::{Pack, Slide};
+    let pack = Pack {
+        slides: vec![
+            Slide::Summary,
+            Slide::Plan,
+            Slide::Metric {
+                metric: keel::measure::Measure::CaseloadPerFte.name().into(),
+            },
+        ],
+        months: Some(12),
+        group: keel::metrics::table::Group::all(),
+    };
+    keel::report::pack::save(root, &pack).unwrap();
+}
+
+#[test]
+fn meeting_mode_shows_the_plan_by_reference_and_title_without_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = two_team_workspace(dir.path());
+    let file = dir.path().join("improvement_plan.csv");
+    std::fs::write(&file, MEETING_PLAN).unwrap();
+    let mut ws = Workspace::open(&root).unwrap();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 5, 4);
+    keel::plan::store::import(&mut ws, &file, start).unwrap();
+    drop(ws);
+    meeting_pack(&root);
+    let mut h = harness(root);
+    h.key_press(egui::Key::F5);
+    wait_idle(&mut h);
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(
+        h.state().meeting_slide().as_deref(),
+        Some("Improvement plan")
+    );
+    let mut shown = texts(&h);
+    shown.dedup();
+    assert!(shown.iter().any(|t| t == "2 / 3"), "{shown:?}");
+    assert!(
+        shown
+            .iter()
+            .any(|t| t == "4 items, as at 30 September 2026 · the plan started on 4 May 2026"),
+        "{shown:?}"
+    );
+    // Counts in the order overdue, due soon, on track, done, dropped.
+    let counts: Vec<&str> = shown
+        .iter()
+        .filter(|t| t.len() == 1 && t.chars().all(|c| c.is_ascii_digit()))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(counts, ["2", "0", "0", "1", "1"], "{shown:?}");
+    for want in [
+        "R2",
+        "Cap caseloads at twelve children per worker",
+        "57 days overdue",
+        "R3",
+        "Ensure monthly reflective supervision for every case holder",
+        "121 days overdue",
+    ] {
+        assert!(shown.iter().any(|t| t == want), "{want} missing: {shown:?}");
+    }
+    assert!(
+        !shown.iter().any(|t| t == "R1" || t == "R4"),
+        "only overdue items are listed"
+    );
+    for lead in [
+        "Principal Social Worker",
+        "Head of Service",
+        "Service Manager",
+    ] {
+        assert!(
+            !shown.iter().any(|t| t.contains(lead)),
+            "a lead is on screen: {lead}"
+        );
+    }
+}
+
+#[test]
+fn meeting_mode_skips_the_plan_slide_when_there_is_no_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = two_team_workspace(dir.path());
+    meeting_pack(&root);
+    let mut h = harness(root);
+    h.key_press(egui::Key::F5);
+    wait_idle(&mut h);
+    assert_eq!(h.state().meeting_slide().as_deref(), Some("Summary"));
+    assert!(texts(&h).iter().any(|t| t == "1 / 2"), "{:?}", texts(&h));
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(
+        h.state().meeting_slide().as_deref(),
+        Some("Caseload per FTE")
+    );
+}

@@ -664,3 +664,71 @@ fn a_workspace_with_milestones_in_its_settings_moves_them_on_the_first_plan_chan
     assert_eq!(w.settings().milestones.len(), 1);
     assert_eq!(w.settings().events[0].label, "Ofsted inspection");
 }
+
+#[test]
+fn the_sample_writes_a_plan_that_import_skips_and_plan_import_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let ws = dir.path().join("ws").display().to_string();
+    let out = keel(&["sample", "--out", &data.display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = data.join("improvement_plan.csv");
+    assert!(plan.is_file());
+    // The folder: every extract stored, the plan left alone, and said so.
+    let out = keel(&["import", "--workspace", &ws, &data.display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains(&format!("skipped {}: an improvement plan", plan.display())),
+        "{said}"
+    );
+    assert_eq!(said.matches("stored import #").count(), 28, "{said}");
+    // Named among the files, as a shell's glob would: skipped too.
+    let ws2 = dir.path().join("ws2").display().to_string();
+    let out = keel(&[
+        "import",
+        "--workspace",
+        &ws2,
+        &data.join("establishment.csv").display().to_string(),
+        &plan.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("skipped"));
+    assert_eq!(stdout(&out).matches("stored import #").count(), 1);
+
+    // The file states its start: no --start needed.
+    let out = keel(&[
+        "plan",
+        "import",
+        "--workspace",
+        &ws,
+        &plan.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("17 items, 9 linked measures, 8 events"),
+        "{}",
+        stdout(&out)
+    );
+    let out = keel(&[
+        "plan",
+        "show",
+        "--workspace",
+        &ws,
+        "--as-at",
+        "2026-09-30",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let overdue: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter(|l| l.contains(",overdue,"))
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(
+        overdue.into_iter().collect::<Vec<_>>(),
+        ["R14", "R16", "R5"]
+    );
+}

@@ -424,3 +424,104 @@ fn outputs_named_without_a_folder_go_in_the_current_one() {
         assert!(dir.path().join(args[args.len() - 1]).is_file(), "{args:?}");
     }
 }
+
+/// The report fixture's plan, started on Monday 4 May 2026: `immediate` is
+/// due 1 June, `3 months` 4 August, `6 months` 4 November. As at 30
+/// September (the report's month): R1 done, R2 overdue by 57 days (4 August
+/// to 30 September), R3 overdue by 121 (1 June to 30 September), R4 on
+/// track (due in 35 days), R5 dropped. Caseload per FTE is 10.0 in every
+/// month (120 cases over 12 FTE): 12 by September is met, 8 by August
+/// missed by 2.0. The agency rate (0.0% in September) has a by-month not
+/// held yet and three months, too few for a trend.
+const PLAN: &str = "\
+Ref,Recommendation,Timescale,Lead,Status,Status Date,Measure,Target,Target Date
+R1,Agree a caseload policy,Immediate,Principal Social Worker,Done,20/05/2026,,,
+R2,Cap caseloads at twelve children per worker,3 months,Head of Service,In progress,,caseload_per_fte,12,2026-09
+R3,Ensure every case holder has monthly reflective supervision recorded on the child's file,Immediate,Service Manager,Not started,,caseload_per_fte,8,2026-08
+R4,Reduce reliance on agency social workers,6 months,HR Business Partner,In progress,,agency_rate_pct,5,2026-12
+R5,Review the agency framework,3 months,Head of Service,Dropped,01/07/2026,,,
+";
+
+#[test]
+fn the_pdf_has_an_improvement_plan_section_with_counts_overdue_items_and_measures() {
+    let (dir, ws) = fixture();
+    let plan = write(dir.path(), "improvement_plan.csv", PLAN);
+    let out = keel(&[
+        "plan",
+        "import",
+        "--workspace",
+        &ws,
+        "--start",
+        "2026-05-04",
+        &plan.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.path().join("plan.pdf");
+    let out = keel(&[
+        "report",
+        "--workspace",
+        &ws,
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&pdf);
+    // Cover, summary, the plan, ten chart pages and the appendix.
+    let pages = text.matches('\u{c}').count();
+    assert_eq!(pages, 15, "page count");
+    assert!(
+        text.contains("Improvement plan, as at 30 September 2026"),
+        "{text}"
+    );
+    assert!(text.contains("5 items; the plan started on 4 May 2026"));
+    let words = |l: &str| l.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let counts = text
+        .lines()
+        .find(|l| l.contains("Overdue 2"))
+        .map(words)
+        .unwrap_or_else(|| panic!("no counts line: {text}"));
+    assert_eq!(
+        counts.join(" "),
+        "Overdue 2 Due soon 0 On track 1 Done 1 Dropped 1"
+    );
+    let row = |start: &str, has: &str| -> String {
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(start) && l.contains(has))
+            .unwrap_or_else(|| panic!("no row {start} … {has}: {text}"))
+            .to_string()
+    };
+    let r2 = row("R2", "4 August 2026");
+    assert!(
+        r2.contains("Cap caseloads at twelve") && r2.ends_with(" 57"),
+        "{r2}"
+    );
+    let r3 = row("R3", "1 June 2026");
+    assert!(r3.ends_with(" 121"), "{r3}");
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim().starts_with("R4") && l.contains("2026 ") && l.contains("November")),
+        "R4 is not overdue"
+    );
+    assert_eq!(
+        words(&row("R2", "Caseload per FTE")),
+        words("R2 Caseload per FTE 12.0 Sep 2026 10.0 met")
+    );
+    assert_eq!(
+        words(&row("R3", "Caseload per FTE")),
+        words("R3 Caseload per FTE 8.0 Aug 2026 10.0 missed by 2.0")
+    );
+    assert_eq!(
+        words(&row("R4", "Agency rate")),
+        words("R4 Agency rate 5.0% Dec 2026 0.0% (Sep 2026) no figures yet")
+    );
+    // Leads are roles, but meeting papers show references and titles only.
+    for lead in [
+        "Principal Social Worker",
+        "Service Manager",
+        "HR Business Partner",
+    ] {
+        assert!(!text.contains(lead), "a lead reached the PDF: {lead}");
+    }
+}

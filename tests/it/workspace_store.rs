@@ -297,6 +297,8 @@ fn a_first_start_cut_short_loads_the_sample_next_time_but_an_empty_workspace_sta
     let (ws, sample) = keel::first_run::open_or_start(&cut_short).unwrap();
     assert!(sample, "the sample data is loaded after all");
     assert!(ws.manifest().active().count() > 0);
+    let plan = ws.plan().unwrap().expect("the sample's improvement plan");
+    assert_eq!(plan.items.len(), 17);
     assert!(!cut_short.join("sample-data.pending").exists());
     drop(ws);
     // Started again: already done, nothing imported twice.
