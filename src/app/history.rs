@@ -80,7 +80,7 @@ fn months(r: &ImportRecord) -> String {
 
 pub fn show(ui: &mut egui::Ui, model: &Model, cmds: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.heading("Import history");
+        ui.heading("History");
         if ui
             .add_enabled(model.can_undo(), egui::Button::new("Undo last change…"))
             .on_hover_text(

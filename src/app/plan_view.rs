@@ -987,58 +987,53 @@ fn editor(
         ui.add_space(4.0);
         ui.strong("Linked measures");
         let mut remove = None;
-        egui::Grid::new("plan item links")
-            .num_columns(4)
-            .show(ui, |ui| {
-                for (k, l) in d.links.iter_mut().enumerate() {
-                    let n = k + 1;
-                    let was = l.measure;
-                    egui::ComboBox::from_id_salt(("plan link measure", k))
-                        .selected_text(l.measure.label())
-                        .width(200.0)
-                        .height(320.0)
-                        .show_ui(ui, |ui| {
-                            // The headline measures first: the ones plans
-                            // usually move.
-                            let head = Measure::headlines();
-                            for m in head.iter().copied() {
-                                ui.selectable_value(&mut l.measure, m, m.label());
-                            }
-                            ui.separator();
-                            for m in Measure::ALL.into_iter().filter(|m| !head.contains(m)) {
-                                ui.selectable_value(&mut l.measure, m, m.label());
-                            }
-                        })
-                        .response
-                        .accessible_name(format!("Measure {n}"));
-                    if l.measure != was {
-                        // Start from the new measure's own target.
-                        l.target = default_target(model, l.measure);
-                    }
-                    ui.horizontal(|ui| {
-                        ui.label("target");
-                        ui.add(egui::TextEdit::singleline(&mut l.target).desired_width(60.0))
-                            .accessible_name(format!("Target {n}"));
-                    });
-                    ui.horizontal(|ui| {
-                        ui.label("by");
-                        ui.add(
-                            egui::TextEdit::singleline(&mut l.by)
-                                .hint_text("yyyy-mm")
-                                .desired_width(70.0),
-                        )
-                        .accessible_name(format!("By {n}"));
-                    });
-                    if ui
-                        .small_button("Remove")
-                        .accessible_name(format!("Remove link {n}"))
-                        .clicked()
-                    {
-                        remove = Some(k);
-                    }
-                    ui.end_row();
+        // Rows rather than a grid: a grid sizes its cells from the first
+        // frame and left the target and by-month fields a few pixels wide.
+        for (k, l) in d.links.iter_mut().enumerate() {
+            let n = k + 1;
+            let was = l.measure;
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt(("plan link measure", k))
+                    .selected_text(l.measure.label())
+                    .width(220.0)
+                    .height(320.0)
+                    .show_ui(ui, |ui| {
+                        // The headline measures first: the ones plans
+                        // usually move.
+                        let head = Measure::headlines();
+                        for m in head.iter().copied() {
+                            ui.selectable_value(&mut l.measure, m, m.label());
+                        }
+                        ui.separator();
+                        for m in Measure::ALL.into_iter().filter(|m| !head.contains(m)) {
+                            ui.selectable_value(&mut l.measure, m, m.label());
+                        }
+                    })
+                    .response
+                    .accessible_name(format!("Measure {n}"));
+                ui.label("target");
+                ui.add(egui::TextEdit::singleline(&mut l.target).desired_width(60.0))
+                    .accessible_name(format!("Target {n}"));
+                ui.label("by");
+                ui.add(
+                    egui::TextEdit::singleline(&mut l.by)
+                        .hint_text("yyyy-mm")
+                        .desired_width(70.0),
+                )
+                .accessible_name(format!("By {n}"));
+                if ui
+                    .small_button("Remove")
+                    .accessible_name(format!("Remove link {n}"))
+                    .clicked()
+                {
+                    remove = Some(k);
                 }
             });
+            if l.measure != was {
+                // Start from the new measure's own target.
+                l.target = default_target(model, l.measure);
+            }
+        }
         if let Some(k) = remove {
             d.links.remove(k);
         }

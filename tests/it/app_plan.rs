@@ -350,12 +350,27 @@ fn dashboard_tiles_show_the_plans_linked_target() {
             by: latest + 9,
         },
     ];
+    plan.events.push(Event {
+        date: (latest - 2).first_day() + Days::new(14),
+        label: "Scrutiny committee".into(),
+    });
     with_plan(&root, &plan);
-    let h = harness(root);
+    let mut h = harness(root);
     let want = format!(
         "Plan: 18.0% by {}",
         (latest + 3).first_day().format("%b %Y")
     );
     assert!(shows(&h, &want), "{want}: {:?}", texts(&h));
     assert!(!shows(&h, "Plan: 12.5%"));
+
+    // The chart saved from the dashboard marks the plan's event, as the
+    // settings' events were marked before they moved into the plan.
+    let svg = dir.path().join("agency.svg");
+    h.state_mut().command(keel::app::Command::SaveChart {
+        metric: Measure::AgencyRate.name().into(),
+        path: Some(svg.clone()),
+    });
+    wait_idle(&mut h);
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert!(drawn.contains("Scrutiny committee"));
 }
