@@ -554,7 +554,9 @@ fn item_block(
                     "A change is dated {} (the as-at date)",
                     show_date(as_at)
                 ));
-            if let (Some(status), false) = (chosen, busy) {
+            // Sent even while another change runs: the job registry then
+            // refuses it with a notice, rather than the choice vanishing.
+            if let Some(status) = chosen {
                 cmds.push(Command::Plan(PlanCommand::SetStatus {
                     reference: r.clone(),
                     status,
