@@ -65,18 +65,22 @@ impl KeelApp {
                 if self.model.as_ref().is_some_and(|m| m.can_undo()) {
                     self.confirm = Some(Confirm::Undo);
                 } else {
-                    self.notice = Some(Notice::Info("There is no import to undo.".into()));
+                    self.notice = Some(Notice::Info(
+                        "There is nothing to undo: no import or plan change.".into(),
+                    ));
                 }
             }
-            Command::Undo => self.start_write("Undoing the last import", |ws| {
+            Command::Undo => self.start_write("Undoing the last change", |ws| {
                 match ws.undo().map_err(|e| e.to_string())? {
                     crate::workspace::Undone::Imports(undone) => {
                         let files: Vec<String> = undone.iter().map(|r| r.file.clone()).collect();
                         Ok(format!("Undone: {}", files.join(", ")))
                     }
-                    crate::workspace::Undone::PlanEdit(e) => {
-                        Ok(format!("Undone plan edit #{}: {}", e.id, e.action))
-                    }
+                    crate::workspace::Undone::PlanEdit(e) => Ok(format!(
+                        "Undone plan change #{}: {}",
+                        e.id,
+                        super::model::readable(&e.action)
+                    )),
                 }
             }),
             Command::SaveSettings(s) => {
@@ -209,6 +213,7 @@ impl KeelApp {
                     m.step(n);
                 }
             }
+            Command::Plan(p) => self.plan_command(p),
             Command::EndMeeting => {
                 self.meeting = None;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
@@ -270,7 +275,8 @@ impl KeelApp {
             &model.metrics,
             metric,
             std::slice::from_ref(&self.group),
-            &model.settings,
+            // The plan's targets and events, as the dashboard draws them.
+            &model.plan.chart_settings,
             from,
             last,
         );

@@ -96,7 +96,7 @@ fn change(now: Option<f64>, then: Option<f64>) -> Option<f64> {
     Some(now? - then?)
 }
 
-fn tile(ui: &mut egui::Ui, k: &Kpi, d: &TileData, model: &Model, dark: bool) {
+fn tile(ui: &mut egui::Ui, k: &Kpi, d: &TileData, model: &Model, (month, dark): (Month, bool)) {
     let target = model.settings.targets.get(k.metric);
     let rag = d.value.zip(target).map(|(v, t)| Rag::of(v, t));
     let stroke = rag.map_or(ui.visuals().widgets.noninteractive.bg_stroke, |r| {
@@ -149,6 +149,27 @@ fn tile(ui: &mut egui::Ui, k: &Kpi, d: &TileData, model: &Model, dark: bool) {
                     .label("England: not published")
                     .on_hover_text("The DfE publishes no national figure for this measure."),
             };
+            let linked = model
+                .plan
+                .get()
+                .and_then(|p| crate::plan::marks::nearest_link(p, k.measure, month));
+            if let Some(l) = linked {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Plan: {} by {}",
+                        kpi::format(Some(l.target), k.percent),
+                        l.by.first_day().format("%b %Y")
+                    ))
+                    .color(egui::Color32::from_rgb(
+                        crate::report::chart::PLAN[0],
+                        crate::report::chart::PLAN[1],
+                        crate::report::chart::PLAN[2],
+                    )),
+                )
+                .on_hover_text(
+                    "The improvement plan's target for this measure: the next by-date from this month, else the latest (whole service)",
+                );
+            }
         });
 }
 
@@ -171,7 +192,7 @@ pub fn show(
                 last_month: get(month - 1, k.metric),
                 year_ago: get(month - 12, k.metric),
             };
-            tile(ui, k, &d, model, dark);
+            tile(ui, k, &d, model, (month, dark));
         }
     });
     ui.add_space(6.0);
@@ -265,9 +286,13 @@ pub fn show(
                                     &model.metrics,
                                     group,
                                     k.metric,
-                                    &model.settings,
+                                    &model.plan.chart_settings,
                                 ),
-                                events: crate::report::chart::events(&model.settings, start, None),
+                                events: crate::report::chart::events(
+                                    &model.plan.chart_settings,
+                                    start,
+                                    None,
+                                ),
                                 benchmarks: references(bench, k, group),
                             },
                             190.0,

@@ -22,6 +22,41 @@ fn last_batch(model: &Model) -> Vec<&ImportRecord> {
         .collect()
 }
 
+/// The improvement plan's versions, newest first (changed in the Plan
+/// view or with `keel plan`).
+fn plan_edits(ui: &mut egui::Ui, model: &Model) {
+    if model.plan.edits.is_empty() {
+        return;
+    }
+    ui.strong("Improvement plan changes");
+    egui::Grid::new("plan history grid")
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            for h in ["#", "When", "Status", "Change"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for e in model.plan.edits.iter().rev() {
+                ui.label(e.id.to_string());
+                ui.label(
+                    e.at.with_timezone(&chrono::Local)
+                        .format("%d/%m/%Y %H:%M")
+                        .to_string(),
+                );
+                if e.is_active() {
+                    ui.label("active");
+                } else {
+                    ui.weak("undone");
+                }
+                ui.label(&e.action);
+                ui.end_row();
+            }
+        });
+    ui.add_space(10.0);
+    ui.strong("Imports");
+}
+
 /// What undo would take back, for the confirmation dialog.
 pub fn last_batch_summary(ui: &mut egui::Ui, model: &Model) {
     for r in last_batch(model) {
@@ -45,12 +80,11 @@ fn months(r: &ImportRecord) -> String {
 
 pub fn show(ui: &mut egui::Ui, model: &Model, cmds: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.heading("Import history");
-        let batch = last_batch(model);
+        ui.heading("History");
         if ui
-            .add_enabled(!batch.is_empty(), egui::Button::new("Undo last import…"))
+            .add_enabled(model.can_undo(), egui::Button::new("Undo last change…"))
             .on_hover_text(
-                "Takes back the last import command (all its files). Ctrl+Z does the same.",
+                "Takes back the last import command (all its files) or plan change, whichever came last. Ctrl+Z does the same.",
             )
             .clicked()
         {
@@ -58,11 +92,12 @@ pub fn show(ui: &mut egui::Ui, model: &Model, cmds: &mut Vec<Command>) {
         }
     });
     ui.separator();
-    if model.imports.is_empty() {
+    if model.imports.is_empty() && model.plan.edits.is_empty() {
         ui.label("Nothing imported yet.");
         return;
     }
     egui::ScrollArea::both().id_salt("history").show(ui, |ui| {
+        plan_edits(ui, model);
         egui::Grid::new("history grid")
             .striped(true)
             .num_columns(9)

@@ -16,6 +16,7 @@ mod jobs;
 mod kpi;
 mod meeting;
 mod model;
+mod plan_view;
 mod quality;
 mod scenario_jobs;
 mod scenarios;
@@ -25,7 +26,7 @@ mod state;
 mod teams;
 
 pub use jobs::JobKind;
-pub use state::{Command, View};
+pub use state::{Command, PlanCommand, View};
 
 use crate::month::Month;
 use crate::settings::Settings;
@@ -52,6 +53,8 @@ enum Confirm {
     Undo,
     /// Import would replace these months already held.
     Replace(Vec<String>),
+    /// Remove the plan item with this reference and title.
+    RemoveItem(String, String),
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +98,7 @@ pub struct KeelApp {
     /// The title last sent to the window, to send it again only on change.
     title: String,
     theme_applied: Option<bool>,
+    plan_ui: plan_view::PlanUi,
 }
 
 impl KeelApp {
@@ -127,6 +131,7 @@ impl KeelApp {
             pack_asked: false,
             title: String::new(),
             theme_applied: None,
+            plan_ui: plan_view::PlanUi::default(),
         };
         app.start_load(true);
         app

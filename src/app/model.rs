@@ -8,7 +8,9 @@ use crate::metrics::GroupKind;
 use crate::metrics::quality::Finding;
 pub use crate::metrics::table::MetricTable;
 use crate::month::Month;
+use crate::plan::Plan;
 use crate::settings::Settings;
+use crate::workspace::manifest::PlanEdit;
 use crate::workspace::{ImportRecord, Workspace};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,72 @@ pub struct Model {
     pub benchmarks_held: Vec<crate::workspace::manifest::BenchmarkRecord>,
     /// The latest DfE indicators and neighbours imported, if any.
     pub benchmark_data: Option<(DataFrame, Option<DataFrame>)>,
+    /// The improvement plan and what follows from it.
+    pub plan: PlanState,
+}
+
+/// The plan as the views need it, read off the UI thread on each load and
+/// again after each plan change (which leaves the metrics as they are).
+pub struct PlanState {
+    /// The plan in force (or the one the settings' milestones would make);
+    /// a plan file that cannot be read is an error shown in the Plan view,
+    /// not a failed load.
+    pub plan: Result<Option<Plan>, String>,
+    /// The settings with the plan's targets and events in place of the
+    /// superseded milestones and events: what the charts draw.
+    pub chart_settings: Settings,
+    /// Every plan version stored, for history.
+    pub edits: Vec<PlanEdit>,
+    /// What undo would take back next.
+    pub undo: Option<UndoNext>,
+}
+
+/// The change `Workspace::undo` takes back: the later of the last import
+/// batch and the last plan edit.
+#[derive(Clone, Debug)]
+pub enum UndoNext {
+    Imports,
+    PlanEdit(PlanEdit),
+}
+
+/// A plan edit's action as the app shows it: the command line writes
+/// "R1 status → done", and the app's font has no arrow.
+pub fn readable(action: &str) -> String {
+    action.replace(" → ", " to ").replace('→', "to")
+}
+
+impl PlanState {
+    pub fn read(ws: &Workspace) -> PlanState {
+        let plan = crate::plan::store::plan_or_settings(ws).map_err(|e| e.to_string());
+        let chart_settings = crate::plan::marks::chart_settings(
+            ws.settings(),
+            plan.as_ref().ok().and_then(|p| p.as_ref()),
+        );
+        let manifest = ws.manifest();
+        let shown = |e: &PlanEdit| PlanEdit {
+            action: readable(&e.action),
+            ..e.clone()
+        };
+        // The same choice as `Workspace::undo`: a plan edit at or after the
+        // last import batch goes first.
+        let undo = match (manifest.last_active_batch(), manifest.active_plan_edit()) {
+            (None, None) => None,
+            (Some((_, at)), Some(e)) if e.at >= at => Some(UndoNext::PlanEdit(shown(e))),
+            (None, Some(e)) => Some(UndoNext::PlanEdit(shown(e))),
+            (Some(_), _) => Some(UndoNext::Imports),
+        };
+        PlanState {
+            plan,
+            chart_settings,
+            edits: manifest.plan_edits.iter().map(shown).collect(),
+            undo,
+        }
+    }
+
+    /// The plan, when one is held and readable.
+    pub fn get(&self) -> Option<&Plan> {
+        self.plan.as_ref().ok().and_then(|p| p.as_ref())
+    }
 }
 
 impl Model {
@@ -39,7 +107,7 @@ impl Model {
     }
 
     pub fn can_undo(&self) -> bool {
-        self.imports.iter().any(|r| r.is_active())
+        self.plan.undo.is_some()
     }
 }
 
@@ -102,6 +170,7 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
         None => None,
     };
     Ok(Model {
+        plan: PlanState::read(&ws),
         benchmarks_held: ws.manifest().benchmarks.clone(),
         benchmark_data,
         root: root.to_path_buf(),

@@ -3,6 +3,7 @@
 //! in `commands.rs`).
 
 use super::jobs::JobKind;
+use super::model::UndoNext;
 use super::state::{Command, Group, View};
 use super::{
     Confirm, KeelApp, Notice, dashboard, history, import_view, quality, settings_view, teams,
@@ -343,12 +344,24 @@ impl KeelApp {
         let modal = egui::Modal::new(egui::Id::unique("keel confirm")).show(ctx, |ui| {
             ui.set_max_width(520.0);
             match &confirm {
-                Confirm::Undo => {
-                    ui.heading("Undo the last import?");
-                    if let Some(m) = &self.model {
-                        history::last_batch_summary(ui, m);
+                Confirm::Undo => match self.model.as_ref().and_then(|m| m.plan.undo.clone()) {
+                    Some(UndoNext::PlanEdit(e)) => {
+                        ui.heading("Undo the last plan change?");
+                        ui.label(format!("#{} {}", e.id, e.action));
+                        ui.label("The plan goes back to the version before it; the change stays in history.");
                     }
-                    ui.label("The data stays on disk; a month it replaced comes back.");
+                    _ => {
+                        ui.heading("Undo the last import?");
+                        if let Some(m) = &self.model {
+                            history::last_batch_summary(ui, m);
+                        }
+                        ui.label("The data stays on disk; a month it replaced comes back.");
+                    }
+                },
+                Confirm::RemoveItem(reference, title) => {
+                    ui.heading(format!("Remove {reference} from the plan?"));
+                    ui.label(title);
+                    ui.label("Its status, evidence and linked measures go with it. The plan before stays in history, and Ctrl+Z brings it back.");
                 }
                 Confirm::Replace(months) => {
                     ui.heading("Replace months already held?");
@@ -360,8 +373,17 @@ impl KeelApp {
             }
             ui.add_space(8.0);
             ui.horizontal(|ui| {
+                let plan_undo = matches!(
+                    self.model.as_ref().and_then(|m| m.plan.undo.as_ref()),
+                    Some(UndoNext::PlanEdit(_))
+                );
                 let (yes, cmd) = match &confirm {
+                    Confirm::Undo if plan_undo => ("Undo plan change", Command::Undo),
                     Confirm::Undo => ("Undo import", Command::Undo),
+                    Confirm::RemoveItem(reference, _) => (
+                        "Remove item",
+                        Command::Plan(super::state::PlanCommand::RemoveItem(reference.clone())),
+                    ),
                     Confirm::Replace(_) => {
                         ("Replace and import", Command::Import { replace: true })
                     }
@@ -444,6 +466,13 @@ impl KeelApp {
                 cmds,
             ),
             (View::History, _) => history::show(ui, model, cmds),
+            (View::Plan, _) => super::plan_view::show(
+                ui,
+                model,
+                &mut self.plan_ui,
+                self.jobs.is_running(JobKind::Write),
+                cmds,
+            ),
             (View::Benchmarks, _) => super::benchmarks::show(
                 ui,
                 model,

@@ -15,6 +15,7 @@ pub enum View {
     #[default]
     Dashboard,
     Teams,
+    Plan,
     Import,
     History,
     Quality,
@@ -25,9 +26,10 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Dashboard,
         View::Teams,
+        View::Plan,
         View::Import,
         View::History,
         View::Quality,
@@ -41,6 +43,7 @@ impl View {
         match self {
             View::Dashboard => "Dashboard",
             View::Teams => "Teams",
+            View::Plan => "Plan",
             View::Import => "Import",
             View::History => "History",
             View::Quality => "Data quality",
@@ -218,4 +221,48 @@ pub enum Command {
     /// Move this many slides (negative: back).
     SlideStep(i32),
     EndMeeting,
+    /// A change to the improvement plan (stored on a background job).
+    Plan(PlanCommand),
+}
+
+/// What the Plan view asks for. Every change is stored through the plan
+/// store: atomically, listed in history and undoable.
+#[derive(Clone, Debug)]
+pub enum PlanCommand {
+    /// A new empty plan started on this date.
+    Start(chrono::NaiveDate),
+    /// Choose a plan spreadsheet with the native dialog, then import it.
+    Pick {
+        start: Option<chrono::NaiveDate>,
+    },
+    /// Import this plan file, replacing any plan held.
+    Import {
+        path: PathBuf,
+        start: Option<chrono::NaiveDate>,
+    },
+    SetStatus {
+        reference: String,
+        status: crate::plan::Status,
+        date: chrono::NaiveDate,
+    },
+    AddEvidence {
+        reference: String,
+        date: chrono::NaiveDate,
+        text: String,
+    },
+    /// Add an item, or replace the one referred to as `original`.
+    SaveItem {
+        original: Option<String>,
+        item: Box<crate::plan::Item>,
+    },
+    /// Ask to confirm removing an item.
+    AskRemoveItem(String),
+    RemoveItem(String),
+    /// Add an event, or replace `original` with it.
+    SaveEvent {
+        original: Option<crate::plan::Event>,
+        event: crate::plan::Event,
+    },
+    RemoveEvent(crate::plan::Event),
+    SetStart(chrono::NaiveDate),
 }

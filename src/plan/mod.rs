@@ -11,7 +11,9 @@
 //!   date, an item done later was still open.
 //! - A dropped item is neither overdue nor on track: it is `dropped`.
 
+pub mod edit;
 pub mod import;
+pub mod marks;
 pub mod show;
 mod status;
 pub mod store;

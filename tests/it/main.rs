@@ -4,6 +4,7 @@
 mod support;
 
 mod app_jobs;
+mod app_plan;
 mod app_ui;
 mod architecture;
 mod cli_metrics;
