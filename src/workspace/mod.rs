@@ -421,7 +421,9 @@ impl Workspace {
             } else if let Some(r) = self
                 .manifest
                 .active()
-                .find(|r| r.kind == e.kind && r.file_hash == e.file_hash)
+                // Empty files of one kind are the same bytes whatever
+                // their month: the month tells them apart.
+                .find(|r| r.kind == e.kind && r.file_hash == e.file_hash && r.months == e.months)
                 && !replace
             {
                 problems.push(Conflict::AlreadyImported {

@@ -13,6 +13,7 @@ mod dfe_benchmarks;
 mod extract_errors;
 mod extract_values;
 mod headers;
+mod import_files;
 mod inferred_leavers;
 mod metrics_fixtures;
 mod metrics_reference;
