@@ -57,6 +57,13 @@ pub enum Error {
     Conflict(Vec<Conflict>),
     #[error("{}: {what}", path.display())]
     Damaged { path: PathBuf, what: Damage },
+    /// A write failed for want of space. Every write is atomic and the
+    /// manifest is written last, so the workspace is as it was.
+    #[error(
+        "the disk holding the workspace {} is full: nothing was stored. Free some space on it and try again",
+        root.display()
+    )]
+    DiskFull { root: PathBuf },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -154,10 +161,26 @@ fn lines(items: &[impl std::fmt::Display]) -> String {
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> Error {
+    if atomic::is_disk_full(&source) {
+        return Error::DiskFull {
+            root: workspace_root_of(path),
+        };
+    }
     Error::Io {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// The workspace a file belongs to: the nearest folder holding its lock
+/// file or manifest (every write happens under the lock), else the file's
+/// own folder.
+fn workspace_root_of(path: &Path) -> PathBuf {
+    path.ancestors()
+        .find(|d| d.join(".lock").is_file() || d.join(MANIFEST).is_file())
+        .or_else(|| path.parent().filter(|_| !path.is_dir()))
+        .unwrap_or(path)
+        .to_path_buf()
 }
 
 pub struct Workspace {
@@ -295,7 +318,25 @@ impl Workspace {
     }
 
     /// Store validated extracts as one batch: all of them or none.
+    ///
+    /// The lock is held from the re-reading of the manifest to the commit,
+    /// so the inferred leavers are found against the workspace as it is
+    /// when the batch lands: another writer meanwhile is refused, told
+    /// which process holds the workspace.
     pub fn import(&mut self, extracts: Vec<Extract>, replace: bool) -> Result<Stored, Error> {
+        self.import_with(extracts, replace, &mut || {})
+    }
+
+    /// [`Workspace::import`] calling `before_commit` under the lock, after
+    /// the warnings are found and before the manifest is written: the seam
+    /// where tests start another writer.
+    #[doc(hidden)]
+    pub fn import_with(
+        &mut self,
+        extracts: Vec<Extract>,
+        replace: bool,
+        before_commit: &mut dyn FnMut(),
+    ) -> Result<Stored, Error> {
         let mut clock = std::time::Instant::now();
         let _guard = self.begin_write()?;
         self.check_conflicts(&extracts, replace)?;
@@ -382,6 +423,7 @@ impl Workspace {
         let mut next = self.manifest.clone();
         next.imports.extend(records.iter().cloned());
         crate::trace::lap("warnings", &mut clock);
+        before_commit();
         // The commit point: until this rename the workspace is unchanged.
         write_json(&self.root.join(MANIFEST), &next)?;
         self.manifest = next;

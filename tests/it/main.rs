@@ -14,6 +14,7 @@ mod extract_errors;
 mod extract_values;
 mod headers;
 mod import_files;
+mod import_store;
 mod inferred_leavers;
 mod metrics_fixtures;
 mod metrics_reference;
