@@ -166,6 +166,8 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// The data-quality report: what the metrics had to work around, by month
     Check,
+    /// Check every stored file against the checksum recorded when it was stored (exit 1 naming any import whose files are missing or changed)
+    Verify,
     /// Show the settings, or change them with --set NAME=VALUE
     Settings(SettingsArgs),
     /// DfE benchmark data: import the indicators or neighbours file, compare a council
@@ -282,6 +284,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sample(a)) => sample(a),
         Some(Command::Metrics(a)) => metrics(&root, a),
         Some(Command::Check) => check(&root),
+        Some(Command::Verify) => verify(&root),
         Some(Command::Settings(a)) => settings(&root, a),
         Some(Command::Benchmark(c)) => benchmark(&root, c),
         Some(Command::Scenario(c)) => scenario::run(&root, c),
@@ -539,6 +542,43 @@ fn check(root: &std::path::Path) -> Result<(), Failure> {
         say!("{month}  {:<26} {:>5}  {}", f.check, f.count, f.detail);
     }
     Ok(())
+}
+
+fn verify(root: &std::path::Path) -> Result<(), Failure> {
+    let mut ws = Workspace::open_existing(root)?;
+    let v = ws.verify()?;
+    let m = ws.manifest();
+    say!(
+        "manifest {}: ok ({} imports, {} plan edits, {} benchmark files)",
+        workspace::MANIFEST,
+        m.imports.len(),
+        m.plan_edits.len(),
+        m.benchmarks.len()
+    );
+    for c in &v.checked {
+        say!("{c}");
+    }
+    if v.imports_recorded > 0 {
+        say!(
+            "recorded checksums for {} imports written before checksums existed",
+            v.imports_recorded
+        );
+    }
+    if v.others_recorded > 0 {
+        say!(
+            "recorded checksums for {} plan edits and benchmark files written before checksums existed",
+            v.others_recorded
+        );
+    }
+    if v.deferred {
+        say!(
+            "some files have no checksum yet and another Keel process is changing the workspace: run keel verify again to record them"
+        );
+    }
+    match v.error(root) {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }
 
 fn settings(root: &std::path::Path, a: SettingsArgs) -> Result<(), Failure> {

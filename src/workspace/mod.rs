@@ -11,6 +11,7 @@ pub mod lock;
 pub mod manifest;
 pub mod plans;
 pub mod pseudo;
+pub mod verify;
 
 use crate::extract::{Extract, Issue, Kind};
 use crate::month::Month;
@@ -89,6 +90,14 @@ pub enum Error {
         root.display()
     )]
     NoSnapshot { root: PathBuf },
+    /// `keel verify` found stored files missing or not as they were
+    /// stored; `failed` names each import (or plan edit) and what is wrong.
+    #[error(
+        "the workspace {} is not intact: {}. Figures from these cannot be trusted: restore the workspace folder from a backup",
+        root.display(),
+        failed.join("; ")
+    )]
+    NotIntact { root: PathBuf, failed: Vec<String> },
     #[error("there is no import or plan edit to undo")]
     NothingToUndo,
     #[error("data error: {0}")]
@@ -421,8 +430,12 @@ impl Workspace {
             records.push(record);
         }
         let mut next = self.manifest.clone();
+        for r in &records {
+            verify::record(&mut next, &self.root, &r.data_file())?;
+            verify::record(&mut next, &self.root, &r.warnings_file())?;
+        }
         next.imports.extend(records.iter().cloned());
-        crate::trace::lap("warnings", &mut clock);
+        crate::trace::lap("warnings and checksums", &mut clock);
         before_commit();
         // The commit point: until this rename the workspace is unchanged.
         write_json(&self.root.join(MANIFEST), &next)?;
@@ -551,6 +564,7 @@ impl Workspace {
         })
         .map_err(|e| io_err(&path, e))?;
         let mut next = self.manifest.clone();
+        verify::record(&mut next, &self.root, &record.data_file())?;
         next.benchmarks.push(record.clone());
         write_json(&self.root.join(MANIFEST), &next)?;
         self.manifest = next;

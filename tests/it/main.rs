@@ -25,4 +25,5 @@ mod report;
 mod robustness;
 mod sample_roundtrip;
 mod scenario;
+mod verify;
 mod workspace_store;
