@@ -95,6 +95,10 @@ pub struct KeelApp {
     /// The title last sent to the window, to send it again only on change.
     title: String,
     theme_applied: Option<bool>,
+    /// The workspace whose stored files were checked (or are being), and
+    /// what failed: each import (or plan edit) missing or changed files,
+    /// or why the check could not run. Empty when all is intact.
+    integrity: Option<(PathBuf, Option<Vec<String>>)>,
 }
 
 impl KeelApp {
@@ -127,6 +131,7 @@ impl KeelApp {
             pack_asked: false,
             title: String::new(),
             theme_applied: None,
+            integrity: None,
         };
         app.start_load(true);
         app
