@@ -882,7 +882,7 @@ fn stored_data_that_fails_its_check_shows_a_red_badge_in_data_quality() {
         .file
         .clone();
     let line = format!("import #1 ({file}): changed (imports/1.warnings.json)");
-    assert_eq!(h.state().integrity_failures(), [line.clone()]);
+    assert_eq!(h.state().integrity_failures(), std::slice::from_ref(&line));
     let shown = texts(&h);
     assert!(shown.iter().any(|t| t == badge), "{shown:?}");
     assert!(shown.contains(&line), "{shown:?}");
