@@ -45,6 +45,8 @@ pub enum JobKind {
     Simulate,
     /// The teams view's list of workers needing attention.
     Attention,
+    /// The stored files checked against their checksums, on opening.
+    Verify,
 }
 
 /// What starting a job does when one of its kind already runs.
@@ -59,7 +61,7 @@ impl JobKind {
     fn when_busy(self) -> WhenBusy {
         use JobKind::*;
         match self {
-            Load | Meeting | Project | Compare | Bench => WhenBusy::Replace,
+            Load | Meeting | Project | Compare | Bench | Verify => WhenBusy::Replace,
             Write => WhenBusy::Refuse(
                 "Another change to the workspace is still running: wait for it to finish.",
             ),
@@ -87,7 +89,7 @@ impl JobKind {
         use JobKind::*;
         matches!(
             self,
-            Meeting | Project | Calibrate | Compare | Bench | Simulate | Attention
+            Meeting | Project | Calibrate | Compare | Bench | Simulate | Attention | Verify
         )
     }
 

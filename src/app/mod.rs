@@ -99,6 +99,10 @@ pub struct KeelApp {
     title: String,
     theme_applied: Option<bool>,
     plan_ui: plan_view::PlanUi,
+    /// The workspace whose stored files were checked (or are being), and
+    /// what failed: each import (or plan edit) missing or changed files,
+    /// or why the check could not run. Empty when all is intact.
+    integrity: Option<(PathBuf, Option<Vec<String>>)>,
 }
 
 impl KeelApp {
@@ -132,6 +136,7 @@ impl KeelApp {
             title: String::new(),
             theme_applied: None,
             plan_ui: plan_view::PlanUi::default(),
+            integrity: None,
         };
         app.start_load(true);
         app

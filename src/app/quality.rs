@@ -13,8 +13,17 @@ fn check_title(check: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn show(ui: &mut egui::Ui, model: &Model, month: Month, cmds: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    model: &Model,
+    month: Month,
+    failed: &[String],
+    cmds: &mut Vec<Command>,
+) {
     ui.heading("Data quality");
+    if !failed.is_empty() {
+        intact_badge(ui, failed);
+    }
     super::dashboard::selectors(ui, model, month, None, cmds);
     ui.separator();
     let here: Vec<_> = model.findings_for(month).collect();
@@ -57,4 +66,32 @@ pub fn show(ui: &mut egui::Ui, model: &Model, month: Month, cmds: &mut Vec<Comma
                         });
                 });
         });
+}
+
+/// Red, above everything: stored data that is not what was stored makes
+/// every figure below it doubtful.
+fn intact_badge(ui: &mut egui::Ui, failed: &[String]) {
+    let red = egui::Color32::from_rgb(0xB0, 0x1E, 0x1E);
+    egui::Frame::new()
+        .fill(red)
+        .corner_radius(4.0)
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.set_min_width(ui.available_width());
+            ui.label(
+                egui::RichText::new("Stored data failed its check (keel verify)")
+                    .strong()
+                    .color(egui::Color32::WHITE),
+            );
+            for f in failed {
+                ui.label(egui::RichText::new(f).color(egui::Color32::WHITE));
+            }
+            ui.label(
+                egui::RichText::new(
+                    "Figures from these cannot be trusted: restore the workspace folder from a backup.",
+                )
+                .color(egui::Color32::WHITE),
+            );
+        });
+    ui.add_space(6.0);
 }

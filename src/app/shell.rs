@@ -55,10 +55,50 @@ impl KeelApp {
                 self.settings_draft = None;
                 self.load_error = None;
                 self.model = Some(model);
+                self.start_verify();
                 self.generation += 1;
             }
             Err(e) => self.load_error = Some(e),
         }
+    }
+
+    /// Check the stored files of a workspace just opened against their
+    /// checksums, once per workspace opened (it reads every file, so not
+    /// on each recompute).
+    fn start_verify(&mut self) {
+        if self
+            .integrity
+            .as_ref()
+            .is_some_and(|(r, _)| *r == self.root)
+        {
+            return;
+        }
+        let root = self.root.clone();
+        self.integrity = Some((root.clone(), None));
+        self.start_job(
+            JobKind::Verify,
+            "Checking the stored files",
+            move |_| {
+                let v = Workspace::open_existing(&root)
+                    .and_then(|mut ws| ws.verify())
+                    .map_err(|e| e.to_string())?;
+                Ok(v.failed().map(|c| c.to_string()).collect::<Vec<_>>())
+            },
+            |app, done| {
+                let failed = match done.and_then(|r: Result<Vec<String>, String>| r) {
+                    Ok(failed) => failed,
+                    Err(e) => vec![format!("the check could not run: {e}")],
+                };
+                if let Some((_, result)) = &mut app.integrity {
+                    *result = Some(failed);
+                }
+            },
+        );
+    }
+
+    /// What failed the last check of the stored files, if anything did.
+    pub fn integrity_failures(&self) -> &[String] {
+        failures(&self.integrity, &self.root)
     }
 
     /// Change the workspace off the UI thread, then tell the user how it
@@ -458,7 +498,13 @@ impl KeelApp {
                     cmds.push(Command::PickFiles);
                 }
             }
-            (View::Quality, Some(month)) => quality::show(ui, model, month, cmds),
+            (View::Quality, Some(month)) => quality::show(
+                ui,
+                model,
+                month,
+                failures(&self.integrity, &self.root),
+                cmds,
+            ),
             (View::Import, _) => import_view::show(
                 ui,
                 &mut self.pending,
@@ -561,5 +607,16 @@ pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
         // Jobs wake the UI when they finish; this keeps the spinner and
         // progress text moving meanwhile.
         ctx.request_repaint_after(Duration::from_millis(100));
+    }
+}
+
+/// The failures of the check of `root`'s stored files (none while it runs).
+fn failures<'a>(
+    integrity: &'a Option<(PathBuf, Option<Vec<String>>)>,
+    root: &Path,
+) -> &'a [String] {
+    match integrity {
+        Some((r, Some(failed))) if r == root => failed,
+        _ => &[],
     }
 }

@@ -49,17 +49,20 @@ pub enum Failure {
     /// The metrics' own (polars) error.
     #[error(transparent)]
     Metrics(#[from] polars::prelude::PolarsError),
-    /// Files that failed validation: every error, then what to do.
+    /// Files that failed validation: the errors (the first of each file
+    /// and the rest counted by rule, unless `all`), then what to do.
     #[error(
         "{}\n{} error(s): nothing was stored. Correct the file{} and import again.",
-        errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"),
-        errors.len(),
+        error_lines(errors, *all),
+        crate::extract::capped::thousands(errors.len()),
         if *files > 1 { "s" } else { "" }
     )]
     Rejected {
         errors: Vec<crate::extract::Issue>,
         /// How many files the command named.
         files: usize,
+        /// `--all-errors`: every line, none counted.
+        all: bool,
     },
     #[error("{}: {source}", out.display())]
     Sample {
@@ -88,6 +91,25 @@ pub enum Failure {
     /// The desktop app's own message.
     #[error("{0}")]
     App(String),
+}
+
+/// The error lines of a rejected import: all of them, or the first
+/// [`SHOWN_ISSUES`] of each file and the rest grouped by rule.
+fn error_lines(errors: &[crate::extract::Issue], all: bool) -> String {
+    if all {
+        return errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let (shown, omitted) = crate::extract::capped::cap(errors, SHOWN_ISSUES);
+    let mut lines: Vec<String> = shown.iter().map(|e| e.to_string()).collect();
+    lines.extend(omitted.iter().map(|o| format!("error: {o}")));
+    if !omitted.is_empty() {
+        lines.push("(--all-errors lists every row)".to_string());
+    }
+    lines.join("\n")
 }
 
 /// Print a table to stdout in the chosen format.
@@ -149,6 +171,8 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// The data-quality report: what the metrics had to work around, by month
     Check,
+    /// Check every stored file against the checksum recorded when it was stored (exit 1 naming any import whose files are missing or changed)
+    Verify,
     /// Show the settings, or change them with --set NAME=VALUE
     Settings(SettingsArgs),
     /// DfE benchmark data: import the indicators or neighbours file, compare a council
@@ -229,13 +253,17 @@ pub struct ImportArgs {
     /// Print every warning [default: the first 50 of each file, then a count]
     #[arg(long)]
     pub all_warnings: bool,
+    /// Print every error [default: the first 50 of each file, then the rest counted by rule]
+    #[arg(long)]
+    pub all_errors: bool,
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
 
-/// Warnings printed per file unless `--all-warnings`: a national file can
-/// infer thousands of leavers, which would bury the summary.
-const SHOWN_WARNINGS: usize = 50;
+/// Warnings (and errors) printed per file unless `--all-warnings`
+/// (`--all-errors`): a national file can infer thousands of leavers, and a
+/// wrong `--month` makes every row an error, which would bury the summary.
+const SHOWN_ISSUES: usize = 50;
 
 #[derive(Args, Debug)]
 pub struct SampleArgs {
@@ -261,6 +289,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sample(a)) => sample(a),
         Some(Command::Metrics(a)) => metrics(&root, a),
         Some(Command::Check) => check(&root),
+        Some(Command::Verify) => verify(&root),
         Some(Command::Settings(a)) => settings(&root, a),
         Some(Command::Benchmark(c)) => benchmark(&root, c),
         Some(Command::Scenario(c)) => scenario::run(&root, c),
@@ -331,6 +360,7 @@ fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), Failure> {
         return Err(Failure::Rejected {
             errors,
             files: files.len(),
+            all: a.all_errors,
         });
     }
     let stored = ws.import(extracts, a.replace)?;
@@ -355,7 +385,7 @@ fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), Failure> {
         let shown = if a.all_warnings {
             warnings.len()
         } else {
-            SHOWN_WARNINGS
+            SHOWN_ISSUES
         };
         for w in warnings.iter().take(shown) {
             say!("  {w}");
@@ -545,6 +575,43 @@ fn check(root: &std::path::Path) -> Result<(), Failure> {
         say!("{month}  {:<26} {:>5}  {}", f.check, f.count, f.detail);
     }
     Ok(())
+}
+
+fn verify(root: &std::path::Path) -> Result<(), Failure> {
+    let mut ws = Workspace::open_existing(root)?;
+    let v = ws.verify()?;
+    let m = ws.manifest();
+    say!(
+        "manifest {}: ok ({} imports, {} plan edits, {} benchmark files)",
+        workspace::MANIFEST,
+        m.imports.len(),
+        m.plan_edits.len(),
+        m.benchmarks.len()
+    );
+    for c in &v.checked {
+        say!("{c}");
+    }
+    if v.imports_recorded > 0 {
+        say!(
+            "recorded checksums for {} imports written before checksums existed",
+            v.imports_recorded
+        );
+    }
+    if v.others_recorded > 0 {
+        say!(
+            "recorded checksums for {} plan edits and benchmark files written before checksums existed",
+            v.others_recorded
+        );
+    }
+    if v.deferred {
+        say!(
+            "some files have no checksum yet and another Keel process is changing the workspace: run keel verify again to record them"
+        );
+    }
+    match v.error(root) {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }
 
 fn settings(root: &std::path::Path, a: SettingsArgs) -> Result<(), Failure> {

@@ -3,6 +3,7 @@
 //! An extract either comes out whole, with its warnings, or is rejected
 //! with every error found; nothing here touches the workspace.
 
+pub mod capped;
 pub mod fields;
 pub mod parse;
 pub mod plan;
@@ -186,16 +187,13 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
     crate::trace::lap("parse and check rows", &mut clock);
     issues.append(&mut parsed.issues);
     let rows_read = parsed.len();
-    if rows_read == 0 {
-        issues.push(Issue {
-            severity: Severity::Error,
-            file: file_name.clone(),
-            row: None,
-            column: None,
-            value: None,
-            reason: "the file has a header row but no data rows".into(),
-        });
-    }
+    let empty_month = if rows_read == 0 {
+        let (month, issue) = empty_file(&file_name, plan.kind, opts.month);
+        issues.push(issue);
+        month
+    } else {
+        None
+    };
     drop_exact_duplicates(&table, &mut parsed, &file_name, &mut issues);
     if plan.kind == Kind::Workforce {
         check_snapshots(&parsed, &file_name, &plan, &mut issues);
@@ -203,8 +201,11 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
     }
     crate::trace::lap("duplicates, snapshots, two posts", &mut clock);
     let warnings = split(file_name.clone(), issues)?;
-    let (data, months) = to_frame(parsed, plan.kind, plan.col(Field::ChildRef).is_some())
+    let (data, mut months) = to_frame(parsed, plan.kind, plan.col(Field::ChildRef).is_some())
         .map_err(|e| reject(format!("internal error building the table: {e}"), None))?;
+    if let Some(m) = empty_month {
+        months = vec![m];
+    }
     // The raw rows are no longer needed: free them before the caller stores the frame.
     drop(table);
     crate::trace::lap("build the frame", &mut clock);
@@ -224,6 +225,88 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
         rows_read,
         warnings,
     })
+}
+
+/// A file with its header row and no data rows. For a leavers report, a
+/// supervision log or a caseload file that is a month with none ("nobody
+/// left in October"), stored so the month is known to have none; which
+/// month cannot come from rows, so it is `--month`, else a month written in
+/// the file name. An empty workforce snapshot or establishment file is an
+/// error: a service with no staff or no posts is a broken export.
+fn empty_file(file: &str, kind: Kind, month: Option<Month>) -> (Option<Month>, Issue) {
+    let note = |severity, reason: String| issue(file, severity, None, None, None, reason);
+    let none = match kind {
+        Kind::Leavers => "no leavers",
+        Kind::Supervision => "no supervision recorded",
+        Kind::Caseload => "no cases allocated",
+        Kind::Workforce | Kind::Establishment => {
+            return (
+                None,
+                note(
+                    Severity::Error,
+                    format!(
+                        "the file has a header row but no data rows: a {kind} extract cannot be empty"
+                    ),
+                ),
+            );
+        }
+    };
+    let found = match month {
+        Some(m) => Some((m, "given with --month")),
+        None => month_in_file_name(file).map(|m| (m, "from the file name")),
+    };
+    match found {
+        Some((m, source)) => (
+            Some(m),
+            note(
+                Severity::Warning,
+                format!(
+                    "the file has a header row but no data rows: stored as {m} with {none} ({m} {source})"
+                ),
+            ),
+        ),
+        None => (
+            None,
+            note(
+                Severity::Error,
+                format!(
+                    "the file has a header row but no data rows; to store it as a month with {none}, pass --month YYYY-MM (or name the file with its month, as in {}_2026-10.csv)",
+                    kind.name()
+                ),
+            ),
+        ),
+    }
+}
+
+/// The one month a file name gives as `YYYY-MM` or `YYYY_MM`
+/// (`leavers_2026-10.csv`; a date such as `2026-10-31` names its month).
+/// Two different months in one name give none: which is meant is then the
+/// user's to say with `--month`.
+pub fn month_in_file_name(name: &str) -> Option<Month> {
+    let b = name.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let mut found: Option<Month> = None;
+    for i in 0..b.len().saturating_sub(6) {
+        let starts = (i == 0 || !digit(i - 1)) && (0..4).all(|k| digit(i + k));
+        if !starts
+            || !matches!(b[i + 4], b'-' | b'_')
+            || !digit(i + 5)
+            || !digit(i + 6)
+            || digit(i + 7)
+        {
+            continue;
+        }
+        let year: i32 = name[i..i + 4].parse().ok()?;
+        let month: u32 = name[i + 5..i + 7].parse().ok()?;
+        let Some(m) = Month::new(year, month).filter(|_| (1990..=2100).contains(&year)) else {
+            continue;
+        };
+        match found {
+            Some(f) if f != m => return None,
+            _ => found = Some(m),
+        }
+    }
+    found
 }
 
 /// Errors reject the file; otherwise the warnings come back.

@@ -105,6 +105,19 @@ pub fn plan(
             _ => None,
         })
         .collect();
+    if found.is_empty() {
+        // Not one header names a field Keel knows (a README caught by a
+        // glob, say): nothing --kind could make of it.
+        issues.push(issue(
+            Severity::Error,
+            None,
+            format!(
+                "not an extract Keel recognises: none of its headers names a field of an HR extract (it has {}); if it is one, map its headers to Keel's fields in an import profile (and pass --kind if Keel still cannot tell its kind)",
+                super::reader::seen_headers(headers)
+            ),
+        ));
+        return (None, issues);
+    }
     let kind = match kind.or_else(|| detect_kind(&found, has_supervision_header)) {
         Some(k) => k,
         None => {

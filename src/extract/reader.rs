@@ -30,6 +30,61 @@ pub enum ReadError {
     Row { row: usize, reason: String },
     #[error("{0}")]
     Format(String),
+    /// Not an HR extract at all (a README caught by a glob, a PDF): said
+    /// plainly rather than as a complaint about its "rows".
+    #[error("not an extract Keel recognises: {0}")]
+    NotAnExtract(String),
+}
+
+/// How many of a file's headers an error shows, and how much of each: a
+/// file that is not an extract can have a paragraph for a "header".
+const SEEN_HEADERS: usize = 5;
+const SEEN_HEADER_CHARS: usize = 30;
+
+/// The first few headers as a user sees them in an error: quoted, long
+/// ones cut short, and how many more there are.
+pub fn seen_headers(headers: &[String]) -> String {
+    let shown: Vec<String> = headers
+        .iter()
+        .filter(|h| !h.trim().is_empty())
+        .take(SEEN_HEADERS)
+        .map(|h| {
+            let h = h.trim();
+            match h.char_indices().nth(SEEN_HEADER_CHARS) {
+                Some((cut, _)) => format!("'{}…'", &h[..cut]),
+                None => format!("'{h}'"),
+            }
+        })
+        .collect();
+    let rest = headers.iter().filter(|h| !h.trim().is_empty()).count() - shown.len();
+    match (shown.is_empty(), rest) {
+        (true, _) => "no headers at all".to_string(),
+        (false, 0) => shown.join(", "),
+        (false, n) => format!("{} and {n} more", shown.join(", ")),
+    }
+}
+
+/// Bytes that are no CSV text at all, named as well as the first bytes
+/// allow; `None` for text.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.starts_with(b"%PDF") {
+        return Some("a PDF document");
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Some(
+            "a zip archive (an Excel workbook given another extension? Save it as .xlsx or CSV)",
+        );
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Some("UTF-16 text (save it from Excel as 'CSV UTF-8')");
+    }
+    let control = head
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    // A NUL never occurs in CSV text; a few stray control bytes might.
+    (head.contains(&0) || control * 100 > head.len()).then_some("binary data, not CSV text")
 }
 
 /// Which sheet of a workbook to read.
@@ -81,6 +136,9 @@ pub fn read_csv_bytes(
     bytes: &[u8],
     is_header: &dyn Fn(&[String]) -> bool,
 ) -> Result<Table, ReadError> {
+    if let Some(what) = binary_kind(bytes) {
+        return Err(ReadError::NotAnExtract(format!("the file holds {what}")));
+    }
     let text = decode_text(bytes);
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
@@ -127,7 +185,7 @@ pub fn read_csv_bytes(
     // cannot fail; it is checked all the same rather than assumed.
     flat.text = String::from_utf8(data)
         .map_err(|_| ReadError::Format("the file's text is not valid UTF-8".into()))?;
-    let header_at = find_header(
+    let found = find_header(
         (0..flat.len().min(HEADER_SEARCH_ROWS)).map(|i| {
             (0..flat.width(i))
                 .map(|c| flat.field(i, c).unwrap_or("").to_string())
@@ -135,6 +193,7 @@ pub fn read_csv_bytes(
         }),
         is_header,
     );
+    let header_at = found.unwrap_or(0);
     if flat.len() == 0 {
         return Err(ReadError::Format("the file is empty".into()));
     }
@@ -147,6 +206,14 @@ pub fn read_csv_bytes(
         if width > headers.len()
             && (headers.len()..width).any(|c| !flat.field(i, c).unwrap_or("").trim().is_empty())
         {
+            // Ragged rows under a first line that names no field are prose
+            // or some other file, not an extract with an unquoted comma.
+            if found.is_none() {
+                return Err(ReadError::NotAnExtract(format!(
+                    "no row near the top names the fields of an HR extract; its first line reads {}",
+                    seen_headers(&headers)
+                )));
+            }
             return Err(ReadError::Row {
                 row: flat.row_number(i),
                 reason: format!(
@@ -305,15 +372,15 @@ impl Flat {
     }
 }
 
+/// The header row among the first rows, if one names known fields.
 fn find_header(
     candidates: impl Iterator<Item = Vec<String>>,
     is_header: &dyn Fn(&[String]) -> bool,
-) -> usize {
+) -> Option<usize> {
     candidates
         .enumerate()
         .find(|(_, row)| is_header(row))
         .map(|(i, _)| i)
-        .unwrap_or(0)
 }
 
 fn read_sheet(
@@ -346,7 +413,8 @@ fn read_sheet(
             .take(HEADER_SEARCH_ROWS)
             .map(|r| r.iter().map(|c| Cell::from(c).display()).collect()),
         is_header,
-    );
+    )
+    .unwrap_or(0);
     let headers: Vec<String> = match range.rows().nth(header_at) {
         Some(r) => r
             .iter()

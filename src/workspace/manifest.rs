@@ -6,6 +6,7 @@ use crate::extract::Kind;
 use crate::month::Month;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The newest format this Keel reads and writes.
 pub const FORMAT: u32 = 2;
@@ -28,6 +29,12 @@ pub struct Manifest {
     /// latest active one is the plan (absent from older manifests).
     #[serde(default)]
     pub plan_edits: Vec<PlanEdit>,
+    /// BLAKE3 of each stored file (path relative to the workspace) as it
+    /// was written, so `keel verify` can prove the data is what was
+    /// stored. Absent from manifests written before checksums existed;
+    /// their first verify records them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checksums: BTreeMap<String, String>,
 }
 
 /// One saved version of the improvement plan: `plans/<id>.json`, and what

@@ -11,6 +11,7 @@ pub mod lock;
 pub mod manifest;
 pub mod plans;
 pub mod pseudo;
+pub mod verify;
 
 use crate::extract::{Extract, Issue, Kind};
 use crate::month::Month;
@@ -57,6 +58,13 @@ pub enum Error {
     Conflict(Vec<Conflict>),
     #[error("{}: {what}", path.display())]
     Damaged { path: PathBuf, what: Damage },
+    /// A write failed for want of space. Every write is atomic and the
+    /// manifest is written last, so the workspace is as it was.
+    #[error(
+        "the disk holding the workspace {} is full: nothing was stored. Free some space on it and try again",
+        root.display()
+    )]
+    DiskFull { root: PathBuf },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -82,6 +90,14 @@ pub enum Error {
         root.display()
     )]
     NoSnapshot { root: PathBuf },
+    /// `keel verify` found stored files missing or not as they were
+    /// stored; `failed` names each import (or plan edit) and what is wrong.
+    #[error(
+        "the workspace {} is not intact: {}. Figures from these cannot be trusted: restore the workspace folder from a backup",
+        root.display(),
+        failed.join("; ")
+    )]
+    NotIntact { root: PathBuf, failed: Vec<String> },
     #[error("there is no import or plan edit to undo")]
     NothingToUndo,
     #[error("data error: {0}")]
@@ -154,10 +170,26 @@ fn lines(items: &[impl std::fmt::Display]) -> String {
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> Error {
+    if atomic::is_disk_full(&source) {
+        return Error::DiskFull {
+            root: workspace_root_of(path),
+        };
+    }
     Error::Io {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// The workspace a file belongs to: the nearest folder holding its lock
+/// file or manifest (every write happens under the lock), else the file's
+/// own folder.
+fn workspace_root_of(path: &Path) -> PathBuf {
+    path.ancestors()
+        .find(|d| d.join(".lock").is_file() || d.join(MANIFEST).is_file())
+        .or_else(|| path.parent().filter(|_| !path.is_dir()))
+        .unwrap_or(path)
+        .to_path_buf()
 }
 
 pub struct Workspace {
@@ -295,7 +327,25 @@ impl Workspace {
     }
 
     /// Store validated extracts as one batch: all of them or none.
+    ///
+    /// The lock is held from the re-reading of the manifest to the commit,
+    /// so the inferred leavers are found against the workspace as it is
+    /// when the batch lands: another writer meanwhile is refused, told
+    /// which process holds the workspace.
     pub fn import(&mut self, extracts: Vec<Extract>, replace: bool) -> Result<Stored, Error> {
+        self.import_with(extracts, replace, &mut || {})
+    }
+
+    /// [`Workspace::import`] calling `before_commit` under the lock, after
+    /// the warnings are found and before the manifest is written: the seam
+    /// where tests start another writer.
+    #[doc(hidden)]
+    pub fn import_with(
+        &mut self,
+        extracts: Vec<Extract>,
+        replace: bool,
+        before_commit: &mut dyn FnMut(),
+    ) -> Result<Stored, Error> {
         let mut clock = std::time::Instant::now();
         let _guard = self.begin_write()?;
         self.check_conflicts(&extracts, replace)?;
@@ -380,8 +430,13 @@ impl Workspace {
             records.push(record);
         }
         let mut next = self.manifest.clone();
+        for r in &records {
+            verify::record(&mut next, &self.root, &r.data_file())?;
+            verify::record(&mut next, &self.root, &r.warnings_file())?;
+        }
         next.imports.extend(records.iter().cloned());
-        crate::trace::lap("warnings", &mut clock);
+        crate::trace::lap("warnings and checksums", &mut clock);
+        before_commit();
         // The commit point: until this rename the workspace is unchanged.
         write_json(&self.root.join(MANIFEST), &next)?;
         self.manifest = next;
@@ -421,7 +476,9 @@ impl Workspace {
             } else if let Some(r) = self
                 .manifest
                 .active()
-                .find(|r| r.kind == e.kind && r.file_hash == e.file_hash)
+                // Empty files of one kind are the same bytes whatever
+                // their month: the month tells them apart.
+                .find(|r| r.kind == e.kind && r.file_hash == e.file_hash && r.months == e.months)
                 && !replace
             {
                 problems.push(Conflict::AlreadyImported {
@@ -507,6 +564,7 @@ impl Workspace {
         })
         .map_err(|e| io_err(&path, e))?;
         let mut next = self.manifest.clone();
+        verify::record(&mut next, &self.root, &record.data_file())?;
         next.benchmarks.push(record.clone());
         write_json(&self.root.join(MANIFEST), &next)?;
         self.manifest = next;

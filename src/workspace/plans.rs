@@ -132,6 +132,7 @@ impl PlanWrite<'_> {
         std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
         write_json(&ws.root.join(edit.data_file()), plan)?;
         let mut next = ws.manifest.clone();
+        super::verify::record(&mut next, &ws.root, &edit.data_file())?;
         next.format = next.format.max(manifest::FORMAT_PLAN);
         next.plan_edits.push(edit.clone());
         write_json(&ws.root.join(MANIFEST), &next)?;

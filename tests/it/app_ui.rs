@@ -961,3 +961,37 @@ fn meeting_mode_skips_the_plan_slide_when_there_is_no_plan() {
         Some("Caseload per FTE")
     );
 }
+
+#[test]
+fn stored_data_that_fails_its_check_shows_a_red_badge_in_data_quality() {
+    let badge = "Stored data failed its check (keel verify)";
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let quality = |root: PathBuf| {
+        let mut h = harness(root);
+        h.state_mut()
+            .command(Command::SetView(keel::app::View::Quality));
+        wait_idle(&mut h);
+        h
+    };
+    let h = quality(root.clone());
+    assert!(h.state().integrity_failures().is_empty());
+    assert!(!texts(&h).iter().any(|t| t == badge));
+    drop(h);
+
+    // The first import's warnings, changed on disk (still valid JSON, so
+    // the workspace loads: only the check can tell).
+    let p = root.join("imports/1.warnings.json");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push('\n');
+    std::fs::write(&p, text).unwrap();
+    let h = quality(root.clone());
+    let file = Workspace::open(&root).unwrap().manifest().imports[0]
+        .file
+        .clone();
+    let line = format!("import #1 ({file}): changed (imports/1.warnings.json)");
+    assert_eq!(h.state().integrity_failures(), std::slice::from_ref(&line));
+    let shown = texts(&h);
+    assert!(shown.iter().any(|t| t == badge), "{shown:?}");
+    assert!(shown.contains(&line), "{shown:?}");
+}
