@@ -164,6 +164,44 @@ fn the_engine_gives_the_reference_figures_on_a_national_shaped_sample() {
     assert!(services >= 30 * 3, "{services} service rows");
 }
 
+/// A snapshot on which nobody is in post (each row records a leave before
+/// the snapshot date): the head counts are 0, the ratios null, the two
+/// leaves counted (with no FTE: neither worker was ever on a snapshot in
+/// post, so none is known, contract §3 "Leavers"), and the engine, which
+/// once panicked on the empty in-post table, agrees with the reference.
+#[test]
+fn a_snapshot_with_nobody_in_post_gives_zeros_and_nulls() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = crate::support::write(
+        dir.path(),
+        "wf.csv",
+        "Worker ID,Team,FTE,Employment Type,Leave Date,Snapshot Date\n\
+         A1,T1,1.0,permanent,2026-09-15,2026-09-30\n\
+         A2,T1,0.5,permanent,2026-09-20,2026-09-30\n",
+    );
+    let extract = keel::extract::read_extract(&p, &crate::support::opts()).unwrap();
+    let mut ws = keel::workspace::Workspace::open_or_create(&dir.path().join("ws")).unwrap();
+    ws.import(vec![extract], false).unwrap();
+    let inputs = ws.inputs().unwrap().unwrap();
+    let df = assert_same(&inputs, ws.settings().limits());
+    let all = df
+        .lazy()
+        .filter(col("group_kind").eq(lit(GroupKind::All.name())))
+        .collect()
+        .unwrap();
+    assert_eq!(all.height(), 1);
+    let get = |name: &str| all.column(name).unwrap().get(0).unwrap().to_string();
+    use keel::measure::Measure;
+    assert_eq!(get(Measure::EmployedHeadcount.name()), "0");
+    assert_eq!(get(Measure::EmployedFte.name()), "0.0");
+    assert_eq!(get(Measure::LeaversHeadcount.name()), "2");
+    assert_eq!(get(Measure::LeaversFte.name()), "0.0");
+    assert_eq!(get(Measure::AgencyRate.name()), "null");
+    assert_eq!(get(Measure::CaseloadPerFte.name()), "null");
+    // The data-quality report reads the same tables.
+    keel::metrics::quality::report(&inputs, ws.settings().limits(), &ws.stored_warnings()).unwrap();
+}
+
 #[test]
 fn a_difference_names_its_cell() {
     let (_dir, inputs, limits) = imported(&keel::sample::SampleOptions {

@@ -666,7 +666,10 @@ pub(in crate::metrics) fn prepare(inputs: &Inputs, limits: Limits) -> PolarsResu
         ])
         .collect_traced()?;
     in_post.with_column(key.column("wm")?.clone())?;
-    if key.column("unsorted")?.bool()?.get(0) == Some(true) {
+    // No rows in post (a snapshot of leavers only) gives an empty column,
+    // not a false.
+    let unsorted = key.column("unsorted")?.bool()?;
+    if !unsorted.is_empty() && unsorted.get(0) == Some(true) {
         in_post = in_post.sort(
             ["wm"],
             SortMultipleOptions::default().with_maintain_order(true),
