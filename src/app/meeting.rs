@@ -265,7 +265,7 @@ fn metric_slide(
         &model.metrics,
         metric,
         std::slice::from_ref(group),
-        &model.settings,
+        &model.plan.chart_settings,
         from,
         Some(month),
     );

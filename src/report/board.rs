@@ -101,12 +101,14 @@ impl Source {
                 scenarios.push((s, p));
             }
         }
+        let plan = crate::plan::store::plan_or_settings(&ws)?;
         Ok(Source {
-            settings: ws.settings().clone(),
+            // The charts draw the plan's targets and events.
+            settings: crate::plan::marks::chart_settings(ws.settings(), plan.as_ref()),
             table,
             findings,
             scenarios,
-            plan: crate::plan::store::plan_or_settings(&ws)?,
+            plan,
         })
     }
 }

@@ -732,3 +732,44 @@ fn the_sample_writes_a_plan_that_import_skips_and_plan_import_reads() {
         ["R14", "R16", "R5"]
     );
 }
+
+#[test]
+fn keel_chart_draws_the_plans_events() {
+    // The chart spans the months it draws: January and February here (the
+    // later months' agency counts, under 5, are withheld).
+    let (d, ws, plan) = workspace();
+    let svg = d.path().join("agency.svg").display().to_string();
+    let chart = || {
+        ok(&[
+            "chart",
+            "--workspace",
+            &ws,
+            "--metric",
+            keel::measure::Measure::AgencyRate.name(),
+            "--out",
+            &svg,
+        ]);
+        std::fs::read_to_string(&svg).unwrap()
+    };
+    assert!(!chart().contains("Peer review visit"));
+    ok(&[
+        "plan",
+        "import",
+        "--workspace",
+        &ws,
+        "--start",
+        "2026-01-05",
+        &plan,
+    ]);
+    ok(&[
+        "plan",
+        "event",
+        "--workspace",
+        &ws,
+        "--date",
+        "2026-02-10",
+        "--label",
+        "Peer review visit",
+    ]);
+    assert!(chart().contains("Peer review visit"));
+}
