@@ -3,9 +3,7 @@
 
 use super::model::Model;
 use super::state::Command;
-use crate::month::Month;
-use crate::settings::{Better, Event, Milestone, Settings};
-use chrono::Datelike as _;
+use crate::settings::{Better, Settings};
 use eframe::egui;
 
 pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut Vec<Command>) {
@@ -110,123 +108,28 @@ pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut V
                     }
                 });
             ui.add_space(10.0);
-            plan(ui, model, draft);
+            plan(ui, model, cmds);
         });
 }
 
-/// Months offered for milestones and events: those held and three years on.
-fn month_choices(model: &Model) -> Vec<Month> {
-    let first = model.metrics.months.first().copied();
-    let last = model.latest_month();
-    match (first, last) {
-        (Some(a), Some(b)) => (a.0..=(b + 36).0).map(Month).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn month_combo(ui: &mut egui::Ui, id: (&str, usize), value: &mut Month, choices: &[Month]) {
-    egui::ComboBox::new(id, "")
-        .selected_text(value.to_string())
-        .height(300.0)
-        .show_ui(ui, |ui| {
-            for m in choices {
-                ui.selectable_value(value, *m, m.to_string());
-            }
-        })
-        .response
-        .accessible_name(format!("{} {}", id.0, id.1 + 1));
-}
-
-/// The improvement plan: dated milestones (drawn as the planned trajectory)
-/// and events (marked on every chart).
-fn plan(ui: &mut egui::Ui, model: &Model, draft: &mut Settings) {
-    let choices = month_choices(model);
-    let Some(latest) = model.latest_month() else {
-        return;
-    };
+/// The plan's targets and events used to be settings; they live in the
+/// plan now (moved there on the first plan change), so this only points
+/// there rather than keeping a second editor of the same things.
+fn plan(ui: &mut egui::Ui, model: &Model, cmds: &mut Vec<Command>) {
     ui.heading("Improvement plan");
-    ui.label("Milestones are drawn on the charts as the planned trajectory from the figure at \"from\" (or the previous milestone) to the value by the end of \"by\".");
-    let mut remove = None;
-    egui::Grid::new("milestones")
-        .striped(true)
-        .num_columns(5)
-        .show(ui, |ui| {
-            for h in ["Measure", "From", "By", "Value", ""] {
-                ui.strong(h);
-            }
-            ui.end_row();
-            for (i, m) in draft.milestones.iter_mut().enumerate() {
-                egui::ComboBox::new(("milestone metric", i), "")
-                    .selected_text(m.metric.clone())
-                    .show_ui(ui, |ui| {
-                        for k in crate::report::measures::KPIS.iter() {
-                            ui.selectable_value(&mut m.metric, k.metric.to_string(), k.title);
-                        }
-                    });
-                month_combo(ui, ("Milestone from", i), &mut m.from, &choices);
-                month_combo(ui, ("Milestone by", i), &mut m.by, &choices);
-                ui.add(
-                    egui::DragValue::new(&mut m.value)
-                        .speed(0.1)
-                        .max_decimals(2),
-                )
-                .accessible_name(format!("Milestone value {}", i + 1));
-                if ui.button("Remove").clicked() {
-                    remove = Some(i);
-                }
-                ui.end_row();
-            }
-        });
-    if let Some(i) = remove {
-        draft.milestones.remove(i);
+    ui.label(
+        "The plan's items, their linked targets (drawn on the charts as the planned \
+         trajectory) and its events are kept in the Plan view.",
+    );
+    if !model.settings.milestones.is_empty() || !model.settings.events.is_empty() {
+        ui.label(format!(
+            "These settings still hold {} milestone(s) and {} event(s) from before: the Plan \
+             view shows them and moves them into the plan with its first change.",
+            model.settings.milestones.len(),
+            model.settings.events.len()
+        ));
     }
-    if ui.button("Add milestone").clicked() {
-        let first = crate::measure::Measure::headlines()[0];
-        let target = draft.targets.get(first.name()).map_or(15.0, |t| t.value);
-        draft.milestones.push(Milestone {
-            metric: first.name().into(),
-            from: latest,
-            by: latest + 6,
-            value: target,
-        });
-    }
-    ui.add_space(6.0);
-    let mut remove = None;
-    egui::Grid::new("events")
-        .striped(true)
-        .num_columns(4)
-        .show(ui, |ui| {
-            for h in ["Event", "Month", "Day", ""] {
-                ui.strong(h);
-            }
-            ui.end_row();
-            for (i, e) in draft.events.iter_mut().enumerate() {
-                ui.add(egui::TextEdit::singleline(&mut e.label).desired_width(220.0))
-                    .accessible_name(format!("Event {}", i + 1));
-                let mut month = Month::of(e.date);
-                month_combo(ui, ("Event month", i), &mut month, &choices);
-                let mut day = chrono::Datelike::day(&e.date);
-                ui.add(egui::DragValue::new(&mut day).range(1..=31))
-                    .accessible_name(format!("Event day {}", i + 1));
-                // Clamp the day to the month's length (30 February is 28th).
-                let date =
-                    (0..4).find_map(|back| month.first_day().with_day(day.saturating_sub(back)));
-                if let Some(d) = date {
-                    e.date = d;
-                }
-                if ui.button("Remove").clicked() {
-                    remove = Some(i);
-                }
-                ui.end_row();
-            }
-        });
-    if let Some(i) = remove {
-        draft.events.remove(i);
-    }
-    if ui.button("Add event").clicked() {
-        draft.events.push(Event {
-            date: latest.first_day(),
-            label: "Inspection".into(),
-        });
+    if ui.button("Open the Plan view").clicked() {
+        cmds.push(Command::SetView(super::View::Plan));
     }
 }
