@@ -84,6 +84,41 @@ fn normalise(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().to_lowercase()
 }
 
+/// The 2017–2022 "headline measures" release's names for measures the
+/// indicators release (2017 on) names otherwise. Both are filed under the
+/// indicators release's names, so an older release's agency rate meets the
+/// newer one's on a chart.
+const OLDER_NAMES: &[(&str, &str)] = &[
+    ("social_worker_fte", "inpost_fte"),
+    ("social_worker_headcount", "inpost_headcount"),
+    ("starter_fte", "starters_fte"),
+    ("starter_headcount", "starters_headcount"),
+    ("leaver_fte", "leavers_fte"),
+    ("leaver_headcount", "leavers_headcount"),
+    ("agency_worker_fte", "agency_fte"),
+    ("agency_worker_headcount", "agency_headcount"),
+    ("agency_worker_rate_fte", "agency_rate_fte"),
+    ("agency_worker_rate_headcount", "agency_rate_headcount"),
+    ("case_holder_fte", "case_holders_fte"),
+    ("caseholder_fte", "case_holders_fte"),
+    ("working_days_lost", "working_days_lost_fte"),
+];
+
+/// A measure column's name as the indicators release spells it. The older
+/// release marks percentages with a suffix (`turnover_rate_fte_%`), which
+/// tools that cannot hold `%` in a name rewrite as `_perc` or `_pct`.
+fn canonical_measure(header: &str) -> String {
+    let base = ["_%", "_perc", "_pct", "_percent"]
+        .iter()
+        .find_map(|s| header.strip_suffix(s))
+        .unwrap_or(header);
+    OLDER_NAMES
+        .iter()
+        .find(|(old, _)| *old == base)
+        .map_or(base, |(_, new)| new)
+        .to_string()
+}
+
 pub fn read_source(path: &Path) -> Result<Source, Error> {
     let name = path
         .file_name()
@@ -137,17 +172,27 @@ fn indicators(
     headers: &[String],
     records: &[csv::StringRecord],
 ) -> Result<Source, Error> {
-    let measures: Vec<(usize, &String)> = headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| !ID_COLUMNS.contains(&h.as_str()) && !h.is_empty())
-        .collect();
+    let mut warnings = Vec::new();
+    let mut measures: Vec<(usize, String)> = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if ID_COLUMNS.contains(&h.as_str()) || h.is_empty() {
+            continue;
+        }
+        let m = canonical_measure(h);
+        if let Some((first, _)) = measures.iter().find(|(_, x)| *x == m) {
+            warnings.push(format!(
+                "{name}, column '{h}': the same measure as column '{}' ({m}): column left out",
+                headers[*first]
+            ));
+            continue;
+        }
+        measures.push((i, m));
+    }
     if measures.is_empty() {
         return Err(Error::NoMeasures {
             file: name.to_string(),
         });
     }
-    let mut warnings = Vec::new();
     let mut seen: HashMap<(String, String, String, String, String), usize> = HashMap::new();
     let mut cols: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
     let mut year = Vec::new();
@@ -219,7 +264,7 @@ fn indicators(
                 match raw.replace(',', "").parse::<f64>() {
                     Ok(v) if v.is_finite() => (Some(v), None),
                     _ => {
-                        warnings.push(format!("{name}, row {row}, column '{m}', value '{raw}': not a number nor a DfE code: kept as a code"));
+                        warnings.push(format!("{name}, row {row}, column '{}', value '{raw}': not a number nor a DfE code: kept as a code", headers[*c]));
                         (None, Some(raw.to_string()))
                     }
                 }
@@ -248,7 +293,7 @@ fn indicators(
                 Some(field(headers, r, "old_la_code").to_string()).filter(|s| !s.is_empty()),
                 &mut cols,
             );
-            push("measure", Some((*m).clone()), &mut cols);
+            push("measure", Some(m.clone()), &mut cols);
             push("code", code_kept, &mut cols);
         }
     }

@@ -281,3 +281,74 @@ fn a_council_beside_its_region_england_and_neighbours() {
     ]);
     assert!(!out.status.success());
 }
+
+/// The 2017–2022 "headline measures" release names its columns otherwise
+/// (`social_worker_fte`, `turnover_rate_fte_%`, …). The real indicators
+/// file with its header row written in those names must be filed exactly as
+/// the file itself is: same measures, same values, same codes.
+#[test]
+fn an_older_release_is_filed_under_the_indicators_names() {
+    let src = dfe("csww_indicators_2017_to_2025.csv");
+    let text = std::fs::read_to_string(&src).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let older: Vec<&str> = header
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .map(|h| match h.trim() {
+            "inpost_fte" => "social_worker_fte",
+            "inpost_headcount" => "social_worker_headcount",
+            "starters_fte" => "starter_fte",
+            "leavers_fte" => "leaver_fte",
+            "leavers_headcount" => "leaver_headcount",
+            "turnover_rate_fte" => "turnover_rate_fte_%",
+            "turnover_rate_headcount" => "turnover_rate_headcount_%",
+            "agency_fte" => "agency_worker_fte",
+            "agency_rate_fte" => "agency_worker_rate_fte_%",
+            "agency_rate_headcount" => "agency_worker_rate_headcount_%",
+            "agency_cover_rate_fte" => "agency_cover_rate_fte_%",
+            "vacancy_rate_fte" => "vacancy_rate_fte_%",
+            "vacancy_agency_cover_rate_fte" => "vacancy_agency_cover_rate_fte_%",
+            "absence_rate_fte" => "absence_rate_fte_%",
+            "working_days_lost_fte" => "working_days_lost",
+            other => other,
+        })
+        .collect();
+    assert!(older.contains(&"agency_worker_rate_fte_%"), "{older:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("csww_headline_measures_2017_to_2022.csv");
+    std::fs::write(&renamed, format!("{}\n{body}", older.join(","))).unwrap();
+    let newer = benchmark::read_source(&src).unwrap();
+    let old = benchmark::read_source(&renamed).unwrap();
+    assert_eq!(old.kind, SourceKind::Indicators);
+    assert_eq!(old.warnings, newer.warnings);
+    assert!(
+        old.data.equals_missing(&newer.data),
+        "{:?}\n{:?}",
+        old.data.head(Some(3)),
+        newer.data.head(Some(3))
+    );
+}
+
+/// One measure under two names (a file joining both releases' columns):
+/// the first is kept and the second left out with a warning naming both.
+#[test]
+fn a_measure_under_both_names_is_kept_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("both.csv");
+    std::fs::write(
+        &p,
+        "time_period,geographic_level,country_code,country_name,agency_rate_fte,agency_worker_rate_fte_%\n\
+         2022,National,E92000001,England,17.6,17.9\n",
+    )
+    .unwrap();
+    let s = benchmark::read_source(&p).unwrap();
+    assert_eq!(s.data.height(), 1);
+    let v = s.data.column("value").unwrap().f64().unwrap().get(0);
+    assert_eq!(v, Some(17.6));
+    assert_eq!(
+        s.warnings,
+        [
+            "both.csv, column 'agency_worker_rate_fte_%': the same measure as column 'agency_rate_fte' (agency_rate_fte): column left out"
+        ]
+    );
+}
