@@ -234,20 +234,36 @@ fn plan_slide(ui: &mut egui::Ui, model: &Model, meeting: &Meeting, month: Month,
     egui::ScrollArea::vertical()
         .max_height((ui.available_height() - 60.0).max(100.0))
         .show(ui, |ui| {
-            egui::Grid::new("meeting overdue")
-                .num_columns(3)
-                .spacing([28.0, 10.0])
-                .show(ui, |ui| {
-                    for o in &s.overdue {
+            // Reference and days overdue first, in columns of their own, so
+            // a long title wraps rather than pushing the days off the slide.
+            let gap = ui.spacing().item_spacing.x + 20.0;
+            let reference_w = ui.text_style_height(&egui::TextStyle::Body) * 3.2;
+            let days_w = ui.text_style_height(&egui::TextStyle::Body) * 8.5;
+            // (Less the scroll bar's room, which the scroll area keeps on the right.)
+            let bar = ui.spacing().scroll.bar_width + ui.spacing().scroll.bar_outer_margin;
+            let title_w =
+                (ui.available_width() - reference_w - days_w - 2.0 * gap - bar - 8.0).max(120.0);
+            for o in &s.overdue {
+                ui.horizontal_top(|ui| {
+                    ui.spacing_mut().item_spacing.x = gap;
+                    ui.allocate_ui(egui::vec2(reference_w, 0.0), |ui| {
+                        ui.set_width(reference_w);
                         ui.label(egui::RichText::new(&o.reference).strong());
-                        ui.label(&o.title);
+                    });
+                    ui.allocate_ui(egui::vec2(days_w, 0.0), |ui| {
+                        ui.set_width(days_w);
                         ui.label(
                             egui::RichText::new(format!("{} days overdue", o.days))
                                 .color(colour(crate::plan::Rag::Overdue)),
                         );
-                        ui.end_row();
-                    }
+                    });
+                    ui.allocate_ui(egui::vec2(title_w, 0.0), |ui| {
+                        ui.set_width(title_w);
+                        ui.add(egui::Label::new(&o.title).wrap());
+                    });
                 });
+                ui.add_space(10.0);
+            }
         });
 }
 
