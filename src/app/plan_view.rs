@@ -310,13 +310,7 @@ fn group_heading(g: Group, plan: &Plan) -> String {
 }
 
 fn attainment_text(a: Attainment, link: &Link) -> String {
-    match (a, link.measure()) {
-        (Attainment::Missed(by), Some(m)) if m.is_percent() => {
-            format!("missed by {by:.1} points")
-        }
-        (Attainment::Missed(by), Some(m)) => format!("missed by {}", m.unit().format(by)),
-        _ => a.describe(),
-    }
+    a.describe_in(link.measure().map(|m| m.unit()))
 }
 
 fn attainment_color(a: Attainment, dark: bool) -> Option<Color32> {

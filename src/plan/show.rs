@@ -69,7 +69,7 @@ pub fn rows(plan: &Plan, figures: &MetricTable, as_at: NaiveDate) -> Vec<Row> {
             row[8] = Some(value(link.target));
             row[9] = Some(link.by.to_string());
             row[10] = actual.map(|(_, v)| value(v));
-            row[11] = Some(state.describe());
+            row[11] = Some(state.describe_in(unit));
             out.push(row);
         }
     }

@@ -78,6 +78,17 @@ impl Attainment {
             Attainment::Unknown => "no figures yet".into(),
         }
     }
+
+    /// [`describe`](Self::describe) with the amount missed in the measure's
+    /// unit: a rate missed by 6.8 is 6.8 percentage points, not 6.8% of it.
+    pub fn describe_in(self, unit: Option<crate::measure::Unit>) -> String {
+        use crate::measure::Unit;
+        match (self, unit) {
+            (Attainment::Missed(by), Some(Unit::Percent)) => format!("missed by {by:.1} points"),
+            (Attainment::Missed(by), Some(u)) => format!("missed by {}", u.format(by)),
+            (a, _) => a.describe(),
+        }
+    }
 }
 
 fn meets(value: f64, target: f64, better: Better) -> bool {

@@ -54,12 +54,7 @@ pub fn shown_link(row: &LinkRow, table: &MetricTable) -> (String, String) {
     }
     let attainment = match (shown, row.attainment) {
         (Shown::Withheld, Attainment::Missed(_)) => "missed".into(),
-        // A rate missed by 6.8 is 6.8 percentage points, not 6.8% of it.
-        (_, Attainment::Missed(by)) if unit == Unit::Percent => {
-            format!("missed by {by:.1} points")
-        }
-        (_, Attainment::Missed(by)) => format!("missed by {}", unit.format(by)),
-        (_, a) => a.describe(),
+        (_, a) => a.describe_in(Some(unit)),
     };
     (actual, attainment)
 }

@@ -163,7 +163,7 @@ fn import_then_show_works_out_rag_and_attainment_by_hand() {
                 "15.0%",
                 "2026-04",
                 "20.0%",
-                "missed by 5.0"
+                "missed by 5.0 points"
             ],
             // September not held: June's 20%, and the line reaches 15 in August.
             [
@@ -622,7 +622,7 @@ fn a_workspace_with_milestones_in_its_settings_moves_them_on_the_first_plan_chan
             "18.0%",
             "2026-04",
             "20.0%",
-            "missed by 2.0"
+            "missed by 2.0 points"
         ]]
     );
     assert_eq!(rows[0][1], "Milestone: Agency rate 18.0% by 2026-04");
