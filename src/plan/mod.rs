@@ -275,6 +275,39 @@ pub(crate) fn d_for_tests(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
+/// The whole service's figures over consecutive months from `first`: each
+/// named measure's values month by month, every other column empty.
+#[cfg(test)]
+pub(crate) fn figures_for_tests(
+    first: crate::month::Month,
+    series: &[(crate::measure::Measure, &[f64])],
+) -> crate::metrics::table::MetricTable {
+    use polars::prelude::{Column, DataFrame};
+    let n = series.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    let mut cols = vec![
+        Column::new(
+            "month".into(),
+            (0..n)
+                .map(|i| (first + i as i32).to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("group_kind".into(), vec!["all"; n]),
+        Column::new("group".into(), vec!["all"; n]),
+    ];
+    for name in crate::metrics::METRICS
+        .iter()
+        .chain(crate::metrics::BASES.iter())
+    {
+        let v: Vec<Option<f64>> = match series.iter().find(|(m, _)| m.name() == *name) {
+            Some((_, vals)) => vals.iter().map(|v| Some(*v)).collect(),
+            None => vec![None; n],
+        };
+        cols.push(Column::new((*name).into(), v));
+    }
+    crate::metrics::table::MetricTable::from_frame(&DataFrame::new_infer_height(cols).unwrap())
+        .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::d_for_tests as d;

@@ -154,33 +154,11 @@ pub fn attainment(link: &Link, table: &MetricTable) -> (Option<(Month, f64)>, At
 mod tests {
     use super::*;
     use crate::plan::{Window, d_for_tests as d};
-    use polars::prelude::{Column, DataFrame};
 
     /// The whole service's `metric` over consecutive months from `first`.
     fn table(metric: &str, first: Month, values: &[f64]) -> MetricTable {
-        let n = values.len();
-        let mut cols = vec![
-            Column::new(
-                "month".into(),
-                (0..n)
-                    .map(|i| (first + i as i32).to_string())
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new("group_kind".into(), vec!["all"; n]),
-            Column::new("group".into(), vec!["all"; n]),
-        ];
-        for name in crate::metrics::METRICS
-            .iter()
-            .chain(crate::metrics::BASES.iter())
-        {
-            let v: Vec<Option<f64>> = if *name == metric {
-                values.iter().map(|v| Some(*v)).collect()
-            } else {
-                vec![None; n]
-            };
-            cols.push(Column::new((*name).into(), v));
-        }
-        MetricTable::from_frame(&DataFrame::new_infer_height(cols).unwrap()).unwrap()
+        let m = crate::measure::Measure::parse(metric).expect("a registry measure");
+        crate::plan::figures_for_tests(first, &[(m, values)])
     }
 
     fn item(status: Status, status_date: Option<NaiveDate>) -> Item {

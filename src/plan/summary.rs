@@ -123,34 +123,10 @@ mod tests {
     use super::*;
     use crate::measure::Measure;
     use crate::plan::{Item, Link, Status, Window, d_for_tests as d};
-    use polars::prelude::{Column, DataFrame};
 
-    /// The whole service's figures from January 2025: each named measure's
-    /// values month by month, every other measure empty.
+    /// The whole service's figures from January 2025.
     fn figures(series: &[(Measure, &[f64])]) -> MetricTable {
-        let n = series.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-        let jan = Month::new(2025, 1).unwrap();
-        let mut cols = vec![
-            Column::new(
-                "month".into(),
-                (0..n)
-                    .map(|i| (jan + i as i32).to_string())
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new("group_kind".into(), vec!["all"; n]),
-            Column::new("group".into(), vec!["all"; n]),
-        ];
-        for name in crate::metrics::METRICS
-            .iter()
-            .chain(crate::metrics::BASES.iter())
-        {
-            let v: Vec<Option<f64>> = match series.iter().find(|(m, _)| m.name() == *name) {
-                Some((_, vals)) => vals.iter().map(|v| Some(*v)).collect(),
-                None => vec![None; n],
-            };
-            cols.push(Column::new((*name).into(), v));
-        }
-        MetricTable::from_frame(&DataFrame::new_infer_height(cols).unwrap()).unwrap()
+        crate::plan::figures_for_tests(Month::new(2025, 1).unwrap(), series)
     }
 
     fn item(reference: &str, window: Window, status: Status, changed: Option<NaiveDate>) -> Item {
