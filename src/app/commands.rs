@@ -27,25 +27,33 @@ impl KeelApp {
             }
             Command::SelectMonth(m) => self.month = Some(m),
             Command::SelectGroup(g) => self.group = g,
-            Command::PickFiles => {
-                // Without a desktop portal or zenity (a bare X server) the
-                // dialog returns None at once; dropping files still works.
-                if let Some(files) = rfd::FileDialog::new()
-                    .set_title("Choose HR extracts to import")
-                    .add_filter("Extracts", &["csv", "xlsx", "txt"])
-                    .pick_files()
-                {
+            Command::PickFiles => match self.pick_files() {
+                Picked::Files(files) => {
+                    self.import_ui.picker_failed = None;
                     self.commands.push(Command::ReadFiles(files));
                 }
-            }
+                Picked::Cancelled => {}
+                Picked::Unavailable(why) => {
+                    self.import_ui.picker_failed = Some(why);
+                    self.import_ui.typing_path = true;
+                }
+            },
             Command::ReadFiles(files) => {
-                self.start_read(files.into_iter().map(|p| (p, None)).collect())
+                self.start_read(files.into_iter().map(import::ToRead::plain).collect())
             }
             Command::Remap(i) => {
+                if let Some(p) = self.pending.get(i) {
+                    let again = p.again();
+                    self.start_read(vec![again]);
+                }
+            }
+            Command::RemovePending(i) => {
                 if i < self.pending.len() {
                     let p = self.pending.remove(i);
-                    let profile = p.profile();
-                    self.start_read(vec![(p.path, Some(profile))]);
+                    self.notice = Some(Notice::Info(format!(
+                        "Removed {} from the files to import.",
+                        p.file_name
+                    )));
                 }
             }
             Command::ClearPending => self.pending.clear(),
@@ -485,7 +493,35 @@ impl KeelApp {
         );
     }
 
-    fn start_read(&mut self, files: Vec<(PathBuf, Option<crate::extract::ImportProfile>)>) {
+    /// The native file picker. Without a desktop portal or zenity (a bare
+    /// X server) rfd returns None at once, or panics, and a user would see
+    /// nothing happen: both are told apart from a cancel, which no person
+    /// manages within a fraction of a second.
+    fn pick_files(&mut self) -> Picked {
+        const NONE: &str = "The file picker could not open: this computer has no file-chooser service (a desktop portal or zenity). Type the file's path below, or drop files on the window.";
+        if self.no_picker {
+            return Picked::Unavailable(NONE.into());
+        }
+        let started = std::time::Instant::now();
+        let picked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rfd::FileDialog::new()
+                .set_title("Choose HR extracts to import")
+                .add_filter("Extracts", &["csv", "xlsx", "txt"])
+                .pick_files()
+        }));
+        match picked {
+            Ok(Some(files)) => Picked::Files(files),
+            Ok(None) if started.elapsed() < std::time::Duration::from_millis(300) => {
+                Picked::Unavailable(NONE.into())
+            }
+            Ok(None) => Picked::Cancelled,
+            Err(_) => Picked::Unavailable(
+                "The file picker failed to open (its system service stopped with an error). Type the file's path below, or drop files on the window.".into(),
+            ),
+        }
+    }
+
+    fn start_read(&mut self, files: Vec<import::ToRead>) {
         if files.is_empty() {
             return;
         }
@@ -499,16 +535,26 @@ impl KeelApp {
             "Reading files",
             move |p| import::read_all(files, hours, &saved, p),
             |app, done| match done {
-                Ok(files) => app.pending.extend(files),
+                // A file read again takes its own card's place, so a fixed
+                // file stays where the user was looking.
+                Ok(files) => {
+                    for f in files {
+                        match app.pending.iter_mut().find(|p| p.path == f.path) {
+                            Some(old) => *old = f,
+                            None => app.pending.push(f),
+                        }
+                    }
+                }
                 Err(e) => app.notice = Some(Notice::Error(e)),
             },
         );
     }
 
     fn import(&mut self, replace: bool) {
-        let Some(extracts) = import::ready(&self.pending) else {
+        let imports = self.model.as_ref().map_or(&[][..], |m| &m.imports[..]);
+        let Some(extracts) = import::ready(&self.pending, imports) else {
             self.notice = Some(Notice::Error(
-                "Fix the files with errors (or remove them) before importing.".into(),
+                "Fix the files refused (or remove them) before importing.".into(),
             ));
             return;
         };
@@ -581,6 +627,14 @@ impl KeelApp {
         self.persisted.view = view;
         self.start_load(false);
     }
+}
+
+/// What the file picker gave.
+enum Picked {
+    Files(Vec<PathBuf>),
+    Cancelled,
+    /// It could not open, and why, to tell the user.
+    Unavailable(String),
 }
 
 /// `<default>/../workspace-empty-N`, the first N not already taken.

@@ -6,9 +6,10 @@ use super::model::Model;
 use crate::extract::fields::{looks_like_name, recognise};
 use crate::extract::profile::HeaderRule;
 use crate::extract::{
-    ColumnUse, EmploymentType, Extract, ImportProfile, Issue, ReadOptions, Rejected, Severity,
-    plan, read_extract, reader,
+    ColumnUse, EmploymentType, Extract, ImportProfile, Issue, Kind, ReadOptions, Rejected,
+    Severity, plan, read_extract, reader,
 };
+use crate::workspace::ImportRecord;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -26,6 +27,25 @@ pub struct Pending {
     pub applied: Option<String>,
     /// The first rows as written in the file (names masked).
     pub preview: Vec<Vec<String>>,
+    /// The kind the user chose, for a file Keel could not tell.
+    pub kind: Option<Kind>,
+}
+
+/// A file to read, with the mapping and kind to read it with.
+pub struct ToRead {
+    pub path: PathBuf,
+    pub profile: Option<ImportProfile>,
+    pub kind: Option<Kind>,
+}
+
+impl ToRead {
+    pub fn plain(path: PathBuf) -> ToRead {
+        ToRead {
+            path,
+            profile: None,
+            kind: None,
+        }
+    }
 }
 
 impl Pending {
@@ -35,6 +55,23 @@ impl Pending {
             headers: self.mapping.clone(),
             employment_types: self.types.clone(),
         }
+    }
+
+    /// Read it again as the user left it: the file may have been fixed
+    /// meanwhile, and the mapping and kind chosen still apply.
+    pub fn again(&self) -> ToRead {
+        ToRead {
+            path: self.path.clone(),
+            profile: Some(self.profile()),
+            kind: self.kind,
+        }
+    }
+
+    /// Whether Keel could not tell the file's kind (or the user chose it),
+    /// so the view offers the choice.
+    pub fn needs_kind(&self) -> bool {
+        self.kind.is_some()
+            || matches!(&self.outcome, Err(r) if r.errors.iter().any(|i| i.reason.contains("choose its kind")))
     }
 
     pub(super) fn issues(&self) -> Vec<&Issue> {
@@ -80,7 +117,7 @@ fn header_uses(
 
 /// Read and validate each file (background thread).
 pub fn read_all(
-    files: Vec<(PathBuf, Option<ImportProfile>)>,
+    files: Vec<ToRead>,
     standard_hours: f64,
     saved: &[PathBuf],
     progress: &Progress,
@@ -95,58 +132,73 @@ pub fn read_all(
     files
         .into_iter()
         .enumerate()
-        .map(|(i, (path, profile))| {
-            let file_name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| path.display().to_string());
-            let size = std::fs::metadata(&path).map_or(String::new(), |m| {
-                format!("{:.1} MB, ", m.len() as f64 / 1_000_000.0)
-            });
-            progress.set(format!("Reading {file_name} ({size}{} of {n})…", i + 1));
-            let opts = ReadOptions {
-                profile: profile.as_ref(),
-                standard_hours,
-                ..Default::default()
-            };
-            let outcome = read_extract(&path, &opts);
-            let headers = match &outcome {
-                Ok(e) => e.columns.clone(),
-                Err(_) => header_uses(&path, profile.as_ref()),
-            };
-            let fitting = profile
-                .is_none()
-                .then(|| fitting_profile(&headers, &saved))
-                .flatten();
-            if let Some((from, p)) = fitting {
-                progress.set(format!("Reading {file_name} with a saved mapping…"));
-                let mut again = read_all(
-                    vec![(path.clone(), Some(p.clone()))],
+        .map(
+            |(
+                i,
+                ToRead {
+                    path,
+                    profile,
+                    kind,
+                },
+            )| {
+                let file_name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.display().to_string());
+                let size = std::fs::metadata(&path).map_or(String::new(), |m| {
+                    format!("{:.1} MB, ", m.len() as f64 / 1_000_000.0)
+                });
+                progress.set(format!("Reading {file_name} ({size}{} of {n})…", i + 1));
+                let opts = ReadOptions {
+                    kind,
+                    profile: profile.as_ref(),
                     standard_hours,
-                    &[],
-                    progress,
-                );
-                if let Some(mut pending) = again.pop() {
-                    pending.applied = Some(from.display().to_string());
-                    return pending;
+                    ..Default::default()
+                };
+                let outcome = read_extract(&path, &opts);
+                let headers = match &outcome {
+                    Ok(e) => e.columns.clone(),
+                    Err(_) => header_uses(&path, profile.as_ref()),
+                };
+                let fitting = profile
+                    .is_none()
+                    .then(|| fitting_profile(&headers, &saved))
+                    .flatten();
+                if let Some((from, p)) = fitting {
+                    progress.set(format!("Reading {file_name} with a saved mapping…"));
+                    let mut again = read_all(
+                        vec![ToRead {
+                            path: path.clone(),
+                            profile: Some(p.clone()),
+                            kind,
+                        }],
+                        standard_hours,
+                        &[],
+                        progress,
+                    );
+                    if let Some(mut pending) = again.pop() {
+                        pending.applied = Some(from.display().to_string());
+                        return pending;
+                    }
                 }
-            }
-            let preview =
-                crate::extract::preview::first_rows(&path, None, profile.as_ref(), &headers, 5);
-            Pending {
-                preview,
-                applied: None,
-                file_name,
-                outcome,
-                headers,
-                types: profile
-                    .as_ref()
-                    .map(|p| p.employment_types.clone())
-                    .unwrap_or_default(),
-                mapping: profile.map(|p| p.headers).unwrap_or_default(),
-                path,
-            }
-        })
+                let preview =
+                    crate::extract::preview::first_rows(&path, None, profile.as_ref(), &headers, 5);
+                Pending {
+                    preview,
+                    kind,
+                    applied: None,
+                    file_name,
+                    outcome,
+                    headers,
+                    types: profile
+                        .as_ref()
+                        .map(|p| p.employment_types.clone())
+                        .unwrap_or_default(),
+                    mapping: profile.map(|p| p.headers).unwrap_or_default(),
+                    path,
+                }
+            },
+        )
         .collect()
 }
 
@@ -168,9 +220,36 @@ fn fitting_profile<'a>(
         .find(|(_, p)| unknown.iter().any(|h| p.header_rule(h).is_some()))
 }
 
-/// The extracts to import, when every pending file passed validation.
-pub fn ready(pending: &[Pending]) -> Option<Vec<Extract>> {
-    if pending.is_empty() {
+/// The import already holding this file, when it is a leavers,
+/// establishment or supervision file stored before (same bytes, same
+/// months): the workspace refuses it, even in a batch that replaces a
+/// month, as `keel import` does.
+pub fn already_imported<'a>(p: &Pending, imports: &'a [ImportRecord]) -> Option<&'a ImportRecord> {
+    let e = p.outcome.as_ref().ok()?;
+    if e.kind.is_monthly() {
+        return None;
+    }
+    imports.iter().find(|r| {
+        r.is_active() && r.kind == e.kind && r.file_hash == e.file_hash && r.months == e.months
+    })
+}
+
+/// Why a pending file cannot be imported, if it cannot.
+pub fn refusal(p: &Pending, imports: &[ImportRecord]) -> Option<String> {
+    match (&p.outcome, already_imported(p, imports)) {
+        (Err(r), _) => Some(format!("{} error(s)", r.errors.len())),
+        (Ok(_), Some(r)) => Some(format!(
+            "already imported (import #{} of {}): remove it from the batch",
+            r.id, r.file
+        )),
+        (Ok(_), None) => None,
+    }
+}
+
+/// The extracts to import, when every pending file passed validation and
+/// none is already held.
+pub fn ready(pending: &[Pending], imports: &[ImportRecord]) -> Option<Vec<Extract>> {
+    if pending.is_empty() || pending.iter().any(|p| refusal(p, imports).is_some()) {
         return None;
     }
     pending

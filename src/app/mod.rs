@@ -73,6 +73,9 @@ pub struct KeelApp {
     /// Every background job running, and what to do when each finishes.
     jobs: Jobs<KeelApp>,
     pending: Vec<Pending>,
+    import_ui: import_view::ImportUi,
+    /// Test hook: behave as on a computer without a file-chooser service.
+    no_picker: bool,
     confirm: Option<Confirm>,
     notice: Option<Notice>,
     settings_draft: Option<Settings>,
@@ -119,6 +122,8 @@ impl KeelApp {
             group: Group::all(),
             jobs: Jobs::default(),
             pending: Vec::new(),
+            import_ui: import_view::ImportUi::default(),
+            no_picker: false,
             confirm: None,
             notice,
             settings_draft: None,
@@ -236,6 +241,13 @@ impl KeelApp {
 
     pub fn dark(&self) -> bool {
         self.persisted.dark
+    }
+
+    /// Behave as on a computer with no file-chooser service, where the
+    /// native picker cannot open (tests: the real one would block them).
+    #[doc(hidden)]
+    pub fn without_file_picker(&mut self) {
+        self.no_picker = true;
     }
 
     /// Queue a command as if a widget had emitted it (tests use this for

@@ -508,6 +508,8 @@ impl KeelApp {
             (View::Import, _) => import_view::show(
                 ui,
                 &mut self.pending,
+                &model.imports,
+                &mut self.import_ui,
                 self.jobs.is_running(JobKind::Read),
                 cmds,
             ),

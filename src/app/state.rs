@@ -146,8 +146,11 @@ pub enum Command {
     PickFiles,
     /// Read these files (from the dialog, a drop, or a test).
     ReadFiles(Vec<PathBuf>),
-    /// Re-read one pending file with the header mapping the user chose.
+    /// Read one pending file again (fixed meanwhile, or with the header
+    /// mapping or kind the user chose), in its place.
     Remap(usize),
+    /// Take one file out of the files waiting to be imported.
+    RemovePending(usize),
     /// Import the pending files; `replace` replaces months already held.
     Import {
         replace: bool,
