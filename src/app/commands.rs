@@ -18,6 +18,11 @@ impl KeelApp {
     fn apply_one(&mut self, ctx: &egui::Context, c: Command) {
         match c {
             Command::SetView(v) => {
+                if v != self.persisted.view {
+                    // Names are for the view they were read in, while it
+                    // is open.
+                    self.drop_names();
+                }
                 if v == View::Meeting && self.persisted.view != View::Meeting {
                     // Read the pack and the scenario list afresh.
                     self.pack_draft = None;
@@ -57,6 +62,8 @@ impl KeelApp {
                 }
             }
             Command::ClearPending => self.pending.clear(),
+            Command::ShowNames(path) => self.show_names(path),
+            Command::HideNames => self.drop_names(),
             Command::CancelJob(kind) => {
                 // The thread finishes on its own and its result is dropped
                 // with the job: only work that stores nothing can be
@@ -401,6 +408,8 @@ impl KeelApp {
         if self.model.is_none() {
             return;
         }
+        // Meeting mode shows aggregates only: no identity stays in memory.
+        self.drop_names();
         let draft = self.pack_draft.as_ref().map(|(pack, _)| pack.clone());
         let root = self.root.clone();
         self.start_job(
@@ -498,17 +507,21 @@ impl KeelApp {
     /// nothing happen: both are told apart from a cancel, which no person
     /// manages within a fraction of a second.
     fn pick_files(&mut self) -> Picked {
+        self.picker(|| {
+            rfd::FileDialog::new()
+                .set_title("Choose HR extracts to import")
+                .add_filter("Extracts", &["csv", "xlsx", "txt"])
+                .pick_files()
+        })
+    }
+
+    fn picker(&self, pick: impl FnOnce() -> Option<Vec<PathBuf>>) -> Picked {
         const NONE: &str = "The file picker could not open: this computer has no file-chooser service (a desktop portal or zenity). Type the file's path below, or drop files on the window.";
         if self.no_picker {
             return Picked::Unavailable(NONE.into());
         }
         let started = std::time::Instant::now();
-        let picked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            rfd::FileDialog::new()
-                .set_title("Choose HR extracts to import")
-                .add_filter("Extracts", &["csv", "xlsx", "txt"])
-                .pick_files()
-        }));
+        let picked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(pick));
         match picked {
             Ok(Some(files)) => Picked::Files(files),
             Ok(None) if started.elapsed() < std::time::Duration::from_millis(300) => {
@@ -519,6 +532,54 @@ impl KeelApp {
                 "The file picker failed to open (its system service stopped with an error). Type the file's path below, or drop files on the window.".into(),
             ),
         }
+    }
+
+    /// Read the identities behind the pseudonyms from an HR extract, off
+    /// the UI thread; they are kept in memory only.
+    fn show_names(&mut self, path: Option<PathBuf>) {
+        let path = match path {
+            Some(p) => p,
+            None => match self.picker(|| {
+                rfd::FileDialog::new()
+                    .set_title("Choose a current HR extract to show names from")
+                    .add_filter("Extracts", &["csv", "xlsx", "txt"])
+                    .pick_file()
+                    .map(|f| vec![f])
+            }) {
+                Picked::Files(mut f) => match f.pop() {
+                    Some(p) => p,
+                    None => return,
+                },
+                Picked::Cancelled => return,
+                Picked::Unavailable(why) => {
+                    self.names_ui.picker_failed = Some(why);
+                    self.names_ui.typing = true;
+                    return;
+                }
+            },
+        };
+        let root = self.root.clone();
+        let view = self.persisted.view;
+        self.start_job(
+            JobKind::Names,
+            "Reading names from the extract",
+            move |_| crate::workspace::reveal::read(&root, &path),
+            move |app, done| match done.and_then(|r| r) {
+                // Read for a view since closed: dropped, not shown elsewhere.
+                Ok(ids) if app.persisted.view == view && app.meeting.is_none() => {
+                    app.identities = Some(std::sync::Arc::new(ids));
+                }
+                Ok(_) => {}
+                Err(e) => app.notice = Some(Notice::Error(e)),
+            },
+        );
+    }
+
+    /// Forget the identities, and any read still running.
+    pub(super) fn drop_names(&mut self) {
+        self.identities = None;
+        self.names_ui = super::names::NamesUi::default();
+        self.jobs.cancel(|k| k == JobKind::Names);
     }
 
     fn start_read(&mut self, files: Vec<import::ToRead>) {
@@ -624,6 +685,8 @@ impl KeelApp {
         // the new.
         self.jobs.cancel(JobKind::of_workspace);
         self.attention = None;
+        self.quality_rows = None;
+        self.drop_names();
         self.persisted.view = view;
         self.start_load(false);
     }

@@ -16,6 +16,7 @@ mod jobs;
 mod kpi;
 mod meeting;
 mod model;
+mod names;
 mod plan_view;
 mod quality;
 mod scenario_jobs;
@@ -45,6 +46,11 @@ type AttentionKey = (u64, crate::month::Month, String);
 type AttentionRows = (
     AttentionKey,
     Result<Vec<crate::metrics::workers::Attention>, String>,
+);
+
+type QualityRows = (
+    (u64, crate::month::Month),
+    Result<Vec<crate::metrics::quality::FindingRow>, String>,
 );
 
 /// A question the user must answer before something irreversible-looking.
@@ -90,6 +96,13 @@ pub struct KeelApp {
     /// The worker list's team and its rows for a (load, month, team).
     attention_team: Option<String>,
     attention: Option<AttentionRows>,
+    /// Identities read from an HR extract for the view on screen: memory
+    /// only, dropped when the view changes, meeting mode starts or another
+    /// workspace opens.
+    identities: Option<std::sync::Arc<crate::workspace::reveal::Identities>>,
+    names_ui: names::NamesUi,
+    /// The rows behind the data-quality counts, for a (load, month).
+    quality_rows: Option<QualityRows>,
     /// The council compared with, once computed.
     bench_view: Option<Result<crate::benchmark::view::CouncilView, String>>,
     /// The pack being edited in the Meeting view, with the saved
@@ -136,6 +149,9 @@ impl KeelApp {
             bench_view: None,
             attention_team: None,
             attention: None,
+            identities: None,
+            names_ui: names::NamesUi::default(),
+            quality_rows: None,
             pack_draft: None,
             pack_asked: false,
             title: String::new(),

@@ -178,6 +178,32 @@ impl KeelApp {
         );
     }
 
+    /// Find the rows behind the data-quality counts for the view's month,
+    /// once per load and month (off the UI thread: it reads every row).
+    fn quality_work(&mut self) {
+        let (View::Quality, Some(month)) = (self.persisted.view, self.month) else {
+            return;
+        };
+        let key = (self.generation, month);
+        if self.quality_rows.as_ref().is_some_and(|(k, _)| *k == key)
+            || self.jobs.is_running(JobKind::QualityRows)
+        {
+            return;
+        }
+        let root = self.root.clone();
+        self.start_job(
+            JobKind::QualityRows,
+            "Listing the rows behind the findings",
+            move |_| {
+                let ws = Workspace::open(&root).map_err(|e| e.to_string())?;
+                let inputs = ws.required_inputs().map_err(|e| e.to_string())?;
+                crate::metrics::quality::rows(&inputs, ws.settings().limits(), month)
+                    .map_err(|e| e.to_string())
+            },
+            move |app, rows| app.quality_rows = Some((key, rows.and_then(|r| r))),
+        );
+    }
+
     /// Read the meeting pack and the saved scenarios' names for the
     /// Meeting view: once each time the view opens (a read that failed
     /// leaves the default pack, and is not repeated by itself).
@@ -487,6 +513,9 @@ impl KeelApp {
                     team: &mut self.attention_team,
                     rows,
                     busy: self.jobs.is_running(JobKind::Attention),
+                    names: self.identities.as_deref(),
+                    names_ui: &mut self.names_ui,
+                    reading_names: self.jobs.is_running(JobKind::Names),
                 };
                 teams::show(ui, model, month, (&mut self.teams_sort, view), cmds)
             }
@@ -498,13 +527,27 @@ impl KeelApp {
                     cmds.push(Command::PickFiles);
                 }
             }
-            (View::Quality, Some(month)) => quality::show(
-                ui,
-                model,
-                month,
-                failures(&self.integrity, &self.root),
-                cmds,
-            ),
+            (View::Quality, Some(month)) => {
+                let rows = self
+                    .quality_rows
+                    .as_ref()
+                    .filter(|(k, _)| k.1 == month)
+                    .map(|(_, r)| r);
+                let behind = quality::Behind {
+                    rows,
+                    names: self.identities.as_deref(),
+                    names_ui: &mut self.names_ui,
+                    reading_names: self.jobs.is_running(JobKind::Names),
+                };
+                quality::show(
+                    ui,
+                    model,
+                    month,
+                    failures(&self.integrity, &self.root),
+                    behind,
+                    cmds,
+                )
+            }
             (View::Import, _) => import_view::show(
                 ui,
                 &mut self.pending,
@@ -602,6 +645,7 @@ pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
     egui::CentralPanel::default_margins().show(ui, |ui| app.central(ui));
     app.scenario_work(&ctx);
     app.attention_work();
+    app.quality_work();
     app.pack_work();
     app.dialogs(&ctx);
     app.apply(&ctx);

@@ -156,6 +156,11 @@ pub enum Command {
         replace: bool,
     },
     ClearPending,
+    /// Read an HR extract (at this path, or one the user chooses) to show
+    /// the identities behind the pseudonyms listed in the view.
+    ShowNames(Option<PathBuf>),
+    /// Forget the identities read.
+    HideNames,
     /// Stop waiting for a job that stores nothing (reading files).
     CancelJob(super::jobs::JobKind),
     /// Start again the scenario view's calibration or Monte Carlo that

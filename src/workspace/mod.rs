@@ -11,6 +11,7 @@ pub mod lock;
 pub mod manifest;
 pub mod plans;
 pub mod pseudo;
+pub mod reveal;
 pub mod verify;
 
 use crate::extract::{Extract, Issue, Kind};
