@@ -110,10 +110,19 @@ impl KeelApp {
                 });
             }
             Command::PickEmptyWorkspace => {
-                let dir = rfd::FileDialog::new()
-                    .set_title("Choose an empty folder for the new workspace")
-                    .pick_folder();
-                self.commands.push(Command::NewEmptyWorkspace(dir));
+                // The suggestion looks at the disk for a free name: off the
+                // UI thread, then the dialog asks.
+                self.start_job(
+                    JobKind::Open,
+                    "Suggesting a folder",
+                    |_| next_empty_dir(&crate::workspace::default_root()),
+                    |app, done| {
+                        app.empty_workspace = Some(super::EmptyWorkspace {
+                            path: done.map(|p| p.display().to_string()).unwrap_or_default(),
+                            picker_failed: None,
+                        });
+                    },
+                );
             }
             Command::NewEmptyWorkspace(dir) => self.new_workspace(dir),
             Command::PickWorkspace => {
@@ -406,10 +415,23 @@ impl KeelApp {
     /// read off the UI thread first.
     fn start_meeting(&mut self) {
         if self.model.is_none() {
+            self.notice = Some(Notice::Info(
+                "The workspace is still opening: meeting mode can start once it is loaded.".into(),
+            ));
             return;
         }
         // Meeting mode shows aggregates only: no identity stays in memory.
         self.drop_names();
+        if self
+            .model
+            .as_ref()
+            .is_some_and(|m| m.latest_month().is_none())
+        {
+            self.notice = Some(Notice::Info(
+                "Meeting mode has nothing to show yet: this workspace holds no staff-in-post snapshot. Import one first (Import, Ctrl+O).".into(),
+            ));
+            return;
+        }
         let draft = self.pack_draft.as_ref().map(|(pack, _)| pack.clone());
         let root = self.root.clone();
         self.start_job(
@@ -515,7 +537,7 @@ impl KeelApp {
         })
     }
 
-    fn picker(&self, pick: impl FnOnce() -> Option<Vec<PathBuf>>) -> Picked {
+    pub(super) fn picker(&self, pick: impl FnOnce() -> Option<Vec<PathBuf>>) -> Picked {
         const NONE: &str = "The file picker could not open: this computer has no file-chooser service (a desktop portal or zenity). Type the file's path below, or drop files on the window.";
         if self.no_picker {
             return Picked::Unavailable(NONE.into());
@@ -644,6 +666,17 @@ impl KeelApp {
             "Creating the workspace",
             move |_| {
                 let dir = dir.unwrap_or_else(|| next_empty_dir(&crate::workspace::default_root()));
+                // Empty means empty: a folder holding files (or another
+                // workspace) is not taken over.
+                let used = std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some());
+                if used {
+                    let what = if Workspace::exists(&dir) {
+                        "it already holds a workspace: open it with Open another… in Settings"
+                    } else {
+                        "it is not empty: choose an empty or new folder"
+                    };
+                    return (dir, Err(what.to_string()));
+                }
                 let made = Workspace::open_or_create(&dir).map(|_| ());
                 (dir, made.map_err(|e| e.to_string()))
             },
@@ -693,7 +726,7 @@ impl KeelApp {
 }
 
 /// What the file picker gave.
-enum Picked {
+pub(super) enum Picked {
     Files(Vec<PathBuf>),
     Cancelled,
     /// It could not open, and why, to tell the user.

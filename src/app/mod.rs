@@ -63,6 +63,12 @@ enum Confirm {
     RemoveItem(String, String),
 }
 
+/// The folder typed (or chosen) for a new empty workspace.
+struct EmptyWorkspace {
+    path: String,
+    picker_failed: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 enum Notice {
     Info(String),
@@ -83,6 +89,8 @@ pub struct KeelApp {
     /// Test hook: behave as on a computer without a file-chooser service.
     no_picker: bool,
     confirm: Option<Confirm>,
+    /// The question where to start an empty workspace, while it is asked.
+    empty_workspace: Option<EmptyWorkspace>,
     notice: Option<Notice>,
     settings_draft: Option<Settings>,
     teams_sort: teams::Sort,
@@ -138,6 +146,7 @@ impl KeelApp {
             import_ui: import_view::ImportUi::default(),
             no_picker: false,
             confirm: None,
+            empty_workspace: None,
             notice,
             settings_draft: None,
             teams_sort: teams::Sort::default(),
