@@ -574,7 +574,11 @@ impl KeelApp {
                 },
                 Picked::Cancelled => return,
                 Picked::Unavailable(why) => {
-                    self.names_ui.picker_failed = Some(why);
+                    // Dropped files go to the import, not here.
+                    self.names_ui.picker_failed = Some(why.replace(
+                        "Type the file's path below, or drop files on the window.",
+                        "Type the extract's path below.",
+                    ));
                     self.names_ui.typing = true;
                     return;
                 }

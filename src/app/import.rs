@@ -155,7 +155,27 @@ pub fn read_all(
                     standard_hours,
                     ..Default::default()
                 };
-                let outcome = read_extract(&path, &opts);
+                // A typed path may name nothing: say so in words, not as the
+            // operating system's error.
+            let outcome = if path.is_file() {
+                read_extract(&path, &opts)
+            } else {
+                Err(Rejected {
+                    file_name: file_name.clone(),
+                    errors: vec![Issue {
+                        severity: Severity::Error,
+                        file: file_name.clone(),
+                        row: None,
+                        column: None,
+                        value: None,
+                        reason: format!(
+                            "there is no file at {}: check the path, or choose the file with Choose files…",
+                            path.display()
+                        ),
+                    }],
+                    warnings: Vec::new(),
+                })
+            };
                 let headers = match &outcome {
                     Ok(e) => e.columns.clone(),
                     Err(_) => header_uses(&path, profile.as_ref()),
@@ -237,7 +257,12 @@ pub fn already_imported<'a>(p: &Pending, imports: &'a [ImportRecord]) -> Option<
 /// Why a pending file cannot be imported, if it cannot.
 pub fn refusal(p: &Pending, imports: &[ImportRecord]) -> Option<String> {
     match (&p.outcome, already_imported(p, imports)) {
-        (Err(r), _) => Some(format!("{} error(s)", r.errors.len())),
+        (Err(r), _) => Some(match r.errors.first() {
+            // The first reason says most about a file refused whole.
+            Some(first) if r.errors.len() == 1 => format!("1 error: {}", first.reason),
+            Some(first) => format!("{} errors, the first: {}", r.errors.len(), first.reason),
+            None => "refused".into(),
+        }),
         (Ok(_), Some(r)) => Some(format!(
             "already imported (import #{} of {}): remove it from the batch",
             r.id, r.file

@@ -291,38 +291,41 @@ fn file_card(
         kind_picker(ui, idx, p, cmds);
     }
     if !p.preview.is_empty() {
-        egui::CollapsingHeader::new(format!(
-            "First {} rows, as written in the file",
-            p.preview.len()
-        ))
-        .id_salt(("preview", idx))
-        .show(ui, |ui| {
-            egui::ScrollArea::horizontal()
-                .id_salt(("preview scroll", idx))
-                .show(ui, |ui| {
-                    egui::Grid::new(("preview grid", idx))
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for (h, _) in &p.headers {
-                                ui.strong(h);
-                            }
-                            ui.end_row();
-                            for row in &p.preview {
-                                for v in row {
-                                    ui.label(v);
+        let rows = match p.preview.len() {
+            1 => "The first row".to_string(),
+            n => format!("First {n} rows"),
+        };
+        egui::CollapsingHeader::new(format!("{rows}, as written in the file"))
+            .id_salt(("preview", idx))
+            .show(ui, |ui| {
+                egui::ScrollArea::horizontal()
+                    .id_salt(("preview scroll", idx))
+                    .show(ui, |ui| {
+                        egui::Grid::new(("preview grid", idx))
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for (h, _) in &p.headers {
+                                    ui.strong(h);
                                 }
                                 ui.end_row();
-                            }
-                        });
-                });
-        });
+                                for row in &p.preview {
+                                    for v in row {
+                                        ui.label(v);
+                                    }
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
     }
-    egui::CollapsingHeader::new(format!("Headers ({})", p.headers.len()))
-        .id_salt(("headers", idx))
-        .default_open(
-            p.outcome.is_err() || p.headers.iter().any(|h| h.1 == ColumnUse::Unrecognised),
-        )
-        .show(ui, |ui| header_table(ui, idx, p, cmds));
+    if !p.headers.is_empty() {
+        egui::CollapsingHeader::new(format!("Headers ({})", p.headers.len()))
+            .id_salt(("headers", idx))
+            .default_open(
+                p.outcome.is_err() || p.headers.iter().any(|h| h.1 == ColumnUse::Unrecognised),
+            )
+            .show(ui, |ui| header_table(ui, idx, p, cmds));
+    }
     type_table(ui, idx, p, cmds);
     if let Some(from) = &p.applied {
         ui.label(format!("Mapped with the saved profile {from}."));
@@ -478,7 +481,7 @@ pub fn show(
                         {
                             st.scroll_to = Some(*i);
                         }
-                        ui.label(why);
+                        ui.add(egui::Label::new(why).truncate());
                     });
                 }
             });
