@@ -29,6 +29,10 @@ pub struct Pending {
     pub preview: Vec<Vec<String>>,
     /// The kind the user chose, for a file Keel could not tell.
     pub kind: Option<Kind>,
+    /// The month the user gave, for a file that cannot say its own.
+    pub month: Option<crate::month::Month>,
+    /// The month as being typed (`YYYY-MM`).
+    pub month_text: String,
 }
 
 /// A file to read, with the mapping and kind to read it with.
@@ -36,6 +40,7 @@ pub struct ToRead {
     pub path: PathBuf,
     pub profile: Option<ImportProfile>,
     pub kind: Option<Kind>,
+    pub month: Option<crate::month::Month>,
 }
 
 impl ToRead {
@@ -44,6 +49,7 @@ impl ToRead {
             path,
             profile: None,
             kind: None,
+            month: None,
         }
     }
 }
@@ -64,7 +70,15 @@ impl Pending {
             path: self.path.clone(),
             profile: Some(self.profile()),
             kind: self.kind,
+            month: self.month,
         }
+    }
+
+    /// Whether the file needs a month given (an empty report, a caseload
+    /// file without a snapshot date), or has one, so the view offers it.
+    pub fn needs_month(&self) -> bool {
+        self.month.is_some()
+            || matches!(&self.outcome, Err(r) if r.errors.iter().any(|i| i.reason.contains("give the file's month")))
     }
 
     /// Whether Keel could not tell the file's kind (or the user chose it),
@@ -139,6 +153,7 @@ pub fn read_all(
                     path,
                     profile,
                     kind,
+                    month,
                 },
             )| {
                 let file_name = path
@@ -151,6 +166,7 @@ pub fn read_all(
                 progress.set(format!("Reading {file_name} ({size}{} of {n})…", i + 1));
                 let opts = ReadOptions {
                     kind,
+                    month,
                     profile: profile.as_ref(),
                     standard_hours,
                     ..Default::default()
@@ -191,6 +207,7 @@ pub fn read_all(
                             path: path.clone(),
                             profile: Some(p.clone()),
                             kind,
+                            month,
                         }],
                         standard_hours,
                         &[],
@@ -206,6 +223,8 @@ pub fn read_all(
                 Pending {
                     preview,
                     kind,
+                    month,
+                    month_text: month.map(|m| m.to_string()).unwrap_or_default(),
                     applied: None,
                     file_name,
                     outcome,

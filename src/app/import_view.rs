@@ -217,6 +217,40 @@ fn kind_picker(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Co
     });
 }
 
+/// The month of a file that cannot say its own (an empty leavers report,
+/// a caseload file without a snapshot date). Enter reads it again.
+fn month_field(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label("Month of the file:");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut p.month_text)
+                    .hint_text("2026-10")
+                    .desired_width(80.0),
+            )
+            .accessible_name(format!("Month of {}", p.file_name));
+        let typed = p.month_text.trim().to_string();
+        let parsed = typed.parse::<crate::month::Month>();
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let read = ui
+            .add_enabled(parsed.is_ok(), egui::Button::new("Use this month"))
+            .clicked();
+        match parsed {
+            Ok(m) if entered || read => {
+                p.month = Some(m);
+                cmds.push(Command::Remap(idx));
+            }
+            Err(_) if !typed.is_empty() => {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "write it as year-month: 2026-10",
+                );
+            }
+            _ => {}
+        }
+    });
+}
+
 fn file_card(
     ui: &mut egui::Ui,
     idx: usize,
@@ -289,6 +323,9 @@ fn file_card(
     }
     if p.needs_kind() {
         kind_picker(ui, idx, p, cmds);
+    }
+    if p.needs_month() {
+        month_field(ui, idx, p, cmds);
     }
     if !p.preview.is_empty() {
         let rows = match p.preview.len() {

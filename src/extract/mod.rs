@@ -252,7 +252,7 @@ fn empty_file(file: &str, kind: Kind, month: Option<Month>) -> (Option<Month>, I
         }
     };
     let found = match month {
-        Some(m) => Some((m, "the month given")),
+        Some(m) => Some((m, "given for the file")),
         None => month_in_file_name(file).map(|m| (m, "from the file name")),
     };
     match found {

@@ -205,3 +205,32 @@ fn a_batch_replacing_a_month_refuses_a_file_already_imported_and_history_says_re
         texts(&h)
     );
 }
+
+#[test]
+fn an_empty_report_without_a_month_is_given_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_workspace(dir.path());
+    let file = dir.path().join("leavers.csv");
+    std::fs::write(&file, "Payroll Number,Leaving Date\n").unwrap();
+    let mut h = on_import(root, vec![file]);
+    assert!(shown(&h, "give the file's month"), "{:?}", texts(&h));
+    assert!(
+        !shown(&h, "--month"),
+        "no command-line words: {:?}",
+        texts(&h)
+    );
+    h.get_by_label("Month of leavers.csv").click();
+    h.get_by_label("Month of leavers.csv").type_text("2026-10");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    wait_idle(&mut h);
+    assert!(
+        shown(
+            &h,
+            "stored as 2026-10 with no leavers (2026-10 given for the file)"
+        ),
+        "{:?}",
+        texts(&h)
+    );
+    assert!(!shown(&h, "refused"), "{:?}", texts(&h));
+}

@@ -139,7 +139,7 @@ fn an_empty_leavers_report_beside_a_snapshot_leaves_inferred_leavers_as_they_wer
     assert!(
         stored.warnings[1][0]
             .reason
-            .contains("stored as 2024-02 with no leavers (2024-02 the month given)"),
+            .contains("stored as 2024-02 with no leavers (2024-02 given for the file)"),
         "{:#?}",
         stored.warnings
     );
