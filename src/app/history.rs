@@ -118,7 +118,7 @@ pub fn show(ui: &mut egui::Ui, model: &Model, cmds: &mut Vec<Command>) {
                             .format("%d/%m/%Y %H:%M")
                             .to_string(),
                     );
-                    ui.label(r.kind.name());
+                    ui.label(r.kind.label());
                     ui.label(months(r));
                     ui.label(r.rows.to_string());
                     ui.label(r.warnings.to_string());
