@@ -18,6 +18,11 @@ impl KeelApp {
     fn apply_one(&mut self, ctx: &egui::Context, c: Command) {
         match c {
             Command::SetView(v) => {
+                if v != self.persisted.view {
+                    // Names are for the view they were read in, while it
+                    // is open.
+                    self.drop_names();
+                }
                 if v == View::Meeting && self.persisted.view != View::Meeting {
                     // Read the pack and the scenario list afresh.
                     self.pack_draft = None;
@@ -27,28 +32,38 @@ impl KeelApp {
             }
             Command::SelectMonth(m) => self.month = Some(m),
             Command::SelectGroup(g) => self.group = g,
-            Command::PickFiles => {
-                // Without a desktop portal or zenity (a bare X server) the
-                // dialog returns None at once; dropping files still works.
-                if let Some(files) = rfd::FileDialog::new()
-                    .set_title("Choose HR extracts to import")
-                    .add_filter("Extracts", &["csv", "xlsx", "txt"])
-                    .pick_files()
-                {
+            Command::PickFiles => match self.pick_files() {
+                Picked::Files(files) => {
+                    self.import_ui.picker_failed = None;
                     self.commands.push(Command::ReadFiles(files));
                 }
-            }
+                Picked::Cancelled => {}
+                Picked::Unavailable(why) => {
+                    self.import_ui.picker_failed = Some(why);
+                    self.import_ui.typing_path = true;
+                }
+            },
             Command::ReadFiles(files) => {
-                self.start_read(files.into_iter().map(|p| (p, None)).collect())
+                self.start_read(files.into_iter().map(import::ToRead::plain).collect())
             }
             Command::Remap(i) => {
+                if let Some(p) = self.pending.get(i) {
+                    let again = p.again();
+                    self.start_read(vec![again]);
+                }
+            }
+            Command::RemovePending(i) => {
                 if i < self.pending.len() {
                     let p = self.pending.remove(i);
-                    let profile = p.profile();
-                    self.start_read(vec![(p.path, Some(profile))]);
+                    self.notice = Some(Notice::Info(format!(
+                        "Removed {} from the files to import.",
+                        p.file_name
+                    )));
                 }
             }
             Command::ClearPending => self.pending.clear(),
+            Command::ShowNames(path) => self.show_names(path),
+            Command::HideNames => self.drop_names(),
             Command::CancelJob(kind) => {
                 // The thread finishes on its own and its result is dropped
                 // with the job: only work that stores nothing can be
@@ -95,10 +110,19 @@ impl KeelApp {
                 });
             }
             Command::PickEmptyWorkspace => {
-                let dir = rfd::FileDialog::new()
-                    .set_title("Choose an empty folder for the new workspace")
-                    .pick_folder();
-                self.commands.push(Command::NewEmptyWorkspace(dir));
+                // The suggestion looks at the disk for a free name: off the
+                // UI thread, then the dialog asks.
+                self.start_job(
+                    JobKind::Open,
+                    "Suggesting a folder",
+                    |_| next_empty_dir(&crate::workspace::default_root()),
+                    |app, done| {
+                        app.empty_workspace = Some(super::EmptyWorkspace {
+                            path: done.map(|p| p.display().to_string()).unwrap_or_default(),
+                            picker_failed: None,
+                        });
+                    },
+                );
             }
             Command::NewEmptyWorkspace(dir) => self.new_workspace(dir),
             Command::PickWorkspace => {
@@ -391,6 +415,21 @@ impl KeelApp {
     /// read off the UI thread first.
     fn start_meeting(&mut self) {
         if self.model.is_none() {
+            self.notice = Some(Notice::Info(
+                "The workspace is still opening: meeting mode can start once it is loaded.".into(),
+            ));
+            return;
+        }
+        // Meeting mode shows aggregates only: no identity stays in memory.
+        self.drop_names();
+        if self
+            .model
+            .as_ref()
+            .is_some_and(|m| m.latest_month().is_none())
+        {
+            self.notice = Some(Notice::Info(
+                "Meeting mode has nothing to show yet: this workspace holds no staff-in-post snapshot. Import one first (Import, Ctrl+O).".into(),
+            ));
             return;
         }
         let draft = self.pack_draft.as_ref().map(|(pack, _)| pack.clone());
@@ -485,7 +524,91 @@ impl KeelApp {
         );
     }
 
-    fn start_read(&mut self, files: Vec<(PathBuf, Option<crate::extract::ImportProfile>)>) {
+    /// The native file picker. Without a desktop portal or zenity (a bare
+    /// X server) rfd returns None at once, or panics, and a user would see
+    /// nothing happen: both are told apart from a cancel, which no person
+    /// manages within a fraction of a second.
+    fn pick_files(&mut self) -> Picked {
+        self.picker(|| {
+            rfd::FileDialog::new()
+                .set_title("Choose HR extracts to import")
+                .add_filter("Extracts", &["csv", "xlsx", "txt"])
+                .pick_files()
+        })
+    }
+
+    pub(super) fn picker(&self, pick: impl FnOnce() -> Option<Vec<PathBuf>>) -> Picked {
+        const NONE: &str = "The file picker could not open: this computer has no file-chooser service (a desktop portal or zenity). Type the file's path below, or drop files on the window.";
+        if self.no_picker {
+            return Picked::Unavailable(NONE.into());
+        }
+        let started = std::time::Instant::now();
+        let picked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(pick));
+        match picked {
+            Ok(Some(files)) => Picked::Files(files),
+            Ok(None) if started.elapsed() < std::time::Duration::from_millis(300) => {
+                Picked::Unavailable(NONE.into())
+            }
+            Ok(None) => Picked::Cancelled,
+            Err(_) => Picked::Unavailable(
+                "The file picker failed to open (its system service stopped with an error). Type the file's path below, or drop files on the window.".into(),
+            ),
+        }
+    }
+
+    /// Read the identities behind the pseudonyms from an HR extract, off
+    /// the UI thread; they are kept in memory only.
+    fn show_names(&mut self, path: Option<PathBuf>) {
+        let path = match path {
+            Some(p) => p,
+            None => match self.picker(|| {
+                rfd::FileDialog::new()
+                    .set_title("Choose a current HR extract to show names from")
+                    .add_filter("Extracts", &["csv", "xlsx", "txt"])
+                    .pick_file()
+                    .map(|f| vec![f])
+            }) {
+                Picked::Files(mut f) => match f.pop() {
+                    Some(p) => p,
+                    None => return,
+                },
+                Picked::Cancelled => return,
+                Picked::Unavailable(why) => {
+                    // Dropped files go to the import, not here.
+                    self.names_ui.picker_failed = Some(why.replace(
+                        "Type the file's path below, or drop files on the window.",
+                        "Type the extract's path below.",
+                    ));
+                    self.names_ui.typing = true;
+                    return;
+                }
+            },
+        };
+        let root = self.root.clone();
+        let view = self.persisted.view;
+        self.start_job(
+            JobKind::Names,
+            "Reading names from the extract",
+            move |_| crate::workspace::reveal::read(&root, &path),
+            move |app, done| match done.and_then(|r| r) {
+                // Read for a view since closed: dropped, not shown elsewhere.
+                Ok(ids) if app.persisted.view == view && app.meeting.is_none() => {
+                    app.identities = Some(std::sync::Arc::new(ids));
+                }
+                Ok(_) => {}
+                Err(e) => app.notice = Some(Notice::Error(e)),
+            },
+        );
+    }
+
+    /// Forget the identities, and any read still running.
+    pub(super) fn drop_names(&mut self) {
+        self.identities = None;
+        self.names_ui = super::names::NamesUi::default();
+        self.jobs.cancel(|k| k == JobKind::Names);
+    }
+
+    fn start_read(&mut self, files: Vec<import::ToRead>) {
         if files.is_empty() {
             return;
         }
@@ -499,16 +622,26 @@ impl KeelApp {
             "Reading files",
             move |p| import::read_all(files, hours, &saved, p),
             |app, done| match done {
-                Ok(files) => app.pending.extend(files),
+                // A file read again takes its own card's place, so a fixed
+                // file stays where the user was looking.
+                Ok(files) => {
+                    for f in files {
+                        match app.pending.iter_mut().find(|p| p.path == f.path) {
+                            Some(old) => *old = f,
+                            None => app.pending.push(f),
+                        }
+                    }
+                }
                 Err(e) => app.notice = Some(Notice::Error(e)),
             },
         );
     }
 
     fn import(&mut self, replace: bool) {
-        let Some(extracts) = import::ready(&self.pending) else {
+        let imports = self.model.as_ref().map_or(&[][..], |m| &m.imports[..]);
+        let Some(extracts) = import::ready(&self.pending, imports) else {
             self.notice = Some(Notice::Error(
-                "Fix the files with errors (or remove them) before importing.".into(),
+                "Fix the files refused (or remove them) before importing.".into(),
             ));
             return;
         };
@@ -537,6 +670,17 @@ impl KeelApp {
             "Creating the workspace",
             move |_| {
                 let dir = dir.unwrap_or_else(|| next_empty_dir(&crate::workspace::default_root()));
+                // Empty means empty: a folder holding files (or another
+                // workspace) is not taken over.
+                let used = std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some());
+                if used {
+                    let what = if Workspace::exists(&dir) {
+                        "it already holds a workspace: open it with Open another… in Settings"
+                    } else {
+                        "it is not empty: choose an empty or new folder"
+                    };
+                    return (dir, Err(what.to_string()));
+                }
                 let made = Workspace::open_or_create(&dir).map(|_| ());
                 (dir, made.map_err(|e| e.to_string()))
             },
@@ -578,9 +722,19 @@ impl KeelApp {
         // the new.
         self.jobs.cancel(JobKind::of_workspace);
         self.attention = None;
+        self.quality_rows = None;
+        self.drop_names();
         self.persisted.view = view;
         self.start_load(false);
     }
+}
+
+/// What the file picker gave.
+pub(super) enum Picked {
+    Files(Vec<PathBuf>),
+    Cancelled,
+    /// It could not open, and why, to tell the user.
+    Unavailable(String),
 }
 
 /// `<default>/../workspace-empty-N`, the first N not already taken.

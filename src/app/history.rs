@@ -2,7 +2,7 @@
 
 use super::model::Model;
 use super::state::Command;
-use crate::workspace::ImportRecord;
+use crate::workspace::{ImportRecord, Standing};
 use eframe::egui;
 
 fn last_batch(model: &Model) -> Vec<&ImportRecord> {
@@ -118,15 +118,16 @@ pub fn show(ui: &mut egui::Ui, model: &Model, cmds: &mut Vec<Command>) {
                             .format("%d/%m/%Y %H:%M")
                             .to_string(),
                     );
-                    ui.label(r.kind.name());
+                    ui.label(r.kind.label());
                     ui.label(months(r));
                     ui.label(r.rows.to_string());
                     ui.label(r.warnings.to_string());
-                    if r.is_active() {
-                        ui.label("active");
-                    } else {
-                        ui.weak("undone");
+                    match model.standing(r) {
+                        Standing::Active => ui.label("active"),
+                        s @ Standing::PartlyReplaced { .. } => ui.label(s.to_string()),
+                        s => ui.weak(s.to_string()),
                     }
+                    .on_hover_text("Replaced imports stay on disk: undoing the import that replaced them brings their months back");
                     ui.label(&r.file)
                         .on_hover_text(format!("BLAKE3 {}", r.file_hash));
                     ui.end_row();

@@ -6,9 +6,10 @@ use super::model::Model;
 use crate::extract::fields::{looks_like_name, recognise};
 use crate::extract::profile::HeaderRule;
 use crate::extract::{
-    ColumnUse, EmploymentType, Extract, ImportProfile, Issue, ReadOptions, Rejected, Severity,
-    plan, read_extract, reader,
+    ColumnUse, EmploymentType, Extract, ImportProfile, Issue, Kind, ReadOptions, Rejected,
+    Severity, plan, read_extract, reader,
 };
+use crate::workspace::ImportRecord;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -26,6 +27,31 @@ pub struct Pending {
     pub applied: Option<String>,
     /// The first rows as written in the file (names masked).
     pub preview: Vec<Vec<String>>,
+    /// The kind the user chose, for a file Keel could not tell.
+    pub kind: Option<Kind>,
+    /// The month the user gave, for a file that cannot say its own.
+    pub month: Option<crate::month::Month>,
+    /// The month as being typed (`YYYY-MM`).
+    pub month_text: String,
+}
+
+/// A file to read, with the mapping and kind to read it with.
+pub struct ToRead {
+    pub path: PathBuf,
+    pub profile: Option<ImportProfile>,
+    pub kind: Option<Kind>,
+    pub month: Option<crate::month::Month>,
+}
+
+impl ToRead {
+    pub fn plain(path: PathBuf) -> ToRead {
+        ToRead {
+            path,
+            profile: None,
+            kind: None,
+            month: None,
+        }
+    }
 }
 
 impl Pending {
@@ -35,6 +61,31 @@ impl Pending {
             headers: self.mapping.clone(),
             employment_types: self.types.clone(),
         }
+    }
+
+    /// Read it again as the user left it: the file may have been fixed
+    /// meanwhile, and the mapping and kind chosen still apply.
+    pub fn again(&self) -> ToRead {
+        ToRead {
+            path: self.path.clone(),
+            profile: Some(self.profile()),
+            kind: self.kind,
+            month: self.month,
+        }
+    }
+
+    /// Whether the file needs a month given (an empty report, a caseload
+    /// file without a snapshot date), or has one, so the view offers it.
+    pub fn needs_month(&self) -> bool {
+        self.month.is_some()
+            || matches!(&self.outcome, Err(r) if r.errors.iter().any(|i| i.reason.contains("give the file's month")))
+    }
+
+    /// Whether Keel could not tell the file's kind (or the user chose it),
+    /// so the view offers the choice.
+    pub fn needs_kind(&self) -> bool {
+        self.kind.is_some()
+            || matches!(&self.outcome, Err(r) if r.errors.iter().any(|i| i.reason.contains("choose its kind")))
     }
 
     pub(super) fn issues(&self) -> Vec<&Issue> {
@@ -80,7 +131,7 @@ fn header_uses(
 
 /// Read and validate each file (background thread).
 pub fn read_all(
-    files: Vec<(PathBuf, Option<ImportProfile>)>,
+    files: Vec<ToRead>,
     standard_hours: f64,
     saved: &[PathBuf],
     progress: &Progress,
@@ -95,58 +146,98 @@ pub fn read_all(
     files
         .into_iter()
         .enumerate()
-        .map(|(i, (path, profile))| {
-            let file_name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| path.display().to_string());
-            let size = std::fs::metadata(&path).map_or(String::new(), |m| {
-                format!("{:.1} MB, ", m.len() as f64 / 1_000_000.0)
-            });
-            progress.set(format!("Reading {file_name} ({size}{} of {n})…", i + 1));
-            let opts = ReadOptions {
-                profile: profile.as_ref(),
-                standard_hours,
-                ..Default::default()
-            };
-            let outcome = read_extract(&path, &opts);
-            let headers = match &outcome {
-                Ok(e) => e.columns.clone(),
-                Err(_) => header_uses(&path, profile.as_ref()),
-            };
-            let fitting = profile
-                .is_none()
-                .then(|| fitting_profile(&headers, &saved))
-                .flatten();
-            if let Some((from, p)) = fitting {
-                progress.set(format!("Reading {file_name} with a saved mapping…"));
-                let mut again = read_all(
-                    vec![(path.clone(), Some(p.clone()))],
+        .map(
+            |(
+                i,
+                ToRead {
+                    path,
+                    profile,
+                    kind,
+                    month,
+                },
+            )| {
+                let file_name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.display().to_string());
+                let size = std::fs::metadata(&path).map_or(String::new(), |m| {
+                    format!("{:.1} MB, ", m.len() as f64 / 1_000_000.0)
+                });
+                progress.set(format!("Reading {file_name} ({size}{} of {n})…", i + 1));
+                let opts = ReadOptions {
+                    kind,
+                    month,
+                    profile: profile.as_ref(),
                     standard_hours,
-                    &[],
-                    progress,
-                );
-                if let Some(mut pending) = again.pop() {
-                    pending.applied = Some(from.display().to_string());
-                    return pending;
+                    ..Default::default()
+                };
+                // A typed path may name nothing: say so in words, not as the
+            // operating system's error.
+            let outcome = if path.is_file() {
+                read_extract(&path, &opts)
+            } else {
+                Err(Rejected {
+                    file_name: file_name.clone(),
+                    errors: vec![Issue {
+                        severity: Severity::Error,
+                        file: file_name.clone(),
+                        row: None,
+                        column: None,
+                        value: None,
+                        reason: format!(
+                            "there is no file at {}: check the path, or choose the file with Choose files…",
+                            path.display()
+                        ),
+                    }],
+                    warnings: Vec::new(),
+                })
+            };
+                let headers = match &outcome {
+                    Ok(e) => e.columns.clone(),
+                    Err(_) => header_uses(&path, profile.as_ref()),
+                };
+                let fitting = profile
+                    .is_none()
+                    .then(|| fitting_profile(&headers, &saved))
+                    .flatten();
+                if let Some((from, p)) = fitting {
+                    progress.set(format!("Reading {file_name} with a saved mapping…"));
+                    let mut again = read_all(
+                        vec![ToRead {
+                            path: path.clone(),
+                            profile: Some(p.clone()),
+                            kind,
+                            month,
+                        }],
+                        standard_hours,
+                        &[],
+                        progress,
+                    );
+                    if let Some(mut pending) = again.pop() {
+                        pending.applied = Some(from.display().to_string());
+                        return pending;
+                    }
                 }
-            }
-            let preview =
-                crate::extract::preview::first_rows(&path, None, profile.as_ref(), &headers, 5);
-            Pending {
-                preview,
-                applied: None,
-                file_name,
-                outcome,
-                headers,
-                types: profile
-                    .as_ref()
-                    .map(|p| p.employment_types.clone())
-                    .unwrap_or_default(),
-                mapping: profile.map(|p| p.headers).unwrap_or_default(),
-                path,
-            }
-        })
+                let preview =
+                    crate::extract::preview::first_rows(&path, None, profile.as_ref(), &headers, 5);
+                Pending {
+                    preview,
+                    kind,
+                    month,
+                    month_text: month.map(|m| m.to_string()).unwrap_or_default(),
+                    applied: None,
+                    file_name,
+                    outcome,
+                    headers,
+                    types: profile
+                        .as_ref()
+                        .map(|p| p.employment_types.clone())
+                        .unwrap_or_default(),
+                    mapping: profile.map(|p| p.headers).unwrap_or_default(),
+                    path,
+                }
+            },
+        )
         .collect()
 }
 
@@ -168,9 +259,41 @@ fn fitting_profile<'a>(
         .find(|(_, p)| unknown.iter().any(|h| p.header_rule(h).is_some()))
 }
 
-/// The extracts to import, when every pending file passed validation.
-pub fn ready(pending: &[Pending]) -> Option<Vec<Extract>> {
-    if pending.is_empty() {
+/// The import already holding this file, when it is a leavers,
+/// establishment or supervision file stored before (same bytes, same
+/// months): the workspace refuses it, even in a batch that replaces a
+/// month, as `keel import` does.
+pub fn already_imported<'a>(p: &Pending, imports: &'a [ImportRecord]) -> Option<&'a ImportRecord> {
+    let e = p.outcome.as_ref().ok()?;
+    if e.kind.is_monthly() {
+        return None;
+    }
+    imports.iter().find(|r| {
+        r.is_active() && r.kind == e.kind && r.file_hash == e.file_hash && r.months == e.months
+    })
+}
+
+/// Why a pending file cannot be imported, if it cannot.
+pub fn refusal(p: &Pending, imports: &[ImportRecord]) -> Option<String> {
+    match (&p.outcome, already_imported(p, imports)) {
+        (Err(r), _) => Some(match r.errors.first() {
+            // The first reason says most about a file refused whole.
+            Some(first) if r.errors.len() == 1 => format!("1 error: {}", first.reason),
+            Some(first) => format!("{} errors, the first: {}", r.errors.len(), first.reason),
+            None => "refused".into(),
+        }),
+        (Ok(_), Some(r)) => Some(format!(
+            "already imported (import #{} of {}): remove it from the batch",
+            r.id, r.file
+        )),
+        (Ok(_), None) => None,
+    }
+}
+
+/// The extracts to import, when every pending file passed validation and
+/// none is already held.
+pub fn ready(pending: &[Pending], imports: &[ImportRecord]) -> Option<Vec<Extract>> {
+    if pending.is_empty() || pending.iter().any(|p| refusal(p, imports).is_some()) {
         return None;
     }
     pending

@@ -1,11 +1,25 @@
 //! The import view: each pending file's kind, months, headers (with
 //! mapping drop-downs) and problems, and the button that imports them.
 
-use super::import::{Pending, issues_csv, issues_tsv};
+use super::import::{Pending, already_imported, issues_csv, issues_tsv, refusal};
 use super::state::Command;
 use crate::extract::fields::Field;
-use crate::extract::{ColumnUse, EmploymentType, Issue, Severity};
+use crate::extract::{ColumnUse, EmploymentType, Issue, Kind, Severity};
+use crate::workspace::ImportRecord;
 use eframe::egui;
+use std::path::PathBuf;
+
+/// The view's own state: where to scroll, and the typed path.
+#[derive(Default)]
+pub struct ImportUi {
+    /// The card to bring into view on the next frame.
+    pub scroll_to: Option<usize>,
+    /// Whether the path field is shown.
+    pub typing_path: bool,
+    pub path: String,
+    /// Why the native file picker could not open, when it could not.
+    pub picker_failed: Option<String>,
+}
 
 /// Rows of a validation table drawn at once; Copy still takes them all.
 const SHOWN_ISSUES: usize = 300;
@@ -13,11 +27,11 @@ const IGNORE: &str = "ignore";
 
 fn use_text(u: &ColumnUse) -> String {
     match u {
-        ColumnUse::Field(f) => f.name().to_string(),
+        ColumnUse::Field(f) => f.label().to_string(),
         ColumnUse::Name => "a person's name: never read or stored".into(),
         ColumnUse::Ignored => "ignored".into(),
         ColumnUse::Unrecognised => "not recognised".into(),
-        ColumnUse::NotUsed(f) => format!("{} (not used by this kind)", f.name()),
+        ColumnUse::NotUsed(f) => format!("{} (not used by this kind)", f.label()),
     }
 }
 
@@ -36,7 +50,14 @@ fn header_table(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<C
                 let mappable = matches!(u, ColumnUse::Unrecognised) || p.mapping.contains_key(h);
                 if mappable {
                     let current = p.mapping.get(h).cloned();
-                    let shown = current.clone().unwrap_or_else(|| "(choose)".into());
+                    // Shown by label; the profile keeps the field's name.
+                    let shown = match current.as_deref() {
+                        None => "(choose)".to_string(),
+                        Some(IGNORE) => "ignore (do not read)".to_string(),
+                        Some(n) => n
+                            .parse::<Field>()
+                            .map_or(n.to_string(), |f| f.label().to_string()),
+                    };
                     let mut chosen = None;
                     egui::ComboBox::from_id_salt(("map", idx, j))
                         .selected_text(shown)
@@ -55,7 +76,7 @@ fn header_table(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<C
                                 if ui
                                     .selectable_label(
                                         current.as_deref() == Some(f.name()),
-                                        f.name(),
+                                        f.label(),
                                     )
                                     .clicked()
                                 {
@@ -120,7 +141,7 @@ fn type_table(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Com
                 let current = p.types.get(v).copied();
                 let mut chosen = None;
                 egui::ComboBox::from_id_salt(("type", idx, j))
-                    .selected_text(current.map_or("(choose)", EmploymentType::name))
+                    .selected_text(current.map_or("(choose)", EmploymentType::label))
                     .show_ui(ui, |ui| {
                         for t in [
                             EmploymentType::Permanent,
@@ -128,7 +149,7 @@ fn type_table(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Com
                             EmploymentType::Secondment,
                             EmploymentType::Agency,
                         ] {
-                            if ui.selectable_label(current == Some(t), t.name()).clicked() {
+                            if ui.selectable_label(current == Some(t), t.label()).clicked() {
                                 chosen = Some(t);
                             }
                         }
@@ -173,28 +194,116 @@ fn issue_table(ui: &mut egui::Ui, idx: usize, issues: &[&Issue]) {
     }
 }
 
-fn file_card(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Command>) {
-    let n_issues = p.issues().len();
-    let (summary, color) = match &p.outcome {
-        Ok(e) if e.warnings.is_empty() => {
+/// The kind of a file Keel could not tell, chosen by the user.
+fn kind_picker(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label("Kind of extract:");
+        let mut chosen = None;
+        egui::ComboBox::from_id_salt(("kind", idx))
+            .selected_text(p.kind.map_or("(choose)", Kind::label))
+            .show_ui(ui, |ui| {
+                for k in Kind::ALL {
+                    if ui.selectable_label(p.kind == Some(*k), k.label()).clicked() {
+                        chosen = Some(*k);
+                    }
+                }
+            })
+            .response
+            .accessible_name(format!("Kind of {}", p.file_name));
+        if let Some(k) = chosen {
+            p.kind = Some(k);
+            cmds.push(Command::Remap(idx));
+        }
+    });
+}
+
+/// The month of a file that cannot say its own (an empty leavers report,
+/// a caseload file without a snapshot date). Enter reads it again.
+fn month_field(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label("Month of the file:");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut p.month_text)
+                    .hint_text("2026-10")
+                    .desired_width(80.0),
+            )
+            .accessible_name(format!("Month of {}", p.file_name));
+        let typed = p.month_text.trim().to_string();
+        let parsed = typed.parse::<crate::month::Month>();
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let read = ui
+            .add_enabled(parsed.is_ok(), egui::Button::new("Use this month"))
+            .clicked();
+        match parsed {
+            Ok(m) if entered || read => {
+                p.month = Some(m);
+                cmds.push(Command::Remap(idx));
+            }
+            Err(_) if !typed.is_empty() => {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "write it as year-month: 2026-10",
+                );
+            }
+            _ => {}
+        }
+    });
+}
+
+fn file_card(
+    ui: &mut egui::Ui,
+    idx: usize,
+    p: &mut Pending,
+    held: Option<&ImportRecord>,
+    cmds: &mut Vec<Command>,
+) {
+    let (summary, color) = match (&p.outcome, held) {
+        (Ok(_), Some(r)) => (
+            format!(
+                "already imported (import #{} of {}): remove it from the batch",
+                r.id, r.file
+            ),
+            ui.visuals().error_fg_color,
+        ),
+        (Ok(e), None) if e.warnings.is_empty() => {
             ("ready".to_string(), egui::Color32::from_rgb(0, 140, 70))
         }
-        Ok(e) => (
+        (Ok(e), None) => (
             format!("{} warning(s)", e.warnings.len()),
             ui.visuals().warn_fg_color,
         ),
-        Err(r) => (
+        (Err(r), _) => (
             format!(
-                "{} error(s): nothing from this file can be stored",
+                "refused, {} error(s): nothing from this file can be stored",
                 r.errors.len()
             ),
             ui.visuals().error_fg_color,
         ),
     };
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.strong(&p.file_name);
         ui.colored_label(color, summary);
-    });
+        if ui
+            .button("Read again")
+            .on_hover_text(
+                "Read the file from disk again (after correcting it), with the mapping chosen here",
+            )
+            .clicked()
+        {
+            cmds.push(Command::Remap(idx));
+        }
+        if ui
+            .button("Remove")
+            .on_hover_text("Take this file out of the batch; the others stay")
+            .clicked()
+        {
+            cmds.push(Command::RemovePending(idx));
+        }
+    })
+    .response
+    .on_hover_text(p.path.display().to_string());
+    let n_issues = p.issues().len();
     match &p.outcome {
         Ok(e) => {
             let months = match (e.months.first(), e.months.last()) {
@@ -204,47 +313,56 @@ fn file_card(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Comm
             };
             ui.label(format!(
                 "Kind: {} · months: {months} · rows read: {}",
-                e.kind.name(),
+                e.kind.label(),
                 e.rows_read
             ));
         }
         Err(_) => {
-            ui.label("Correct the file and read it again, or map its headers below.");
+            ui.label("Correct the file and press Read again, or map its headers below.");
         }
     }
+    if p.needs_kind() {
+        kind_picker(ui, idx, p, cmds);
+    }
+    if p.needs_month() {
+        month_field(ui, idx, p, cmds);
+    }
     if !p.preview.is_empty() {
-        egui::CollapsingHeader::new(format!(
-            "First {} rows, as written in the file",
-            p.preview.len()
-        ))
-        .id_salt(("preview", idx))
-        .show(ui, |ui| {
-            egui::ScrollArea::horizontal()
-                .id_salt(("preview scroll", idx))
-                .show(ui, |ui| {
-                    egui::Grid::new(("preview grid", idx))
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for (h, _) in &p.headers {
-                                ui.strong(h);
-                            }
-                            ui.end_row();
-                            for row in &p.preview {
-                                for v in row {
-                                    ui.label(v);
+        let rows = match p.preview.len() {
+            1 => "The first row".to_string(),
+            n => format!("First {n} rows"),
+        };
+        egui::CollapsingHeader::new(format!("{rows}, as written in the file"))
+            .id_salt(("preview", idx))
+            .show(ui, |ui| {
+                egui::ScrollArea::horizontal()
+                    .id_salt(("preview scroll", idx))
+                    .show(ui, |ui| {
+                        egui::Grid::new(("preview grid", idx))
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for (h, _) in &p.headers {
+                                    ui.strong(h);
                                 }
                                 ui.end_row();
-                            }
-                        });
-                });
-        });
+                                for row in &p.preview {
+                                    for v in row {
+                                        ui.label(v);
+                                    }
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
     }
-    egui::CollapsingHeader::new(format!("Headers ({})", p.headers.len()))
-        .id_salt(("headers", idx))
-        .default_open(
-            p.outcome.is_err() || p.headers.iter().any(|h| h.1 == ColumnUse::Unrecognised),
-        )
-        .show(ui, |ui| header_table(ui, idx, p, cmds));
+    if !p.headers.is_empty() {
+        egui::CollapsingHeader::new(format!("Headers ({})", p.headers.len()))
+            .id_salt(("headers", idx))
+            .default_open(
+                p.outcome.is_err() || p.headers.iter().any(|h| h.1 == ColumnUse::Unrecognised),
+            )
+            .show(ui, |ui| header_table(ui, idx, p, cmds));
+    }
     type_table(ui, idx, p, cmds);
     if let Some(from) = &p.applied {
         ui.label(format!("Mapped with the saved profile {from}."));
@@ -290,7 +408,50 @@ fn file_card(ui: &mut egui::Ui, idx: usize, p: &mut Pending, cmds: &mut Vec<Comm
     }
 }
 
-pub fn show(ui: &mut egui::Ui, pending: &mut [Pending], reading: bool, cmds: &mut Vec<Command>) {
+/// The typed path: for a computer where the file picker cannot open, and
+/// for anyone who would rather type. Enter reads the file.
+fn path_field(ui: &mut egui::Ui, st: &mut ImportUi, cmds: &mut Vec<Command>) {
+    if let Some(why) = &st.picker_failed {
+        ui.colored_label(ui.visuals().warn_fg_color, why);
+    }
+    ui.horizontal(|ui| {
+        ui.label("File path:");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut st.path)
+                    .hint_text("/path/to/staff-in-post.csv")
+                    .desired_width(ui.available_width().min(520.0) - 110.0),
+            )
+            .accessible_name("File path");
+        if st.picker_failed.is_some() && st.path.is_empty() && !field.has_focus() {
+            // Straight to the keyboard: the picker just failed.
+            field.request_focus();
+        }
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let read = ui
+            .add_enabled(
+                !st.path.trim().is_empty(),
+                egui::Button::new("Read this file"),
+            )
+            .clicked();
+        if (entered || read) && !st.path.trim().is_empty() {
+            // Paths copied from a file manager often come quoted.
+            let path = st.path.trim().trim_matches(['"', '\'']).to_string();
+            cmds.push(Command::ReadFiles(vec![PathBuf::from(path)]));
+            st.path.clear();
+            st.picker_failed = None;
+        }
+    });
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    pending: &mut [Pending],
+    imports: &[ImportRecord],
+    st: &mut ImportUi,
+    reading: bool,
+    cmds: &mut Vec<Command>,
+) {
     ui.horizontal(|ui| {
         ui.heading("Import");
         if ui
@@ -300,21 +461,33 @@ pub fn show(ui: &mut egui::Ui, pending: &mut [Pending], reading: bool, cmds: &mu
         {
             cmds.push(Command::PickFiles);
         }
+        if !st.typing_path
+            && ui
+                .button("Type a path…")
+                .on_hover_text("Name the file by its path instead of choosing it")
+                .clicked()
+        {
+            st.typing_path = true;
+        }
         if reading {
             ui.spinner();
             ui.label("Reading…");
         }
     });
     ui.label("Staff in post, leavers, establishment, supervision and caseload extracts: CSV or Excel. Drop files anywhere on the window.");
+    if st.typing_path || st.picker_failed.is_some() {
+        path_field(ui, st, cmds);
+    }
     ui.separator();
     if pending.is_empty() {
         ui.label("No files waiting.");
         return;
     }
-    let errors: usize = pending
+    let refused: Vec<(usize, String, String)> = pending
         .iter()
-        .map(|p| p.outcome.as_ref().err().map_or(0, |r| r.errors.len()))
-        .sum();
+        .enumerate()
+        .filter_map(|(i, p)| refusal(p, imports).map(|why| (i, p.file_name.clone(), why)))
+        .collect();
     let warnings: usize = pending
         .iter()
         .map(|p| match &p.outcome {
@@ -322,16 +495,38 @@ pub fn show(ui: &mut egui::Ui, pending: &mut [Pending], reading: bool, cmds: &mu
             Err(r) => r.warnings.len(),
         })
         .sum();
+    if !refused.is_empty() {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!(
+                "{} of {} file(s) refused: nothing is imported until each is corrected and read again, or removed.",
+                refused.len(),
+                pending.len()
+            ),
+        );
+        // Long batches: at most a few lines here, the rest scroll.
+        egui::ScrollArea::vertical()
+            .id_salt("refused files")
+            .max_height(110.0)
+            .show(ui, |ui| {
+                for (i, name, why) in &refused {
+                    ui.horizontal(|ui| {
+                        if ui
+                            .link(format!("Go to {name}"))
+                            .on_hover_text("Scroll to this file's card")
+                            .clicked()
+                        {
+                            st.scroll_to = Some(*i);
+                        }
+                        ui.add(egui::Label::new(why).truncate());
+                    });
+                }
+            });
+    }
     ui.horizontal(|ui| {
-        if errors > 0 {
+        if !refused.is_empty() {
             ui.add_enabled(false, egui::Button::new("Import these files"))
-                .on_disabled_hover_text("Files with errors cannot be imported");
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                format!(
-                    "{errors} error(s) block the import: correct the files and read them again."
-                ),
-            );
+                .on_disabled_hover_text("Files refused cannot be imported: correct or remove them");
         } else if warnings > 0 {
             if ui.button("Accept warnings and import").clicked() {
                 cmds.push(Command::Import { replace: false });
@@ -342,21 +537,26 @@ pub fn show(ui: &mut egui::Ui, pending: &mut [Pending], reading: bool, cmds: &mu
         }
         if ui
             .button("Clear")
-            .on_hover_text("Forget these files")
+            .on_hover_text("Forget all these files")
             .clicked()
         {
             cmds.push(Command::ClearPending);
         }
     });
     ui.separator();
+    let target = st.scroll_to.take();
     egui::ScrollArea::vertical()
         .id_salt("pending files")
         .show(ui, |ui| {
             for (i, p) in pending.iter_mut().enumerate() {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
+                let held = already_imported(p, imports);
+                let card = egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_min_width(ui.available_width());
-                    file_card(ui, i, p, cmds);
+                    file_card(ui, i, p, held, cmds);
                 });
+                if target == Some(i) {
+                    card.response.scroll_to_me(Some(egui::Align::TOP));
+                }
                 ui.add_space(6.0);
             }
         });

@@ -47,6 +47,10 @@ pub enum JobKind {
     Attention,
     /// The stored files checked against their checksums, on opening.
     Verify,
+    /// An HR extract read for the identities behind pseudonyms.
+    Names,
+    /// The rows behind the data-quality counts of a month.
+    QualityRows,
 }
 
 /// What starting a job does when one of its kind already runs.
@@ -61,7 +65,9 @@ impl JobKind {
     fn when_busy(self) -> WhenBusy {
         use JobKind::*;
         match self {
-            Load | Meeting | Project | Compare | Bench | Verify => WhenBusy::Replace,
+            Load | Meeting | Project | Compare | Bench | Verify | Names | QualityRows => {
+                WhenBusy::Replace
+            }
             Write => WhenBusy::Refuse(
                 "Another change to the workspace is still running: wait for it to finish.",
             ),
@@ -89,14 +95,26 @@ impl JobKind {
         use JobKind::*;
         matches!(
             self,
-            Meeting | Project | Calibrate | Compare | Bench | Simulate | Attention | Verify
+            Meeting
+                | Project
+                | Calibrate
+                | Compare
+                | Bench
+                | Simulate
+                | Attention
+                | Verify
+                | Names
+                | QualityRows
         )
     }
 
     /// Shown in the status line. The others show their progress where
     /// their result is drawn.
     fn in_status_line(self) -> bool {
-        !matches!(self, JobKind::Simulate | JobKind::Attention)
+        !matches!(
+            self,
+            JobKind::Simulate | JobKind::Attention | JobKind::QualityRows
+        )
     }
 
     /// What to tell the user when they stop waiting for it; `None` for

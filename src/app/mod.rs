@@ -16,6 +16,7 @@ mod jobs;
 mod kpi;
 mod meeting;
 mod model;
+mod names;
 mod plan_view;
 mod quality;
 mod scenario_jobs;
@@ -47,6 +48,11 @@ type AttentionRows = (
     Result<Vec<crate::metrics::workers::Attention>, String>,
 );
 
+type QualityRows = (
+    (u64, crate::month::Month),
+    Result<Vec<crate::metrics::quality::FindingRow>, String>,
+);
+
 /// A question the user must answer before something irreversible-looking.
 #[derive(Clone, Debug)]
 enum Confirm {
@@ -55,6 +61,12 @@ enum Confirm {
     Replace(Vec<String>),
     /// Remove the plan item with this reference and title.
     RemoveItem(String, String),
+}
+
+/// The folder typed (or chosen) for a new empty workspace.
+struct EmptyWorkspace {
+    path: String,
+    picker_failed: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -73,7 +85,12 @@ pub struct KeelApp {
     /// Every background job running, and what to do when each finishes.
     jobs: Jobs<KeelApp>,
     pending: Vec<Pending>,
+    import_ui: import_view::ImportUi,
+    /// Test hook: behave as on a computer without a file-chooser service.
+    no_picker: bool,
     confirm: Option<Confirm>,
+    /// The question where to start an empty workspace, while it is asked.
+    empty_workspace: Option<EmptyWorkspace>,
     notice: Option<Notice>,
     settings_draft: Option<Settings>,
     teams_sort: teams::Sort,
@@ -87,6 +104,13 @@ pub struct KeelApp {
     /// The worker list's team and its rows for a (load, month, team).
     attention_team: Option<String>,
     attention: Option<AttentionRows>,
+    /// Identities read from an HR extract for the view on screen: memory
+    /// only, dropped when the view changes, meeting mode starts or another
+    /// workspace opens.
+    identities: Option<std::sync::Arc<crate::workspace::reveal::Identities>>,
+    names_ui: names::NamesUi,
+    /// The rows behind the data-quality counts, for a (load, month).
+    quality_rows: Option<QualityRows>,
     /// The council compared with, once computed.
     bench_view: Option<Result<crate::benchmark::view::CouncilView, String>>,
     /// The pack being edited in the Meeting view, with the saved
@@ -119,7 +143,10 @@ impl KeelApp {
             group: Group::all(),
             jobs: Jobs::default(),
             pending: Vec::new(),
+            import_ui: import_view::ImportUi::default(),
+            no_picker: false,
             confirm: None,
+            empty_workspace: None,
             notice,
             settings_draft: None,
             teams_sort: teams::Sort::default(),
@@ -131,6 +158,9 @@ impl KeelApp {
             bench_view: None,
             attention_team: None,
             attention: None,
+            identities: None,
+            names_ui: names::NamesUi::default(),
+            quality_rows: None,
             pack_draft: None,
             pack_asked: false,
             title: String::new(),
@@ -236,6 +266,13 @@ impl KeelApp {
 
     pub fn dark(&self) -> bool {
         self.persisted.dark
+    }
+
+    /// Behave as on a computer with no file-chooser service, where the
+    /// native picker cannot open (tests: the real one would block them).
+    #[doc(hidden)]
+    pub fn without_file_picker(&mut self) {
+        self.no_picker = true;
     }
 
     /// Queue a command as if a widget had emitted it (tests use this for

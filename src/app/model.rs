@@ -106,6 +106,10 @@ impl Model {
             .filter(move |f| f.month.is_none_or(|m| m == month))
     }
 
+    pub fn standing(&self, r: &ImportRecord) -> crate::workspace::Standing {
+        crate::workspace::manifest::standing(&self.imports, r)
+    }
+
     pub fn can_undo(&self) -> bool {
         self.plan.undo.is_some()
     }

@@ -2,8 +2,46 @@
 
 use super::model::Model;
 use super::state::Command;
+use crate::metrics::quality::FindingRow;
 use crate::month::Month;
+use crate::workspace::reveal::Identities;
 use eframe::egui;
+
+/// The rows behind the counts, once listed, and the names read for them.
+pub struct Behind<'a> {
+    pub rows: Option<&'a Result<Vec<FindingRow>, String>>,
+    pub names: Option<&'a Identities>,
+    pub names_ui: &'a mut super::names::NamesUi,
+    pub reading_names: bool,
+}
+
+/// The workers behind one finding, as a table.
+fn rows_table(ui: &mut egui::Ui, check: &str, rows: &[&FindingRow], names: Option<&Identities>) {
+    egui::CollapsingHeader::new(format!("Rows behind this count ({})", rows.len()))
+        .id_salt(("rows", check))
+        .show(ui, |ui| {
+            egui::Grid::new(("rows grid", check))
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.strong("Worker");
+                    if let Some(n) = names {
+                        super::names::headers(ui, n);
+                    }
+                    ui.strong("Month");
+                    ui.strong("Team");
+                    ui.end_row();
+                    for r in rows {
+                        ui.monospace(&r.worker_id);
+                        if let Some(n) = names {
+                            super::names::cells(ui, n, &r.worker_id);
+                        }
+                        ui.label(r.month.to_string());
+                        ui.label(&r.team);
+                        ui.end_row();
+                    }
+                });
+        });
+}
 
 fn check_title(check: &str) -> String {
     let t = check.replace('_', " ");
@@ -18,6 +56,7 @@ pub fn show(
     model: &Model,
     month: Month,
     failed: &[String],
+    behind: Behind<'_>,
     cmds: &mut Vec<Command>,
 ) {
     ui.heading("Data quality");
@@ -29,6 +68,14 @@ pub fn show(
     let here: Vec<_> = model.findings_for(month).collect();
     if here.is_empty() {
         ui.label(format!("No findings for {month}."));
+    } else {
+        super::names::bar(
+            ui,
+            behind.names,
+            behind.names_ui,
+            behind.reading_names,
+            cmds,
+        );
     }
     egui::ScrollArea::vertical()
         .id_salt("quality")
@@ -44,6 +91,22 @@ pub fn show(
                         }
                     });
                     ui.add(egui::Label::new(&f.detail).wrap());
+                    match behind.rows {
+                        Some(Ok(rows)) => {
+                            let mine: Vec<&FindingRow> =
+                                rows.iter().filter(|r| r.check == f.check).collect();
+                            if !mine.is_empty() {
+                                rows_table(ui, f.check, &mine, behind.names);
+                            }
+                        }
+                        Some(Err(e)) => {
+                            ui.colored_label(
+                                ui.visuals().error_fg_color,
+                                format!("The rows behind the counts could not be listed: {e}"),
+                            );
+                        }
+                        None => {}
+                    }
                 });
             }
             ui.add_space(12.0);

@@ -80,13 +80,18 @@ pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut V
                     }
                     ui.end_row();
                     for (name, t) in draft.targets.iter_mut() {
-                        ui.label(name);
+                        // The settings file keys targets by the measure's
+                        // code name; people know the measure by its label.
+                        let label = crate::measure::Measure::parse(name)
+                            .map_or(name.as_str(), |m| m.label());
+                        ui.label(label)
+                            .on_hover_text(format!("{name} in settings.json and keel settings"));
                         ui.add(
                             egui::DragValue::new(&mut t.value)
                                 .speed(0.1)
                                 .max_decimals(2),
                         )
-                        .accessible_name(format!("Target for {name}"));
+                        .accessible_name(format!("Target for {label}"));
                         egui::ComboBox::new(("better", name.as_str()), "")
                             .selected_text(t.better.word())
                             .show_ui(ui, |ui| {
@@ -102,7 +107,7 @@ pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut V
                                 );
                             })
                             .response
-                            .accessible_name(format!("Direction for {name}"));
+                            .accessible_name(format!("Direction for {label}"));
                         ui.add(egui::Label::new(egui::RichText::new(&t.source).weak()).wrap());
                         ui.end_row();
                     }

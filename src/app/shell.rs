@@ -178,6 +178,32 @@ impl KeelApp {
         );
     }
 
+    /// Find the rows behind the data-quality counts for the view's month,
+    /// once per load and month (off the UI thread: it reads every row).
+    fn quality_work(&mut self) {
+        let (View::Quality, Some(month)) = (self.persisted.view, self.month) else {
+            return;
+        };
+        let key = (self.generation, month);
+        if self.quality_rows.as_ref().is_some_and(|(k, _)| *k == key)
+            || self.jobs.is_running(JobKind::QualityRows)
+        {
+            return;
+        }
+        let root = self.root.clone();
+        self.start_job(
+            JobKind::QualityRows,
+            "Listing the rows behind the findings",
+            move |_| {
+                let ws = Workspace::open(&root).map_err(|e| e.to_string())?;
+                let inputs = ws.required_inputs().map_err(|e| e.to_string())?;
+                crate::metrics::quality::rows(&inputs, ws.settings().limits(), month)
+                    .map_err(|e| e.to_string())
+            },
+            move |app, rows| app.quality_rows = Some((key, rows.and_then(|r| r))),
+        );
+    }
+
     /// Read the meeting pack and the saved scenarios' names for the
     /// Meeting view: once each time the view opens (a read that failed
     /// leaves the default pack, and is not repeated by itself).
@@ -214,7 +240,13 @@ impl KeelApp {
     fn meeting_keys(&mut self, ctx: &egui::Context) {
         use egui::Key;
         let (next, prev, first, last, esc) = ctx.input(|i| {
-            let any = |keys: &[Key]| keys.iter().any(|k| i.key_pressed(*k));
+            // Presses only: a key held down repeats, and a presenter
+            // leaning on it would skip slides.
+            let any = |keys: &[Key]| {
+                i.events.iter().any(|e| {
+                    matches!(e, egui::Event::Key { key, pressed: true, repeat: false, .. } if keys.contains(key))
+                })
+            };
             (
                 any(&[Key::ArrowRight, Key::PageDown, Key::Space, Key::ArrowDown]),
                 any(&[Key::ArrowLeft, Key::PageUp, Key::ArrowUp]),
@@ -377,6 +409,71 @@ impl KeelApp {
         });
     }
 
+    /// Where to start an empty workspace, asked before anything is made.
+    fn empty_workspace_dialog(&mut self, ctx: &egui::Context) {
+        let Some(d) = &mut self.empty_workspace else {
+            return;
+        };
+        let mut create = false;
+        let mut choose = false;
+        let mut cancel = false;
+        let modal = egui::Modal::new(egui::Id::unique("keel empty workspace")).show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.heading("Start an empty workspace?");
+            ui.label("Keel creates a new workspace in this folder and switches to it. The workspace open now stays as it is: Open another… in Settings returns to it.");
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                ui.label("Folder:");
+                ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(380.0))
+                    .accessible_name("Folder for the new workspace");
+                choose = ui.button("Choose…").clicked();
+            });
+            if let Some(why) = &d.picker_failed {
+                ui.colored_label(ui.visuals().warn_fg_color, why);
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                create = ui
+                    .add_enabled(!d.path.trim().is_empty(), egui::Button::new("Create empty workspace"))
+                    .clicked();
+                cancel = ui.button("Cancel").clicked();
+            });
+        });
+        if choose {
+            let picked = self.picker(|| {
+                rfd::FileDialog::new()
+                    .set_title("Choose an empty folder for the new workspace")
+                    .pick_folder()
+                    .map(|f| vec![f])
+            });
+            if let Some(d) = &mut self.empty_workspace {
+                match picked {
+                    super::commands::Picked::Files(f) => {
+                        if let Some(p) = f.first() {
+                            d.path = p.display().to_string();
+                        }
+                        d.picker_failed = None;
+                    }
+                    super::commands::Picked::Cancelled => {}
+                    super::commands::Picked::Unavailable(why) => {
+                        d.picker_failed = Some(why.replace(
+                            "Type the file's path below, or drop files on the window.",
+                            "Type the folder's path above.",
+                        ));
+                    }
+                }
+            }
+        }
+        if create && let Some(d) = self.empty_workspace.take() {
+            self.commands
+                .push(Command::NewEmptyWorkspace(Some(PathBuf::from(
+                    d.path.trim(),
+                ))));
+        } else if cancel || modal.should_close() {
+            self.empty_workspace = None;
+        }
+    }
+
     fn dialogs(&mut self, ctx: &egui::Context) {
         let Some(confirm) = self.confirm.clone() else {
             return;
@@ -487,6 +584,9 @@ impl KeelApp {
                     team: &mut self.attention_team,
                     rows,
                     busy: self.jobs.is_running(JobKind::Attention),
+                    names: self.identities.as_deref(),
+                    names_ui: &mut self.names_ui,
+                    reading_names: self.jobs.is_running(JobKind::Names),
                 };
                 teams::show(ui, model, month, (&mut self.teams_sort, view), cmds)
             }
@@ -498,16 +598,32 @@ impl KeelApp {
                     cmds.push(Command::PickFiles);
                 }
             }
-            (View::Quality, Some(month)) => quality::show(
-                ui,
-                model,
-                month,
-                failures(&self.integrity, &self.root),
-                cmds,
-            ),
+            (View::Quality, Some(month)) => {
+                let rows = self
+                    .quality_rows
+                    .as_ref()
+                    .filter(|(k, _)| k.1 == month)
+                    .map(|(_, r)| r);
+                let behind = quality::Behind {
+                    rows,
+                    names: self.identities.as_deref(),
+                    names_ui: &mut self.names_ui,
+                    reading_names: self.jobs.is_running(JobKind::Names),
+                };
+                quality::show(
+                    ui,
+                    model,
+                    month,
+                    failures(&self.integrity, &self.root),
+                    behind,
+                    cmds,
+                )
+            }
             (View::Import, _) => import_view::show(
                 ui,
                 &mut self.pending,
+                &model.imports,
+                &mut self.import_ui,
                 self.jobs.is_running(JobKind::Read),
                 cmds,
             ),
@@ -600,13 +716,41 @@ pub fn frame(app: &mut KeelApp, ui: &mut egui::Ui) {
     egui::CentralPanel::default_margins().show(ui, |ui| app.central(ui));
     app.scenario_work(&ctx);
     app.attention_work();
+    app.quality_work();
     app.pack_work();
+    focus_clicked_slider(&ctx);
     app.dialogs(&ctx);
+    app.empty_workspace_dialog(&ctx);
     app.apply(&ctx);
     if app.busy().is_some() {
         // Jobs wake the UI when they finish; this keeps the spinner and
         // progress text moving meanwhile.
         ctx.request_repaint_after(Duration::from_millis(100));
+    }
+}
+
+/// A slider clicked or dragged takes the keyboard focus, so that the arrow
+/// keys then move it (egui focuses it only by Tab). Done here, for every
+/// slider of every view, from what the frame's widgets reported.
+fn focus_clicked_slider(ctx: &egui::Context) {
+    let slider = ctx.output(|o| {
+        o.events.iter().any(|e| {
+            matches!(
+                e,
+                egui::output::OutputEvent::Clicked(i) | egui::output::OutputEvent::ValueChanged(i)
+                    if i.role == egui::Role::Slider
+            )
+        })
+    });
+    if !slider {
+        return;
+    }
+    let touched = ctx.viewport(|v| {
+        let w = &v.interact_widgets;
+        w.clicked.or(w.drag_started).or(w.dragged)
+    });
+    if let Some(id) = touched {
+        ctx.memory_mut(|m| m.request_focus(id));
     }
 }
 

@@ -146,13 +146,21 @@ pub enum Command {
     PickFiles,
     /// Read these files (from the dialog, a drop, or a test).
     ReadFiles(Vec<PathBuf>),
-    /// Re-read one pending file with the header mapping the user chose.
+    /// Read one pending file again (fixed meanwhile, or with the header
+    /// mapping or kind the user chose), in its place.
     Remap(usize),
+    /// Take one file out of the files waiting to be imported.
+    RemovePending(usize),
     /// Import the pending files; `replace` replaces months already held.
     Import {
         replace: bool,
     },
     ClearPending,
+    /// Read an HR extract (at this path, or one the user chooses) to show
+    /// the identities behind the pseudonyms listed in the view.
+    ShowNames(Option<PathBuf>),
+    /// Forget the identities read.
+    HideNames,
     /// Stop waiting for a job that stores nothing (reading files).
     CancelJob(super::jobs::JobKind),
     /// Start again the scenario view's calibration or Monte Carlo that

@@ -41,6 +41,10 @@ pub struct AttentionView<'a> {
     pub team: &'a mut Option<String>,
     pub rows: Option<&'a Result<Vec<Attention>, String>>,
     pub busy: bool,
+    /// Identities read from an extract, shown beside the pseudonyms.
+    pub names: Option<&'a crate::workspace::reveal::Identities>,
+    pub names_ui: &'a mut super::names::NamesUi,
+    pub reading_names: bool,
 }
 
 pub fn show(
@@ -134,13 +138,19 @@ pub fn show(
                 }
             });
         ui.add_space(12.0);
-        worker_list(ui, month, &names, attention);
+        worker_list(ui, month, &names, attention, cmds);
     });
 }
 
 /// For team managers: case holders over their caseload limit and those
 /// overdue supervision, by pseudonymised identifier.
-fn worker_list(ui: &mut egui::Ui, month: Month, teams: &[String], a: AttentionView<'_>) {
+fn worker_list(
+    ui: &mut egui::Ui,
+    month: Month,
+    teams: &[String],
+    a: AttentionView<'_>,
+    cmds: &mut Vec<Command>,
+) {
     ui.heading("Workers needing attention");
     if a.team.as_ref().is_none_or(|t| !teams.contains(t)) {
         *a.team = teams.first().cloned();
@@ -159,6 +169,7 @@ fn worker_list(ui: &mut egui::Ui, month: Month, teams: &[String], a: AttentionVi
             ui.spinner();
         }
     });
+    super::names::bar(ui, a.names, a.names_ui, a.reading_names, cmds);
     match a.rows {
         None => {}
         Some(Err(e)) => {
@@ -169,8 +180,11 @@ fn worker_list(ui: &mut egui::Ui, month: Month, teams: &[String], a: AttentionVi
         }
         Some(Ok(rows)) => {
             egui::Grid::new("attention").striped(true).show(ui, |ui| {
+                ui.strong("Worker");
+                if let Some(n) = a.names {
+                    super::names::headers(ui, n);
+                }
                 for h in [
-                    "Worker",
                     "Team",
                     "Role",
                     "Caseload",
@@ -184,6 +198,9 @@ fn worker_list(ui: &mut egui::Ui, month: Month, teams: &[String], a: AttentionVi
                 ui.end_row();
                 for r in rows {
                     ui.monospace(&r.worker_id);
+                    if let Some(n) = a.names {
+                        super::names::cells(ui, n, &r.worker_id);
+                    }
                     ui.label(&r.team);
                     ui.label(r.role.as_deref().unwrap_or("—"));
                     ui.label(format!("{:.0}", r.caseload));

@@ -52,10 +52,11 @@ pub enum Failure {
     /// Files that failed validation: the errors (the first of each file
     /// and the rest counted by rule, unless `all`), then what to do.
     #[error(
-        "{}\n{} error(s): nothing was stored. Correct the file{} and import again.",
+        "{}\n{} error(s): nothing was stored. Correct the file{} and import again.{}",
         error_lines(errors, *all),
         crate::extract::capped::thousands(errors.len()),
-        if *files > 1 { "s" } else { "" }
+        if *files > 1 { "s" } else { "" },
+        flag_hints(errors)
     )]
     Rejected {
         errors: Vec<crate::extract::Issue>,
@@ -91,6 +92,23 @@ pub enum Failure {
     /// The desktop app's own message.
     #[error("{0}")]
     App(String),
+}
+
+/// The options that do what the errors ask for. The errors are worded for
+/// both the app and the command line ("choose its kind"); here they are
+/// tied to the command line's flags.
+fn flag_hints(errors: &[crate::extract::Issue]) -> String {
+    let mut out = String::new();
+    if errors.iter().any(|e| e.reason.contains("choose its kind")) {
+        out.push_str("\n--kind workforce|leavers|establishment|supervision|caseload says which kind a file is.");
+    }
+    if errors
+        .iter()
+        .any(|e| e.reason.contains("give the file's month"))
+    {
+        out.push_str("\n--month YYYY-MM gives the file's month.");
+    }
+    out
 }
 
 /// The error lines of a rejected import: all of them, or the first
@@ -441,7 +459,7 @@ fn history(root: &std::path::Path) -> Result<(), Failure> {
 
 fn import_history(m: &workspace::Manifest) {
     say!(
-        "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<7}  {:<12}  file",
+        "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<20}  {:<12}  file",
         "id",
         "imported",
         "kind",
@@ -457,9 +475,10 @@ fn import_history(m: &workspace::Manifest) {
             (Some(a), Some(b)) => format!("{a}..{b}"),
             _ => "-".into(),
         };
-        let status = status_word(r.status);
+        // The same words as the app's History view.
+        let status = m.standing(r).to_string();
         say!(
-            "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<7}  {:<12}  {}",
+            "{:>4}  {:<16}  {:<13}  {:<17}  {:>7}  {:>8}  {:<20}  {:<12}  {}",
             r.id,
             r.imported_at
                 .with_timezone(&chrono::Local)

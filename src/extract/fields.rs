@@ -78,6 +78,36 @@ fields! {
         "Case Reference", "Case ID"];
 }
 
+impl Field {
+    /// The field as the app names it (the name is the stored column's and
+    /// the command line's).
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::WorkerId => "Worker ID",
+            Field::SnapshotDate => "Snapshot date",
+            Field::Team => "Team",
+            Field::Service => "Service",
+            Field::Role => "Role",
+            Field::Fte => "FTE",
+            Field::ContractedHours => "Contracted hours",
+            Field::EmploymentType => "Employment type",
+            Field::StartDate => "Start date",
+            Field::QualifiedDate => "Qualification date",
+            Field::Asye => "ASYE (newly qualified)",
+            Field::Caseload => "Caseload",
+            Field::LastSupervisionDate => "Last supervision date",
+            Field::LeaveDate => "Leave date",
+            Field::LeavingReason => "Leaving reason",
+            Field::DayRate => "Agency day rate",
+            Field::CoveringVacancy => "Covering a vacancy",
+            Field::FundedFte => "Funded FTE",
+            Field::EffectiveDate => "Effective date",
+            Field::SupervisionDate => "Supervision date",
+            Field::ChildRef => "Child reference",
+        }
+    }
+}
+
 /// "Supervision Date" is `last_supervision_date` in a workforce extract and
 /// `supervision_date` in a supervision log: the kind decides.
 pub const SUPERVISION_DATE_HEADER: &str = "supervisiondate";
@@ -169,6 +199,17 @@ impl Kind {
         Kind::Supervision,
         Kind::Caseload,
     ];
+
+    /// The kind as the app names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Workforce => "Staff in post (workforce)",
+            Kind::Leavers => "Leavers",
+            Kind::Establishment => "Establishment",
+            Kind::Supervision => "Supervision log",
+            Kind::Caseload => "Caseload",
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {

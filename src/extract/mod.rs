@@ -252,7 +252,7 @@ fn empty_file(file: &str, kind: Kind, month: Option<Month>) -> (Option<Month>, I
         }
     };
     let found = match month {
-        Some(m) => Some((m, "given with --month")),
+        Some(m) => Some((m, "given for the file")),
         None => month_in_file_name(file).map(|m| (m, "from the file name")),
     };
     match found {
@@ -270,7 +270,7 @@ fn empty_file(file: &str, kind: Kind, month: Option<Month>) -> (Option<Month>, I
             note(
                 Severity::Error,
                 format!(
-                    "the file has a header row but no data rows; to store it as a month with {none}, pass --month YYYY-MM (or name the file with its month, as in {}_2026-10.csv)",
+                    "the file has a header row but no data rows; to store it as a month with {none}, give the file's month (or name the file with its month, as in {}_2026-10.csv)",
                     kind.name()
                 ),
             ),

@@ -506,7 +506,7 @@ fn check_row_rules(
             Severity::Error,
             &plan.headers[c],
             raw(Field::SnapshotDate),
-            format!("the snapshot date is not in {m}, the month given with --month"),
+            format!("the snapshot date is not in {m}, the month given for the file"),
         );
     }
     if plan.kind == Kind::Leavers

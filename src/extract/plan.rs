@@ -112,7 +112,7 @@ pub fn plan(
             Severity::Error,
             None,
             format!(
-                "not an extract Keel recognises: none of its headers names a field of an HR extract (it has {}); if it is one, map its headers to Keel's fields in an import profile (and pass --kind if Keel still cannot tell its kind)",
+                "not an extract Keel recognises: none of its headers names a field of an HR extract (it has {}); if it is one, map its headers to Keel's fields (and choose its kind if Keel still cannot tell it)",
                 super::reader::seen_headers(headers)
             ),
         ));
@@ -125,7 +125,7 @@ pub fn plan(
                 Severity::Error,
                 None,
                 format!(
-                    "cannot tell what kind of extract this is from its headers ({}); pass --kind workforce|leavers|establishment|supervision|caseload, or map the headers in a profile",
+                    "cannot tell what kind of extract this is from its headers ({}); choose its kind (workforce, leavers, establishment, supervision or caseload), or map its headers to Keel's fields",
                     headers.join(", ")
                 ),
             ));
@@ -193,13 +193,16 @@ pub fn plan(
             || (*f == Field::SnapshotDate && month.is_some());
         if !present {
             let hint = match f {
-                Field::SnapshotDate => " (or pass --month YYYY-MM)".to_string(),
+                Field::SnapshotDate => " (or give the file's month)".to_string(),
                 _ => format!(" (recognised headers: {})", f.synonyms().join(", ")),
             };
             issues.push(issue(
                 Severity::Error,
                 None,
-                format!("a {kind} extract needs a {f} column{hint}; map the file's own header to it in an import profile"),
+                format!(
+                    "a {kind} extract needs the {} column{hint}; map the file's own header to it",
+                    f.label()
+                ),
             ));
         }
     }
@@ -215,7 +218,7 @@ pub fn plan(
             issues.push(issue(
                 Severity::Error,
                 None,
-                "a caseload extract needs a snapshot_date column or --month YYYY-MM".into(),
+                "a caseload extract needs a Snapshot date column, or give the file's month".into(),
             ));
         }
     }

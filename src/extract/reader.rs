@@ -383,13 +383,26 @@ fn find_header(
         .map(|(i, _)| i)
 }
 
+/// What a workbook calamine cannot open is, in words a user can act on:
+/// a workbook cut short (a copy or download that did not finish) shows as
+/// a zip archive without its end record, which says nothing to anyone.
+fn workbook_error(e: &calamine::Error) -> String {
+    let text = e.to_string();
+    // calamine's xlsx, xlsb and ods readers all say "Zip error: …".
+    if text.contains("Zip error") || text.contains("EOCD") {
+        "the workbook is damaged or incomplete (a copy or download that did not finish?): open it in Excel and save it again, or export it again".into()
+    } else {
+        format!("not a readable Excel workbook: {text}")
+    }
+}
+
 fn read_sheet(
     path: &Path,
     sheet: Option<&str>,
     is_header: &dyn Fn(&[String]) -> bool,
 ) -> Result<Table, ReadError> {
-    let mut book = calamine::open_workbook_auto(path)
-        .map_err(|e| ReadError::Format(format!("not a readable Excel workbook: {e}")))?;
+    let mut book =
+        calamine::open_workbook_auto(path).map_err(|e| ReadError::Format(workbook_error(&e)))?;
     let names = book.sheet_names();
     let range = match sheet {
         Some(name) => {

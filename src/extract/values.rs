@@ -65,6 +65,16 @@ impl EmploymentType {
         }
     }
 
+    /// The type as the app names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            EmploymentType::Permanent => "Permanent",
+            EmploymentType::FixedTerm => "Fixed term",
+            EmploymentType::Secondment => "Secondment",
+            EmploymentType::Agency => "Agency",
+        }
+    }
+
     pub fn parse_name(s: &str) -> Option<EmploymentType> {
         [
             EmploymentType::Permanent,
@@ -149,6 +159,13 @@ pub enum ValueError {
         "'{0}' is not a date Keel can read: use 2024-03-31, 31/03/2024, 31-03-2024, 31-Mar-2024 or 31 March 2024"
     )]
     NotADate(String),
+    /// Written in a form Keel reads, but no such day exists (31/02/2015).
+    #[error("'{text}' is not a real date: {month} has no day {day}")]
+    NoSuchDay {
+        text: String,
+        month: String,
+        day: u32,
+    },
     #[error(
         "'{0}' is not an employment type Keel knows (permanent, fixed term, secondment, agency and their usual names); map it in an import profile"
     )]
@@ -339,8 +356,29 @@ fn date_error(original: &str, t: &str) -> ValueError {
         if (1..=12).contains(&a) && b > 12 && b <= 31 {
             return ValueError::MonthDayOrder(original.to_string());
         }
-        if parts[2].len() == 2 {
+        if parts[2].len() == 2 && parts[0].len() != 4 {
             return ValueError::TwoDigitYear(original.to_string());
+        }
+        // Day first (31/02/2015) or ISO (2015-02-31): the form is right and
+        // the day does not exist, so naming other forms would mislead.
+        let (y, m, d) = if parts[0].len() == 4 {
+            (parts[0], b, parts[2])
+        } else {
+            (parts[2], b, parts[0])
+        };
+        let d: u32 = d.parse().unwrap_or(0);
+        let year = y.parse::<i32>().ok().filter(|_| y.len() == 4);
+        if let Some(y) = year
+            && (1..=12).contains(&m)
+            && (1..=31).contains(&d)
+            && let Some(first) = NaiveDate::from_ymd_opt(y, m, 1)
+            && NaiveDate::from_ymd_opt(y, m, d).is_none()
+        {
+            return ValueError::NoSuchDay {
+                text: original.to_string(),
+                month: first.format("%B %Y").to_string(),
+                day: d,
+            };
         }
     }
     ValueError::NotADate(original.to_string())

@@ -15,6 +15,106 @@ pub struct Finding {
     pub detail: String,
 }
 
+/// One worker behind a count of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingRow {
+    pub check: &'static str,
+    pub month: Month,
+    /// As stored: a pseudonym unless pseudonymisation was turned off.
+    pub worker_id: String,
+    pub team: String,
+}
+
+/// The workers behind `month`'s per-worker findings (inferred leavers, two
+/// posts, no qualification date, no supervision on record): one row per
+/// worker and check, as the counts count them, by check then worker.
+pub fn rows(inputs: &Inputs, limits: Limits, month: Month) -> PolarsResult<Vec<FindingRow>> {
+    let p = prepare(inputs, limits)?;
+    let at = p.in_post.clone().filter(col("month").eq(lit(month.0)));
+    let first_team = |lf: LazyFrame| lf.group_by([col("wid")]).agg([col("team_c").first()]);
+    let checks: [(&'static str, LazyFrame); 4] = [
+        (
+            "inferred_leavers",
+            p.leaves()?
+                .filter(col("inferred").and(col("month").eq(lit(month.0))))
+                .select([col("wid"), col("team_c")]),
+        ),
+        (
+            "two_posts",
+            at.clone()
+                .group_by([col("wid")])
+                .agg([col("team_c").first(), len().alias("posts")])
+                .filter(col("posts").gt(lit(1)))
+                .select([col("wid"), col("team_c")]),
+        ),
+        (
+            "no_qualification_date",
+            first_team(
+                at.clone().filter(
+                    col("employed")
+                        .and(col("qual").is_null())
+                        .and(col("asye").is_null()),
+                ),
+            ),
+        ),
+        (
+            "no_supervision_on_record",
+            first_team(at.filter(col("holder").and(col("latest_sup").is_null()))),
+        ),
+    ];
+    // Any snapshot row of a worker gives their identifier; the team is the
+    // finding's own.
+    let row_of = p
+        .in_post
+        .clone()
+        .group_by([col("wid")])
+        .agg([col("rid").first()]);
+    let teams = p
+        .names
+        .clone()
+        .lazy()
+        .select([col("code").alias("team_c"), col("name").alias("team")]);
+    let ids = inputs.workforce.column("worker_id")?;
+    let mut out = Vec::new();
+    for (check, lf) in checks {
+        let df = lf
+            .join(
+                row_of.clone(),
+                [col("wid")],
+                [col("wid")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .join(
+                teams.clone(),
+                [col("team_c")],
+                [col("team_c")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .select([col("rid"), col("team")])
+            .collect()?;
+        let rid: Vec<IdxSize> = df
+            .column("rid")?
+            .cast(&IDX_DTYPE)?
+            .idx()?
+            .into_no_null_iter()
+            .collect();
+        let taken = ids.take(&IdxCa::from_vec("rid".into(), rid))?;
+        let taken = taken.str()?;
+        let team = df.column("team")?.str()?;
+        let mut found: Vec<FindingRow> = (0..df.height())
+            .map(|i| FindingRow {
+                check,
+                month,
+                worker_id: taken.get(i).unwrap_or_default().to_string(),
+                team: team.get(i).unwrap_or_default().to_string(),
+            })
+            .collect();
+        found.sort_by(|a, b| a.worker_id.cmp(&b.worker_id));
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 fn per_month(lf: LazyFrame, check: &'static str, detail: &str) -> PolarsResult<Vec<Finding>> {
     let df = lf
         .group_by([col("month")])

@@ -145,6 +145,67 @@ impl ImportRecord {
     }
 }
 
+/// Where an import stands, as History and `keel history` say it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Its rows count.
+    Active,
+    /// Every month it held is now held by later imports (its rows no
+    /// longer count; undoing those imports brings it back).
+    Replaced {
+        by: Vec<u64>,
+    },
+    /// Some of its months are held by later imports; the others count.
+    PartlyReplaced {
+        by: Vec<u64>,
+    },
+    Undone,
+}
+
+/// Whether `r`, one of `imports`, counts: an active import whose months
+/// are all owned by later imports is replaced, not active.
+pub fn standing(imports: &[ImportRecord], r: &ImportRecord) -> Standing {
+    if !r.is_active() {
+        return Standing::Undone;
+    }
+    // The owner of a month, as `Manifest::owner` finds it.
+    let owner = |m: &Month| {
+        imports
+            .iter()
+            .filter(|o| o.is_active() && o.kind == r.kind && o.months.contains(m))
+            .map(|o| o.id)
+            .max()
+    };
+    let owners: Vec<u64> = r.months.iter().filter_map(owner).collect();
+    let mut by: Vec<u64> = owners.iter().copied().filter(|id| *id != r.id).collect();
+    by.sort_unstable();
+    by.dedup();
+    if !r.kind.is_monthly() || by.is_empty() {
+        Standing::Active
+    } else if owners.iter().all(|id| *id != r.id) {
+        Standing::Replaced { by }
+    } else {
+        Standing::PartlyReplaced { by }
+    }
+}
+
+impl std::fmt::Display for Standing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids = |by: &[u64]| {
+            by.iter()
+                .map(|i| format!("#{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Standing::Active => f.write_str("active"),
+            Standing::Replaced { by } => write!(f, "replaced by {}", ids(by)),
+            Standing::PartlyReplaced { by } => write!(f, "partly replaced by {}", ids(by)),
+            Standing::Undone => f.write_str("undone"),
+        }
+    }
+}
+
 impl Manifest {
     pub fn active(&self) -> impl Iterator<Item = &ImportRecord> {
         self.imports.iter().filter(|r| r.is_active())
@@ -156,6 +217,11 @@ impl Manifest {
         self.active()
             .filter(|r| r.kind == kind && r.months.contains(&month))
             .max_by_key(|r| r.id)
+    }
+
+    /// Whether `r` counts (see [`standing`]).
+    pub fn standing(&self, r: &ImportRecord) -> Standing {
+        standing(&self.imports, r)
     }
 
     pub fn months_held(&self, kind: Kind) -> Vec<Month> {

@@ -11,12 +11,13 @@ pub mod lock;
 pub mod manifest;
 pub mod plans;
 pub mod pseudo;
+pub mod reveal;
 pub mod verify;
 
 use crate::extract::{Extract, Issue, Kind};
 use crate::month::Month;
 use crate::settings::Settings;
-pub use manifest::{ImportRecord, Manifest, PlanEdit, Status};
+pub use manifest::{ImportRecord, Manifest, PlanEdit, Standing, Status};
 pub use plans::PlanWrite;
 use polars::prelude::*;
 use polars_io::prelude::{ParquetReader, ParquetWriter, SerReader};
@@ -86,7 +87,7 @@ pub enum Error {
     NotCreated { root: PathBuf },
     /// The workspace holds no workforce snapshot, which the metrics need.
     #[error(
-        "{} holds no workforce snapshot yet: import one with `keel import`",
+        "{} holds no workforce snapshot yet: import a staff-in-post extract first",
         root.display()
     )]
     NoSnapshot { root: PathBuf },
@@ -444,7 +445,8 @@ impl Workspace {
     }
 
     /// Refuse months already held (unless replacing), two files of one batch
-    /// holding the same month, and a non-monthly file imported twice.
+    /// holding the same month, and a non-monthly file imported twice (even
+    /// when replacing).
     pub fn check_conflicts(&self, extracts: &[Extract], replace: bool) -> Result<(), Error> {
         let mut problems = Vec::new();
         let mut in_batch: Vec<(Kind, Month, &str)> = Vec::new();
@@ -479,8 +481,10 @@ impl Workspace {
                 // Empty files of one kind are the same bytes whatever
                 // their month: the month tells them apart.
                 .find(|r| r.kind == e.kind && r.file_hash == e.file_hash && r.months == e.months)
-                && !replace
             {
+                // Replacing is for months held; a leavers, establishment or
+                // supervision file stored twice would count its rows twice,
+                // so `replace` does not let it through.
                 problems.push(Conflict::AlreadyImported {
                     file: e.file_name.clone(),
                     import: r.id,

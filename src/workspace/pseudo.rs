@@ -36,6 +36,14 @@ impl Key {
         Ok(Key(key))
     }
 
+    /// The workspace's key if it has one; never makes one.
+    pub fn load(root: &Path) -> std::io::Result<Option<Key>> {
+        if !root.join(KEY_FILE).is_file() {
+            return Ok(None);
+        }
+        Key::load_or_create(root).map(Some)
+    }
+
     pub fn pseudonym(&self, id: &str) -> String {
         let h = blake3::keyed_hash(&self.0, id.trim().as_bytes());
         format!("w{}", &h.to_hex()[..16])

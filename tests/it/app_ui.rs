@@ -185,7 +185,7 @@ fn a_mapped_header_imports_appears_in_history_and_undo_removes_it() {
     assert!(h.query_by_label("Import these files").is_some());
     h.get_by_label("Map Emp Ref").click();
     h.run();
-    h.get_by_label("worker_id").click();
+    h.get_by_label("Worker ID").click();
     wait_idle(&mut h);
     let go = h
         .query_by_label("Accept warnings and import")
@@ -363,7 +363,7 @@ fn an_unknown_employment_type_can_be_mapped() {
     let mut h = reading(root.clone(), file);
     h.get_by_label("Employment type for Relief").click();
     h.run();
-    h.get_by_label("fixed_term").click();
+    h.get_by_label("Fixed term").click();
     wait_idle(&mut h);
     h.query_by_label("Accept warnings and import")
         .or_else(|| h.query_by_label("Import these files"))
@@ -436,7 +436,7 @@ fn a_saved_mapping_is_applied_to_the_next_file_with_the_same_headers() {
     let mut h = reading(root, first);
     h.get_by_label("Map Emp Ref").click();
     h.run();
-    h.get_by_label("worker_id").click();
+    h.get_by_label("Worker ID").click();
     wait_idle(&mut h);
     let profile = dir.path().join("council.json");
     h.state_mut().command(Command::SaveProfile {

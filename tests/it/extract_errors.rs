@@ -92,7 +92,7 @@ fn missing_required_columns_and_misaligned_rows() {
         &opts(),
     );
     assert!(
-        r.errors[0].reason.contains("needs a fte column"),
+        r.errors[0].reason.contains("needs the FTE column"),
         "{:?}",
         r.errors
     );
@@ -104,7 +104,11 @@ fn missing_required_columns_and_misaligned_rows() {
         ),
         &opts(),
     );
-    assert!(r.errors[0].reason.contains("--month"), "{:?}", r.errors);
+    assert!(
+        r.errors[0].reason.contains("give the file's month"),
+        "{:?}",
+        r.errors
+    );
     let r = read_err(
         &write(
             dir.path(),
@@ -250,5 +254,85 @@ fn one_bad_row_among_many_rejects_the_whole_file() {
             .unwrap()
             .next()
             .is_none()
+    );
+}
+
+#[test]
+fn a_day_that_does_not_exist_is_called_so_in_the_app_and_on_the_command_line() {
+    let e = only_error("1,A,1.0,Permanent,31/03/2024,5,31/02/2015");
+    assert_eq!(e.value.as_deref(), Some("31/02/2015"));
+    assert_eq!(
+        e.reason,
+        "'31/02/2015' is not a real date: February 2015 has no day 31"
+    );
+    let e = only_error("1,A,1.0,Permanent,31/03/2024,5,2023-04-31");
+    assert!(
+        e.reason.contains("April 2023 has no day 31"),
+        "{}",
+        e.reason
+    );
+    // A form Keel does not read is still told which forms it reads.
+    let e = only_error("1,A,1.0,Permanent,31/03/2024,5,31.02.2015");
+    assert!(e.reason.contains("use 2024-03-31"), "{}", e.reason);
+
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "staff.csv",
+        &one_row("1,A,1.0,Permanent,31/03/2024,5,31/02/2015"),
+    );
+    let ws = dir.path().join("ws");
+    let out = keel(&[
+        "import",
+        "--workspace",
+        ws.to_str().unwrap(),
+        f.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("'31/02/2015' is not a real date: February 2015 has no day 31"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_truncated_workbook_is_called_damaged_and_messages_name_no_command_line_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let xlsx = std::fs::read_dir(&sample)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .expect("the sample has workbooks");
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let cut = dir.path().join("staff.xlsx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let r = read_err(&cut, &opts());
+    let said = r.errors[0].reason.clone();
+    assert!(
+        said.contains("the workbook is damaged or incomplete"),
+        "{said}"
+    );
+    assert!(!said.contains("Zip") && !said.contains("EOCD"), "{said}");
+
+    // A file whose kind cannot be told asks to choose it, in words that fit
+    // the app; the command line adds its flag.
+    let odd = write(dir.path(), "odd.csv", "Team,Role\nA,Social Worker\n");
+    let r = read_err(&odd, &opts());
+    let said = r.errors[0].reason.clone();
+    assert!(said.contains("choose its kind"), "{said}");
+    assert!(!said.contains("--"), "{said}");
+    let ws = dir.path().join("ws");
+    let out = keel(&[
+        "import",
+        "--workspace",
+        ws.to_str().unwrap(),
+        odd.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&out).contains("--kind workforce|leavers"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -182,7 +182,11 @@ fn kind_can_be_forced_and_an_unknown_shape_asks_for_it() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "x.csv", "Colour,Size\nred,3\n");
     let r = read_err(&p, &opts());
-    assert!(r.errors[0].reason.contains("--kind"), "{:?}", r.errors);
+    assert!(
+        r.errors[0].reason.contains("choose its kind"),
+        "{:?}",
+        r.errors
+    );
     let p = write(
         dir.path(),
         "w.csv",
@@ -212,7 +216,7 @@ fn a_profile_maps_unknown_headers_and_values() {
     assert!(
         r.errors
             .iter()
-            .any(|e| e.reason.contains("needs a worker_id column")),
+            .any(|e| e.reason.contains("needs the Worker ID column")),
         "{:?}",
         r.errors
     );

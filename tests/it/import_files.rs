@@ -139,7 +139,7 @@ fn an_empty_leavers_report_beside_a_snapshot_leaves_inferred_leavers_as_they_wer
     assert!(
         stored.warnings[1][0]
             .reason
-            .contains("stored as 2024-02 with no leavers (2024-02 given with --month)"),
+            .contains("stored as 2024-02 with no leavers (2024-02 given for the file)"),
         "{:#?}",
         stored.warnings
     );
@@ -157,7 +157,7 @@ fn an_empty_file_without_a_month_says_to_pass_one_and_an_empty_snapshot_is_an_er
     assert_eq!(r.errors.len(), 1, "{:#?}", r.errors);
     assert!(
         r.errors[0].reason.contains(
-            "no data rows; to store it as a month with no leavers, pass --month YYYY-MM (or name the file with its month, as in leavers_2026-10.csv)"
+            "no data rows; to store it as a month with no leavers, give the file's month (or name the file with its month, as in leavers_2026-10.csv)"
         ),
         "{}",
         r.errors[0]
@@ -263,7 +263,7 @@ fn errors_stop_at_fifty_a_file_and_the_rest_are_counted_by_rule() {
     );
     assert_eq!(
         lines[50],
-        "error: big.csv: … and 2,950 more rows with column 'Extract Date': the snapshot date is not in 2024-04, the month given with --month"
+        "error: big.csv: … and 2,950 more rows with column 'Extract Date': the snapshot date is not in 2024-04, the month given for the file"
     );
     assert_eq!(
         lines[51],

@@ -3,7 +3,10 @@
 
 mod support;
 
+mod app_import;
 mod app_jobs;
+mod app_keys;
+mod app_names;
 mod app_plan;
 mod app_ui;
 mod architecture;

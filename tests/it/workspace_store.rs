@@ -318,3 +318,65 @@ fn a_first_start_cut_short_loads_the_sample_next_time_but_an_empty_workspace_sta
     assert!(!sample);
     assert!(ws.manifest().imports.is_empty());
 }
+
+#[test]
+fn a_batch_that_replaces_a_month_still_refuses_a_file_already_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let march = write(
+        dir.path(),
+        "march.csv",
+        &snapshot_csv("31/03/2024", &["1", "2"]),
+    );
+    let leavers = write(
+        dir.path(),
+        "leavers.csv",
+        "Payroll Number,Leaving Date\n3,15/03/2024\n",
+    );
+    assert!(import(&ws, &[&march, &leavers], &[]).status.success());
+    let fixed = write(
+        dir.path(),
+        "march-fixed.csv",
+        &snapshot_csv("31/03/2024", &["1"]),
+    );
+
+    // --replace replaces the month; it does not let the leavers file in twice.
+    let out = import(&ws, &[&fixed, &leavers], &["--replace"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out)
+            .contains("leavers.csv: this file was already imported (import #2 of leavers.csv)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        Workspace::open(&ws).unwrap().manifest().imports.len(),
+        2,
+        "nothing stored"
+    );
+
+    let out = import(&ws, &[&fixed], &["--replace"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // History says the replaced import no longer counts, in the app's words.
+    let hist = stdout(&keel(&["history", "--workspace", ws.to_str().unwrap()]));
+    let line = |file: &str| {
+        hist.lines()
+            .find(|l| l.ends_with(&format!("  {file}")))
+            .unwrap_or_else(|| panic!("{file} not listed: {hist}"))
+            .to_string()
+    };
+    assert!(line("march.csv").contains("replaced by #3"), "{hist}");
+    assert!(line("march-fixed.csv").contains("active"), "{hist}");
+    assert!(line("leavers.csv").contains("active"), "{hist}");
+    let w = Workspace::open(&ws).unwrap();
+    let m = w.manifest();
+    assert_eq!(
+        m.standing(&m.imports[0]),
+        keel::workspace::Standing::Replaced { by: vec![3] }
+    );
+    // Undoing the replacement makes the first import count again.
+    keel(&["undo", "--workspace", ws.to_str().unwrap()]);
+    let hist = stdout(&keel(&["history", "--workspace", ws.to_str().unwrap()]));
+    let first = hist.lines().find(|l| l.ends_with("  march.csv")).unwrap();
+    assert!(first.contains("active"), "{hist}");
+}

@@ -1,0 +1,236 @@
+//! The import view as an HR officer repairs a batch in place: refused
+//! files named at the top, removed or read again after fixing, a typed
+//! path when the picker cannot open, a kind chosen, and the batch rule for
+//! files already imported (the command line's side is in
+//! `workspace_store`).
+
+use super::app_ui::{harness, texts, wait_idle};
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use keel::app::{Command, KeelApp, View};
+use keel::workspace::Workspace;
+use std::path::{Path, PathBuf};
+
+fn empty_workspace(dir: &Path) -> PathBuf {
+    let root = dir.join("ws");
+    Workspace::open_or_create(&root).unwrap();
+    root
+}
+
+fn snapshot(day: &str, ftes: &[&str]) -> String {
+    let mut s = String::from("Employee Number,Team,FTE,Contract Type,Extract Date\n");
+    for (i, fte) in ftes.iter().enumerate() {
+        s.push_str(&format!("{},MASH,{fte},Permanent,{day}\n", 9001 + i));
+    }
+    s
+}
+
+fn on_import(root: PathBuf, files: Vec<PathBuf>) -> Harness<'static, KeelApp> {
+    let mut h = harness(root);
+    h.get_by_label("Import").click();
+    h.run();
+    h.state_mut().command(Command::ReadFiles(files));
+    wait_idle(&mut h);
+    h
+}
+
+fn shown(h: &Harness<'static, KeelApp>, text: &str) -> bool {
+    texts(h).iter().any(|t| t.contains(text))
+}
+
+#[test]
+fn a_refused_file_is_named_at_the_top_and_read_again_after_fixing_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_workspace(dir.path());
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let oct = write("oct.csv", &snapshot("31/10/2026", &["1.0", "0.5"]));
+    let nov = write("nov.csv", &snapshot("30/11/2026", &["1.0", "7"]));
+    let dec = write("dec.csv", &snapshot("31/12/2026", &["1.0"]));
+    let mut h = on_import(root.clone(), vec![oct, nov.clone(), dec]);
+
+    assert!(shown(&h, "1 of 3 file(s) refused"), "{:?}", texts(&h));
+    assert!(
+        h.get_by_label("Import these files")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_label("Go to nov.csv").click();
+    h.run();
+    // The refused file's card is on screen after following the link.
+    let card = h.get_by_label("nov.csv").rect();
+    assert!(card.top() >= 0.0 && card.top() < 800.0, "{card:?}");
+
+    // Fixed on disk, read again in place: the batch keeps its order.
+    std::fs::write(&nov, snapshot("30/11/2026", &["1.0", "0.7"])).unwrap();
+    h.get_all_by_label("Read again").nth(1).unwrap().click();
+    wait_idle(&mut h);
+    assert!(!shown(&h, "refused"), "{:?}", texts(&h));
+    let mut order: Vec<String> = texts(&h)
+        .into_iter()
+        .filter(|t| t.ends_with(".csv") && !t.starts_with("Go to"))
+        .collect();
+    // A label's node and its text run both carry the text.
+    order.dedup();
+    assert_eq!(order, ["oct.csv", "nov.csv", "dec.csv"]);
+
+    // One file out of the batch; the others are imported.
+    h.get_all_by_label("Remove").next().unwrap().click();
+    h.run();
+    assert!(h.query_by_label("oct.csv").is_none());
+    h.query_by_label("Import these files")
+        .or_else(|| h.query_by_label("Accept warnings and import"))
+        .unwrap()
+        .click();
+    wait_idle(&mut h);
+    let ws = Workspace::open(&root).unwrap();
+    let files: Vec<&str> = ws.manifest().active().map(|r| r.file.as_str()).collect();
+    assert_eq!(files, ["nov.csv", "dec.csv"]);
+}
+
+#[test]
+fn without_a_file_picker_the_app_says_why_and_a_typed_path_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_workspace(dir.path());
+    let file = dir.path().join("oct.csv");
+    std::fs::write(&file, snapshot("31/10/2026", &["1.0"])).unwrap();
+    let mut h = harness(root);
+    h.state_mut().without_file_picker();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    assert_eq!(h.state().view(), View::Import);
+    assert!(
+        shown(
+            &h,
+            "The file picker could not open: this computer has no file-chooser service"
+        ),
+        "{:?}",
+        texts(&h)
+    );
+    // The path field has the keyboard: type and press Enter.
+    h.get_by_label("File path")
+        .type_text(&format!("\"{}\"", file.display()));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    wait_idle(&mut h);
+    assert!(h.query_by_label("oct.csv").is_some(), "{:?}", texts(&h));
+    assert!(
+        !shown(&h, "could not open"),
+        "the message goes once a file is read"
+    );
+}
+
+#[test]
+fn a_file_whose_kind_cannot_be_told_is_given_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_workspace(dir.path());
+    let file = dir.path().join("sessions.csv");
+    std::fs::write(
+        &file,
+        "Staff ID,Date of Supervision,Team\n1,12/10/2026,MASH\n2,14/10/2026,MASH\n",
+    )
+    .unwrap();
+    let mut h = on_import(root, vec![file]);
+    assert!(shown(&h, "choose its kind"), "{:?}", texts(&h));
+    assert!(
+        !shown(&h, "--kind"),
+        "no command-line words: {:?}",
+        texts(&h)
+    );
+    h.get_by_label("Kind of sessions.csv").click();
+    h.run();
+    h.get_by_label("Supervision log").click();
+    wait_idle(&mut h);
+    assert!(shown(&h, "Kind: Supervision log"), "{:?}", texts(&h));
+    assert!(!shown(&h, "refused"), "{:?}", texts(&h));
+}
+
+#[test]
+fn a_batch_replacing_a_month_refuses_a_file_already_imported_and_history_says_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_workspace(dir.path());
+    let oct = dir.path().join("oct.csv");
+    std::fs::write(&oct, snapshot("31/10/2026", &["1.0", "0.5"])).unwrap();
+    let leavers = dir.path().join("leavers.csv");
+    std::fs::write(&leavers, "Payroll Number,Leaving Date\n9003,15/10/2026\n").unwrap();
+    let mut h = on_import(root.clone(), vec![oct, leavers.clone()]);
+    h.query_by_label("Accept warnings and import")
+        .or_else(|| h.query_by_label("Import these files"))
+        .unwrap()
+        .click();
+    wait_idle(&mut h);
+    assert_eq!(Workspace::open(&root).unwrap().manifest().imports.len(), 2);
+
+    let fixed = dir.path().join("oct-fixed.csv");
+    std::fs::write(&fixed, snapshot("31/10/2026", &["1.0"])).unwrap();
+    h.state_mut()
+        .command(Command::ReadFiles(vec![fixed, leavers]));
+    wait_idle(&mut h);
+    assert!(
+        shown(&h, "already imported (import #2 of leavers.csv)"),
+        "{:?}",
+        texts(&h)
+    );
+    assert!(shown(&h, "1 of 2 file(s) refused"), "{:?}", texts(&h));
+    // Even forced, with the month replaced, the batch stores nothing.
+    h.state_mut().command(Command::Import { replace: true });
+    wait_idle(&mut h);
+    assert_eq!(Workspace::open(&root).unwrap().manifest().imports.len(), 2);
+
+    h.get_all_by_label("Remove").nth(1).unwrap().click();
+    h.run();
+    h.query_by_label("Accept warnings and import")
+        .or_else(|| h.query_by_label("Import these files"))
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label("Replace and import").click();
+    wait_idle(&mut h);
+    let ws = Workspace::open(&root).unwrap();
+    assert_eq!(ws.manifest().imports.len(), 3);
+    h.get_by_label("History").click();
+    h.run();
+    assert!(shown(&h, "replaced by #3"), "{:?}", texts(&h));
+    let mut shown_texts = texts(&h);
+    shown_texts.dedup();
+    let actives = shown_texts.iter().filter(|t| *t == "active").count();
+    assert_eq!(
+        actives,
+        2,
+        "the leavers file and the replacement: {:?}",
+        texts(&h)
+    );
+}
+
+#[test]
+fn an_empty_report_without_a_month_is_given_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_workspace(dir.path());
+    let file = dir.path().join("leavers.csv");
+    std::fs::write(&file, "Payroll Number,Leaving Date\n").unwrap();
+    let mut h = on_import(root, vec![file]);
+    assert!(shown(&h, "give the file's month"), "{:?}", texts(&h));
+    assert!(
+        !shown(&h, "--month"),
+        "no command-line words: {:?}",
+        texts(&h)
+    );
+    h.get_by_label("Month of leavers.csv").click();
+    h.get_by_label("Month of leavers.csv").type_text("2026-10");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    wait_idle(&mut h);
+    assert!(
+        shown(
+            &h,
+            "stored as 2026-10 with no leavers (2026-10 given for the file)"
+        ),
+        "{:?}",
+        texts(&h)
+    );
+    assert!(!shown(&h, "refused"), "{:?}", texts(&h));
+}
