@@ -144,7 +144,12 @@ impl ScenarioUi {
 
 /// The chart of one measure: actual history, the expected path and, when
 /// the Monte Carlo is done, its median and P10–P90 band.
-fn chart(model: &Model, ui_state: &ScenarioUi, path: &Path, metric: &str) -> ChartSpec {
+fn chart(
+    model: &Model,
+    ui_state: &ScenarioUi,
+    (path, plan_now): (&Path, Option<[f64; crate::scenario::model::NM]>),
+    metric: &str,
+) -> ChartSpec {
     let start = path.months.first().copied().unwrap_or(Month(0));
     let bands = ui_state.bands.as_slice();
     let scope = (bands, ui_state.draft.team.as_deref());
@@ -156,7 +161,16 @@ fn chart(model: &Model, ui_state: &ScenarioUi, path: &Path, metric: &str) -> Cha
             1,
             Line {
                 name: "Expected path".into(),
-                points: crate::report::chart::path_points(&path.months, &path.values, k),
+                points: plan_now
+                    .map(|v| (path.months[0] - 1, v[k]))
+                    .filter(|p| p.1.is_finite())
+                    .into_iter()
+                    .chain(crate::report::chart::path_points(
+                        &path.months,
+                        &path.values,
+                        k,
+                    ))
+                    .collect(),
                 color: PALETTE[1],
                 stroke: Stroke::Dotted,
                 markers: false,
@@ -700,7 +714,12 @@ pub fn show(
             if let Some(e) = st.sim_failure() {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
-            let spec = chart(model, st, &path, compared[st.metric].name());
+            let spec = chart(
+                model,
+                st,
+                (&path, Some(plan.start_values())),
+                compared[st.metric].name(),
+            );
             charts::show_spec(ui, "scenario chart", &spec, 300.0, 2.5);
             horizons_table(ui, model, st, &path);
             ui.separator();

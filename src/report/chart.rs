@@ -131,23 +131,33 @@ pub fn path_points(
         .collect()
 }
 
-/// A scenario's median (P50) line and P10–P90 band for measure `k`.
+/// A scenario's median (P50) line and P10–P90 band for measure `k`, both
+/// from month 0 (the last actual month's stock), so they join the actual
+/// line rather than start a month after it.
 pub fn projection_series(name: &str, p: &Projection, k: usize, color: Rgb) -> (Line, Band) {
+    let now = p.now[k].is_finite().then_some((p.start, p.now[k]));
     let line = Line {
         name: format!("{name} (P50)"),
-        points: path_points(&p.months, &p.p50, k),
+        points: now
+            .into_iter()
+            .chain(path_points(&p.months, &p.p50, k))
+            .collect(),
         color,
         stroke: Stroke::Solid,
         markers: false,
     };
     let band = Band {
         name: format!("{name} P10–P90"),
-        points: p
-            .months
-            .iter()
-            .zip(p.p10.iter().zip(&p.p90))
-            .filter(|(_, (lo, hi))| lo[k].is_finite() && hi[k].is_finite())
-            .map(|(mo, (lo, hi))| (*mo, lo[k], hi[k]))
+        points: now
+            .map(|(m, v)| (m, v, v))
+            .into_iter()
+            .chain(
+                p.months
+                    .iter()
+                    .zip(p.p10.iter().zip(&p.p90))
+                    .filter(|(_, (lo, hi))| lo[k].is_finite() && hi[k].is_finite())
+                    .map(|(mo, (lo, hi))| (*mo, lo[k], hi[k])),
+            )
             .collect(),
         color,
     };
