@@ -53,6 +53,73 @@ impl Param {
         }
     }
 
+    /// The parameter in plain words, for people who plan rather than
+    /// model ("Chance an NQSW leaves in a month", not
+    /// `leave_probability.nqsw`).
+    pub fn label(&self) -> String {
+        let who = match self.cohort.as_str() {
+            "nqsw" => "an NQSW",
+            "early_career" => "an early-career worker",
+            "experienced" => "an experienced worker",
+            "agency" => "an agency worker",
+            "employed" => "an employed worker",
+            _ => "a worker",
+        };
+        let whom = match self.cohort.as_str() {
+            "nqsw" => "NQSWs",
+            "early_career" => "Early-career workers",
+            "experienced" => "Experienced workers",
+            "agency" => "Agency workers",
+            "employed" => "Employed workers",
+            _ => "Workers",
+        };
+        let name = self.name.as_str();
+        match name {
+            "leave_probability" => format!("Chance {who} leaves in a month"),
+            "leave_rate_dispersion" => "How much leaving varies between half-years".into(),
+            "recruitment_per_month" => format!("{whom} recruited a month"),
+            "recruitment_vacancy_fte" => "Vacant FTE that recruitment was counted against".into(),
+            "entry_months_since_qualifying" => {
+                format!("{whom} join this many months after qualifying")
+            }
+            "progression_after_months" => format!("{whom} move on after (months qualified)"),
+            "observed_conversions_per_month" => {
+                "Agency workers who became permanent, a month (seen)".into()
+            }
+            "agency_cover_of_vacancies" => "Agency FTE for each vacant FTE".into(),
+            "agency_cover_dispersion" => "How much agency cover varies between half-years".into(),
+            "fte_per_head" => format!("FTE of {who}"),
+            "start_headcount" => format!("{whom} in post now"),
+            "vacancy_offset_fte" => "Vacant FTE other teams' surplus cannot fill".into(),
+            "demand_trend_cases_per_month" => "Change in cases a month (trend)".into(),
+            "demand_noise_cases_per_month" => "Month-to-month swing in cases".into(),
+            "demand_trend_sd_cases_per_month" => "Uncertainty of that trend, a month".into(),
+            "case_holder_share" => "Share of FTE holding cases".into(),
+            "agency_day_rate" => "Agency day rate (£)".into(),
+            "permanent_annual_cost" => "Permanent cost a year per FTE (£)".into(),
+            "contract_leavers_fte" => "Leavers FTE in the range (the contract's count)".into(),
+            n if n == Measure::EstablishmentFte.name() => "Funded posts now (FTE)".into(),
+            n if n == Measure::Cases.name() => "Cases held now".into(),
+            _ => self.key(),
+        }
+    }
+
+    /// The value as the label reads it: a probability or share as a
+    /// percentage, money in pounds, counts to two decimals.
+    pub fn value_text(&self) -> String {
+        if !self.value.is_finite() {
+            return "none".into();
+        }
+        match self.name.as_str() {
+            "leave_probability" | "case_holder_share" => format!("{:.2}%", 100.0 * self.value),
+            "leave_rate_dispersion" | "agency_cover_dispersion" => {
+                format!("±{:.0}%", 100.0 * self.value)
+            }
+            "agency_day_rate" | "permanent_annual_cost" => format!("£{:.0}", self.value),
+            _ => format!("{:.2}", self.value),
+        }
+    }
+
     /// Whether it only reports what happened (overriding it would change
     /// nothing).
     pub fn informational(&self) -> bool {
@@ -527,7 +594,7 @@ impl Observed {
         for c in Cohort::ALL {
             let i = c.index();
             let note = if c == Cohort::Agency {
-                "; in the projection agency hires follow agency_cover_of_vacancies, not this rate"
+                "; in the projection agency hires follow the agency cover of vacancies, not this rate"
             } else {
                 ""
             };

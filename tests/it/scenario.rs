@@ -780,3 +780,14 @@ fn a_measure_on_target_now_says_so() {
     let r = rows.iter().find(|r| r.metric == "agency_rate_pct").unwrap();
     assert_ne!(r.first_on_target_text(), compare::ON_TARGET_NOW);
 }
+
+/// Every calibrated parameter has a plain-words label, not its code name.
+#[test]
+fn every_parameter_has_a_plain_label() {
+    let cal = sample_observed().calibrate(None, None).unwrap();
+    for p in &cal.params {
+        let label = p.label();
+        assert_ne!(label, p.key(), "{} has no label", p.key());
+        assert!(!label.contains('_'), "{label}");
+    }
+}
