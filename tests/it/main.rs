@@ -5,6 +5,7 @@ mod support;
 
 mod app_jobs;
 mod app_plan;
+mod app_screens;
 mod app_ui;
 mod architecture;
 mod cli_metrics;
