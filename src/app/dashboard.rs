@@ -107,6 +107,24 @@ fn tile(ui: &mut egui::Ui, k: &Kpi, d: &TileData, model: &Model, (month, dark): 
         .inner_margin(egui::Margin::same(8))
         .show(ui, |ui| {
             ui.set_min_width(ui.available_width());
+            // Left-aligned, not justified: a narrow tile at 1024 pixels
+            // stretched "Supervision" across its width.
+            ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                tile_body(ui, k, d, model, (month, dark), (rag, target))
+            });
+        });
+}
+
+fn tile_body(
+    ui: &mut egui::Ui,
+    k: &Kpi,
+    d: &TileData,
+    model: &Model,
+    (month, dark): (Month, bool),
+    (rag, target): (Option<Rag>, Option<&crate::settings::Target>),
+) {
+    {
+        {
             ui.label(egui::RichText::new(k.title).strong())
                 .on_hover_text(k.help);
             let color = rag.map_or(ui.visuals().text_color(), |r| r.color(dark));
@@ -170,7 +188,8 @@ fn tile(ui: &mut egui::Ui, k: &Kpi, d: &TileData, model: &Model, (month, dark): 
                     "The improvement plan's target for this measure: the next by-date from this month, else the latest (whole service)",
                 );
             }
-        });
+        }
+    }
 }
 
 pub fn show(
@@ -237,6 +256,8 @@ pub fn show(
             for row in rows {
                 ui.columns(2, |cols| {
                     for (ui, k) in cols.iter_mut().zip(row.iter()) {
+                        // Captions left-aligned, not justified.
+                        ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                         ui.horizontal(|ui| {
                             ui.label(egui::RichText::new(k.title).strong());
                             if ui
@@ -263,7 +284,11 @@ pub fn show(
                             .unwrap_or_default();
                         let all = model.metrics.series(group, k.metric);
                         let target = model.settings.targets.get(k.metric);
-                        let fitted = trend::fit(&all, target);
+                        // Fitted up to the month the tiles show, so the
+                        // caption reads the same status as the tile above.
+                        let upto: Vec<(Month, f64)> =
+                            all.iter().copied().filter(|(m, _)| *m <= month).collect();
+                        let fitted = trend::fit(&upto, target);
                         let start = range
                             .months()
                             .zip(model.latest_month())
@@ -302,6 +327,7 @@ pub fn show(
                             Some(t) => ui.weak(trend::describe(t, unit)),
                             None => ui.weak("Too few months for a trend (six needed)."),
                         };
+                        });
                     }
                 });
                 ui.add_space(8.0);

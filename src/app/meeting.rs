@@ -116,41 +116,89 @@ pub fn show(
             ui.label(format!("{} / {}", meeting.index + 1, pack.slides.len()));
         });
     });
-    ui.label(
-        egui::RichText::new(format!(
-            "{} · data as at {}",
-            group.label(),
-            long_month(month)
-        ))
-        .weak(),
-    );
+    // A scenario slide shows its scenario's own scope (a team, or the
+    // whole service), whatever group the pack's other slides show.
+    let scope = match slide {
+        Slide::Scenario { name } => meeting
+            .projections
+            .as_ref()
+            .and_then(|all| all.iter().find(|(s, _)| s.name == *name))
+            .map(|(s, _)| match &s.team {
+                Some(t) => format!("Scenario for team {t}"),
+                None => "Scenario for the whole service".to_string(),
+            })
+            .unwrap_or_else(|| group.label()),
+        _ => group.label(),
+    };
+    ui.label(egui::RichText::new(format!("{scope} · data as at {}", long_month(month))).weak());
     ui.add_space(12.0);
-    let footer = 40.0;
+    // The footer as laid out at this width (two lines at 1024 pixels), so
+    // a slide's last line is never drawn under it.
+    let footer = ui
+        .painter()
+        .layout(
+            footer_text(),
+            egui::TextStyle::Small.resolve(ui.style()),
+            egui::Color32::WHITE,
+            ui.available_width(),
+        )
+        .size()
+        .y
+        + 16.0;
     let height = (ui.available_height() - footer).max(200.0);
     match slide {
-        Slide::Summary => summary(ui, model, &group, month, dark),
+        Slide::Summary => summary(ui, model, &group, month, (dark, height)),
         Slide::Plan => plan_slide(ui, model, meeting, month, dark),
         Slide::Metric { metric } => metric_slide(ui, model, pack, &group, metric, month, height),
         Slide::Scenario { name } => scenario_slide(ui, model, meeting, name, month, height),
     }
     ui.with_layout(egui::Layout::bottom_up(egui::Align::LEFT), |ui| {
-        ui.label(
-            egui::RichText::new(format!(
-                "Left/Right arrows or Page Up/Down to move · Esc to leave · {}",
-                suppress::MARK_MEANING
-            ))
-            .small()
-            .weak(),
-        );
+        ui.label(egui::RichText::new(footer_text()).small().weak());
     });
 }
 
-fn summary(ui: &mut egui::Ui, model: &Model, group: &Group, month: Month, dark: bool) {
+fn footer_text() -> String {
+    format!(
+        "Left/Right arrows or Page Up/Down to move · Esc to leave · {}",
+        suppress::MARK_MEANING
+    )
+}
+
+/// A tile per headline measure, in as few rows as fit the slide's width,
+/// and type scaled so that every tile fits: at 1024×700 the seventh tile
+/// fell off the bottom.
+fn summary(
+    ui: &mut egui::Ui,
+    model: &Model,
+    group: &Group,
+    month: Month,
+    (dark, height): (bool, f32),
+) {
     let t = &model.metrics;
-    let per_row = ((ui.available_width() / 300.0).floor() as usize).clamp(2, 4);
+    let n = KPIS.len();
+    let width = ui.available_width();
+    // A tile at full size is about 300 × 250 points with its gaps.
+    let per_row = ((width / 300.0).floor() as usize).clamp(2, 4);
+    let per_row = per_row.max(
+        n.div_ceil(((height / 250.0).floor() as usize).max(1))
+            .min(4),
+    );
+    let rows = n.div_ceil(per_row) as f32;
+    let scale = (height / (rows * 250.0))
+        .min(width / (per_row as f32 * 300.0))
+        .clamp(0.55, 1.3);
+    {
+        use egui::{FontId, TextStyle};
+        let st = ui.style_mut();
+        st.text_styles
+            .insert(TextStyle::Body, FontId::proportional(26.0 * scale));
+        st.text_styles
+            .insert(TextStyle::Small, FontId::proportional(20.0 * scale));
+    }
+    let value_size = 64.0 * scale;
     egui::Grid::new("meeting summary")
         .num_columns(per_row)
-        .spacing([40.0, 36.0])
+        .spacing([40.0 * scale, 36.0 * scale])
         .show(ui, |ui| {
             for (i, k) in KPIS.iter().enumerate() {
                 let Some(m) = measure(k.metric) else { continue };
@@ -158,12 +206,12 @@ fn summary(ui: &mut egui::Ui, model: &Model, group: &Group, month: Month, dark: 
                 let target = model.settings.targets.get(k.metric);
                 let rag = now.value().zip(target).map(|(v, tg)| Rag::of(v, tg));
                 ui.vertical(|ui| {
-                    ui.set_min_width(250.0);
+                    ui.set_min_width(250.0 * scale);
                     ui.label(egui::RichText::new(k.title).strong());
                     let color = rag.map_or(ui.visuals().text_color(), |r| r.color(dark));
                     ui.label(
                         egui::RichText::new(now.text(m.unit))
-                            .size(64.0)
+                            .size(value_size)
                             .strong()
                             .color(color),
                     )
@@ -308,7 +356,17 @@ fn metric_slide(
             model.settings.targets.get(metric),
         )
     });
-    charts::show_spec(ui, &format!("meeting {metric}"), &spec, height - 90.0, 5.0);
+    // Under the plot: its two reading lines (and a note or two, which
+    // show_spec takes off the plot's own height).
+    let body = egui::TextStyle::Body.resolve(ui.style()).size;
+    let legend = egui::TextStyle::Small.resolve(ui.style()).size * 1.6;
+    charts::show_spec(
+        ui,
+        &format!("meeting {metric}"),
+        &spec,
+        height - legend - 2.0 * body * 1.5 - 12.0,
+        5.0,
+    );
     if let Some([a, b]) = reading {
         ui.label(a);
         ui.label(b);
@@ -353,6 +411,12 @@ fn scenario_slide(
     let one = std::slice::from_ref(one);
     let measures = crate::measure::Measure::projected_where(|p| p.on_slide);
     let rows = measures.chunks(2);
+    // Each row: the title, the legend above the plot (up to two lines at
+    // this size) and the plot itself, so two rows fit the slide.
+    let n_rows = rows.len().max(1) as f32;
+    let text = egui::TextStyle::Small.resolve(ui.style()).size;
+    let plot_h = (height / n_rows - 2.0 * text * 1.5 - 40.0 - text * 1.6 / n_rows).max(90.0);
+    let mut notes: Vec<String> = Vec::new();
     for pair in rows {
         ui.columns(2, |cols| {
             for (ui, metric) in cols.iter_mut().zip(pair) {
@@ -363,17 +427,29 @@ fn scenario_slide(
                     metric.name(),
                     month,
                 );
-                ui.label(egui::RichText::new(&spec.title).strong());
-                charts::show_spec(
-                    ui,
-                    &format!("scenario {name} {metric}"),
-                    &spec,
-                    height / 2.0 - 50.0,
-                    4.0,
-                );
+                ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                    ui.label(egui::RichText::new(&spec.title).strong());
+                    charts::show_spec_notes(
+                        ui,
+                        &format!("scenario {name} {metric}"),
+                        &spec,
+                        (plot_h, 4.0),
+                        false,
+                    );
+                });
+                if notes.is_empty() {
+                    notes = spec.notes.clone();
+                }
             }
         });
     }
+    // The charts' shared notes once, not under each of the four.
+    charts::notes_under(
+        ui,
+        notes
+            .iter()
+            .filter(|n| n.as_str() != crate::report::chart::SOURCE),
+    );
 }
 
 /// The pack editor: which slides, how many months, which group.

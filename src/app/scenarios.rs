@@ -50,6 +50,8 @@ pub struct ScenarioUi {
     /// Whether the saved names have been asked for (once; every file
     /// command lists them again).
     pub listed: bool,
+    /// Whether the calibration panel is open.
+    pub show_calibration: bool,
 }
 
 /// What a calibration depends on.
@@ -91,6 +93,7 @@ impl Default for ScenarioUi {
             failed: None,
             sim_failed: None,
             listed: false,
+            show_calibration: false,
         }
     }
 }
@@ -144,19 +147,41 @@ impl ScenarioUi {
 
 /// The chart of one measure: actual history, the expected path and, when
 /// the Monte Carlo is done, its median and P10–P90 band.
-fn chart(model: &Model, ui_state: &ScenarioUi, path: &Path, metric: &str) -> ChartSpec {
+fn chart(
+    model: &Model,
+    ui_state: &ScenarioUi,
+    (path, plan_now): (&Path, Option<[f64; crate::scenario::model::NM]>),
+    metric: &str,
+) -> ChartSpec {
     let start = path.months.first().copied().unwrap_or(Month(0));
     let bands = ui_state.bands.as_slice();
     let scope = (bands, ui_state.draft.team.as_deref());
     let mut spec =
         ChartSpec::for_scenarios(&model.metrics, &model.settings, scope, metric, start - 1);
     spec.title = measure(metric).map_or(metric, |m| m.label).to_string();
+    // Month 0 is the actual figure: drawn only where the actual line
+    // shows it (not when it is withheld).
+    let actual_at_start = spec
+        .lines
+        .first()
+        .and_then(|l| l.points.last())
+        .map(|p| p.0);
+    let plan_now = plan_now.filter(|_| actual_at_start == Some(start - 1));
     if let Some(k) = metric_index(metric) {
         spec.lines.insert(
             1,
             Line {
                 name: "Expected path".into(),
-                points: crate::report::chart::path_points(&path.months, &path.values, k),
+                points: plan_now
+                    .map(|v| (path.months[0] - 1, v[k]))
+                    .filter(|p| p.1.is_finite())
+                    .into_iter()
+                    .chain(crate::report::chart::path_points(
+                        &path.months,
+                        &path.values,
+                        k,
+                    ))
+                    .collect(),
                 color: PALETTE[1],
                 stroke: Stroke::Dotted,
                 markers: false,
@@ -400,56 +425,76 @@ fn levers(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi) {
     });
 }
 
-fn calibration_table(ui: &mut egui::Ui, st: &mut ScenarioUi) {
+/// The calibration in its own panel under the results, scrolling on its
+/// own, so opening it never widens the levers or pushes the chart away.
+/// Each parameter is named in plain words; the name an override file
+/// uses is in the hover text.
+fn calibration_panel(ui: &mut egui::Ui, st: &mut ScenarioUi) {
     let Some((_, cal)) = &st.calibration else {
         return;
     };
     let params = cal.params.clone();
-    egui::CollapsingHeader::new(format!("Calibration ({} to {})", cal.from, cal.to))
-        .id_salt("calibration")
+    let (from, to) = (cal.from, cal.to);
+    let max = (ui.available_height() * 0.45).max(120.0);
+    egui::Panel::bottom("scenario calibration")
+        .resizable(true)
+        .default_size(max.min(240.0))
+        .max_size(max)
         .show(ui, |ui| {
-            egui::Grid::new("calibration grid")
-                .striped(true)
-                .num_columns(4)
+            ui.horizontal(|ui| {
+                ui.strong(format!(
+                    "Calibration: what the history from {from} to {to} says"
+                ));
+                if ui.button("Close").clicked() {
+                    st.show_calibration = false;
+                }
+            });
+            egui::ScrollArea::vertical()
+                .id_salt("calibration scroll")
+                .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    ui.strong("Parameter");
-                    ui.strong("Calibrated");
-                    ui.strong("Override");
-                    ui.strong("Evidence");
-                    ui.end_row();
-                    for p in &params {
-                        let key = p.key();
-                        ui.label(&key);
-                        ui.label(format!("{:.4}", p.value));
-                        if p.informational() {
-                            ui.label("—");
-                        } else {
-                            let mut on = st.draft.overrides.contains_key(&key);
-                            ui.horizontal(|ui| {
-                                if ui
-                                    .checkbox(&mut on, "")
-                                    .on_hover_text("Override this parameter")
-                                    .changed()
-                                {
-                                    if on {
-                                        st.draft.overrides.insert(key.clone(), p.value.max(0.0));
-                                    } else {
-                                        st.draft.overrides.remove(&key);
-                                    }
-                                }
-                                if let Some(v) = st.draft.overrides.get_mut(&key) {
-                                    ui.add(
-                                        egui::DragValue::new(v).speed(0.001).range(0.0..=f64::MAX),
-                                    )
-                                    .accessible_name(format!("Override {key}"));
-                                }
-                            });
+                    // A parameter a row: its name, the data's figure and
+                    // your own, then what it was counted from, wrapped to
+                    // the panel (a four-column grid overflowed it).
+                    for (i, p) in params.iter().enumerate() {
+                        if i > 0 {
+                            ui.separator();
                         }
-                        ui.label(egui::RichText::new(&p.evidence).small());
-                        ui.end_row();
+                        calibration_row(ui, st, p);
                     }
                 });
         });
+}
+
+fn calibration_row(ui: &mut egui::Ui, st: &mut ScenarioUi, p: &crate::scenario::calibrate::Param) {
+    let key = p.key();
+    let label = p.label();
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(&label)
+            .on_hover_text(format!("In scenario files: {key}"));
+        ui.label(format!("from the data: {}", p.value_text()));
+        if p.informational() {
+            ui.weak("(reported only: changing it would change nothing)");
+            return;
+        }
+        let mut on = st.draft.overrides.contains_key(&key);
+        if ui
+            .checkbox(&mut on, "use my figure")
+            .accessible_name(format!("Use my own figure: {label}"))
+            .changed()
+        {
+            if on {
+                st.draft.overrides.insert(key.clone(), p.value.max(0.0));
+            } else {
+                st.draft.overrides.remove(&key);
+            }
+        }
+        if let Some(v) = st.draft.overrides.get_mut(&key) {
+            ui.add(egui::DragValue::new(v).speed(0.001).range(0.0..=f64::MAX))
+                .accessible_name(format!("My figure: {label}"));
+        }
+    });
+    ui.add(egui::Label::new(egui::RichText::new(&p.evidence).weak()).wrap());
 }
 
 fn horizons_table(ui: &mut egui::Ui, model: &Model, st: &ScenarioUi, path: &Path) {
@@ -470,7 +515,7 @@ fn horizons_table(ui: &mut egui::Ui, model: &Model, st: &ScenarioUi, path: &Path
             for h in DEFAULT_HORIZONS {
                 ui.strong(format!("{h} months"));
             }
-            ui.strong("First month on target (P50)");
+            ui.strong("On target from (P50)");
             ui.end_row();
             for measure in crate::scenario::compared() {
                 let metric = measure.name();
@@ -489,14 +534,16 @@ fn horizons_table(ui: &mut egui::Ui, model: &Model, st: &ScenarioUi, path: &Path
                         .and_then(|p| p.p50.get(h - 1))
                         .map(|v| v[k])
                         .filter(|v| v.is_finite());
-                    let text = match (expected, p50) {
-                        (Some(e), Some(p)) => {
-                            format!("{} (P50 {})", m.unit.format(e), m.unit.format(p))
+                    // Two short lines rather than one long one, so the
+                    // table keeps its last column at 1024 pixels.
+                    ui.vertical(|ui| {
+                        ui.label(expected.map_or("—".into(), |e| m.unit.format(e)));
+                        if let Some(p) = p50 {
+                            ui.label(
+                                egui::RichText::new(format!("P50 {}", m.unit.format(p))).small(),
+                            );
                         }
-                        (Some(e), None) => m.unit.format(e),
-                        _ => "—".into(),
-                    };
-                    ui.label(text);
+                    });
                 }
                 let first = rows
                     .as_ref()
@@ -637,12 +684,18 @@ pub fn show(
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("levers")
-                .show(ui, |ui| {
-                    levers(ui, model, st);
-                    ui.add_space(8.0);
-                    calibration_table(ui, st);
-                });
+                .show(ui, |ui| levers(ui, model, st));
         });
+    if model.latest_month().is_none() {
+        ui.heading("There is no data to calibrate from");
+        ui.label(
+            "Scenarios start from the latest workforce snapshot and learn their rates from the months before it. Import workforce snapshots in the Import view first.",
+        );
+        return;
+    }
+    if st.show_calibration {
+        calibration_panel(ui, st);
+    }
     egui::ScrollArea::vertical()
         .id_salt("scenario results")
         .show(ui, |ui| {
@@ -681,6 +734,8 @@ pub fn show(
                             ui.selectable_value(&mut st.metric, i, m.label());
                         }
                     });
+                ui.toggle_value(&mut st.show_calibration, "Calibration")
+                    .on_hover_text("The rates and starting figures learnt from the history, with what they were counted from; you can put your own figure in their place");
                 if st.current_bands().is_some() {
                     ui.label(format!(
                         "Bands: {RUNS} Monte Carlo runs, seed {}",
@@ -700,7 +755,12 @@ pub fn show(
             if let Some(e) = st.sim_failure() {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
-            let spec = chart(model, st, &path, compared[st.metric].name());
+            let spec = chart(
+                model,
+                st,
+                (&path, Some(plan.start_values())),
+                compared[st.metric].name(),
+            );
             charts::show_spec(ui, "scenario chart", &spec, 300.0, 2.5);
             horizons_table(ui, model, st, &path);
             ui.separator();

@@ -8,6 +8,9 @@ use crate::settings::{Better, Target};
 pub const WINDOW: usize = 12;
 /// Beyond this a projection says more about the line than the service.
 const HORIZON: i32 = 36;
+/// A slope smaller than this (in the measure's unit a month) reads as
+/// "+0.00 a month" in the caption, and is called level, not a direction.
+pub const FLAT: f64 = 0.005;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trend {
@@ -27,6 +30,9 @@ pub enum Outlook {
     /// Heading towards it, but not within three years.
     TooSlow,
     MovingAway,
+    /// Off target and holding level: a line that moves less than
+    /// [`FLAT`] a month is neither reaching the target nor moving away.
+    Flat,
     /// No target to head for.
     NoTarget,
 }
@@ -69,14 +75,23 @@ pub fn fit(series: &[(Month, f64)], target: Option<&Target>) -> Option<Trend> {
                 Better::Lower => now <= t.value,
                 Better::Higher => now >= t.value,
             };
+            // Towards the target from the latest actual figure (the
+            // tile's), not from the fitted line.
+            let towards = match t.better {
+                Better::Lower => slope < 0.0,
+                Better::Higher => slope > 0.0,
+            };
             if meets {
                 Outlook::OnTarget
-            } else if gap == 0.0 || fitted_meets {
-                // The line is already past the target: the latest month
-                // bounced back above it, and the next may not.
-                Outlook::Reaches(last + 1)
-            } else if slope == 0.0 || gap.signum() != slope.signum() {
+            } else if slope.abs() < FLAT {
+                Outlook::Flat
+            } else if !towards {
                 Outlook::MovingAway
+            } else if gap == 0.0 || fitted_meets {
+                // The line is already past the target and still heading
+                // that way: the latest month bounced back, and the next
+                // may not.
+                Outlook::Reaches(last + 1)
             } else {
                 let months = (gap / slope).ceil();
                 if months <= f64::from(HORIZON) {
@@ -104,6 +119,7 @@ pub fn describe(t: &Trend, unit: &str) -> String {
             format!("{rate}; at this rate the target is more than three years away")
         }
         Outlook::MovingAway => format!("{rate}; moving away from the target"),
+        Outlook::Flat => format!("{rate}; level, and off target"),
         Outlook::NoTarget => rate,
     }
 }
@@ -146,6 +162,24 @@ mod tests {
     fn a_higher_is_better_target_already_met_is_on_target() {
         let t = fit(&line(90.0, 0.1, 12), Some(&target(85.0, Better::Higher))).unwrap();
         assert_eq!(t.outlook, Outlook::OnTarget);
+    }
+
+    #[test]
+    fn a_level_series_off_target_is_flat_not_moving_away() {
+        let t = fit(&line(20.0, 0.0, 12), Some(&target(13.0, Better::Lower))).unwrap();
+        assert_eq!(t.outlook, Outlook::Flat);
+        assert!(describe(&t, " pts").ends_with("level, and off target"));
+    }
+
+    #[test]
+    fn a_rate_above_its_target_and_rising_is_not_reaching_it() {
+        // Fitted line below the target of 15 at the end, but the latest
+        // actual (16) is above it and the line rises: moving away.
+        let mut s = line(10.0, 0.3, 11);
+        s.push((s[10].0 + 1, 16.0));
+        let t = fit(&s, Some(&target(15.0, Better::Lower))).unwrap();
+        assert!(t.to.1 < 15.0 && t.slope > 0.0, "{t:?}");
+        assert_eq!(t.outlook, Outlook::MovingAway);
     }
 
     #[test]

@@ -131,23 +131,42 @@ pub fn path_points(
         .collect()
 }
 
-/// A scenario's median (P50) line and P10–P90 band for measure `k`.
-pub fn projection_series(name: &str, p: &Projection, k: usize, color: Rgb) -> (Line, Band) {
+/// A scenario's median (P50) line and P10–P90 band for measure `k`, both
+/// from month 0 (the last actual month's stock), so they join the actual
+/// line rather than start a month after it.
+///
+/// `show_now` is false when the actual figure of that month is withheld:
+/// month 0 is that figure, so it is left out too.
+pub fn projection_series(
+    name: &str,
+    p: &Projection,
+    k: usize,
+    color: Rgb,
+    show_now: bool,
+) -> (Line, Band) {
+    let now = (show_now && p.now[k].is_finite()).then_some((p.start, p.now[k]));
     let line = Line {
         name: format!("{name} (P50)"),
-        points: path_points(&p.months, &p.p50, k),
+        points: now
+            .into_iter()
+            .chain(path_points(&p.months, &p.p50, k))
+            .collect(),
         color,
         stroke: Stroke::Solid,
         markers: false,
     };
     let band = Band {
         name: format!("{name} P10–P90"),
-        points: p
-            .months
-            .iter()
-            .zip(p.p10.iter().zip(&p.p90))
-            .filter(|(_, (lo, hi))| lo[k].is_finite() && hi[k].is_finite())
-            .map(|(mo, (lo, hi))| (*mo, lo[k], hi[k]))
+        points: now
+            .map(|(m, v)| (m, v, v))
+            .into_iter()
+            .chain(
+                p.months
+                    .iter()
+                    .zip(p.p10.iter().zip(&p.p90))
+                    .filter(|(_, (lo, hi))| lo[k].is_finite() && hi[k].is_finite())
+                    .map(|(mo, (lo, hi))| (*mo, lo[k], hi[k])),
+            )
             .collect(),
         color,
     };
@@ -228,7 +247,15 @@ impl ChartSpec {
             });
         }
         if let Some(tr) = &trend_line {
-            let mut pts = vec![tr.from, tr.to];
+            // Inside the measure's range: no agency rate below 0%.
+            let clamp = |(mo, v): (Month, f64)| {
+                let v = match m.unit {
+                    Unit::Percent => v.clamp(0.0, 100.0),
+                    _ => v.max(0.0),
+                };
+                (mo, v)
+            };
+            let mut pts = vec![clamp(tr.from), clamp(tr.to)];
             if let (Outlook::Reaches(when), Some(t)) = (&tr.outlook, target) {
                 pts.push((*when, t.value));
             }
@@ -251,6 +278,22 @@ impl ChartSpec {
         let mut notes = vec![SOURCE.to_string()];
         if withheld {
             notes.push(format!("Months left out: {}", suppress::MARK_MEANING));
+        }
+        // A chart whose latest months are withheld says where its figures
+        // stop, so it is not read as the month the slide is "as at".
+        if let (Some(last), Some(to)) = (
+            lines
+                .iter()
+                .filter(|l| l.markers)
+                .filter_map(|l| l.points.last().map(|p| p.0))
+                .max(),
+            to.or(table.months.last().copied()),
+        ) && last < to
+        {
+            notes.push(format!(
+                "Latest figure shown: {}; the months after it are withheld or not held.",
+                month_label(last)
+            ));
         }
         Ok(ChartSpec {
             title: format!("{}{}", m.label, group_suffix(groups)),
@@ -289,7 +332,11 @@ impl ChartSpec {
             },
             None => Group::all(),
         };
-        let (history, _) = suppress::series(table, &group, metric);
+        let (history, withheld) = suppress::series(table, &group, metric);
+        let shown_now = matches!(
+            suppress::shown(table, month, &group, metric),
+            Shown::Value(_)
+        );
         let history: Vec<(Month, f64)> = history
             .into_iter()
             .filter(|(mo, _)| *mo <= month && *mo > month - 24)
@@ -307,6 +354,9 @@ impl ChartSpec {
             month,
             scenarios.first().map_or(0, |(_, p)| p.runs)
         )];
+        if withheld {
+            notes.push(format!("Months left out: {}", suppress::MARK_MEANING));
+        }
         if let Some(k) = crate::scenario::metric_index(metric) {
             for (i, (s, p)) in scenarios.iter().enumerate() {
                 if suppress::scope_withheld(table, s.team.as_deref()) {
@@ -316,7 +366,8 @@ impl ChartSpec {
                     ));
                     continue;
                 }
-                let (line, band) = projection_series(&s.name, p, k, PALETTE[i % PALETTE.len()]);
+                let (line, band) =
+                    projection_series(&s.name, p, k, PALETTE[i % PALETTE.len()], shown_now);
                 lines.push(line);
                 bands.push(band);
             }

@@ -72,6 +72,9 @@ pub fn read(
                     "At the current trend the target of {tv} is more than three years away."
                 ),
                 Some(Outlook::NoTarget) => format!("The target is {tv}."),
+                Some(Outlook::Flat) => {
+                    format!("At the current trend it is level, short of the target of {tv}.")
+                }
                 Some(Outlook::MovingAway) => {
                     format!("At the current trend it is moving away from the target of {tv}.")
                 }

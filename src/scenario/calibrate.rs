@@ -53,6 +53,73 @@ impl Param {
         }
     }
 
+    /// The parameter in plain words, for people who plan rather than
+    /// model ("Chance an NQSW leaves in a month", not
+    /// `leave_probability.nqsw`).
+    pub fn label(&self) -> String {
+        let who = match self.cohort.as_str() {
+            "nqsw" => "an NQSW",
+            "early_career" => "an early-career worker",
+            "experienced" => "an experienced worker",
+            "agency" => "an agency worker",
+            "employed" => "an employed worker",
+            _ => "a worker",
+        };
+        let whom = match self.cohort.as_str() {
+            "nqsw" => "NQSWs",
+            "early_career" => "Early-career workers",
+            "experienced" => "Experienced workers",
+            "agency" => "Agency workers",
+            "employed" => "Employed workers",
+            _ => "Workers",
+        };
+        let name = self.name.as_str();
+        match name {
+            "leave_probability" => format!("Chance {who} leaves in a month"),
+            "leave_rate_dispersion" => "How much leaving varies between half-years".into(),
+            "recruitment_per_month" => format!("{whom} recruited a month"),
+            "recruitment_vacancy_fte" => "Vacant FTE that recruitment was counted against".into(),
+            "entry_months_since_qualifying" => {
+                format!("{whom} join this many months after qualifying")
+            }
+            "progression_after_months" => format!("{whom} move on after (months qualified)"),
+            "observed_conversions_per_month" => {
+                "Agency workers who became permanent, a month (seen)".into()
+            }
+            "agency_cover_of_vacancies" => "Agency FTE for each vacant FTE".into(),
+            "agency_cover_dispersion" => "How much agency cover varies between half-years".into(),
+            "fte_per_head" => format!("FTE of {who}"),
+            "start_headcount" => format!("{whom} in post now"),
+            "vacancy_offset_fte" => "Vacant FTE other teams' surplus cannot fill".into(),
+            "demand_trend_cases_per_month" => "Change in cases a month (trend)".into(),
+            "demand_noise_cases_per_month" => "Month-to-month swing in cases".into(),
+            "demand_trend_sd_cases_per_month" => "Uncertainty of that trend, a month".into(),
+            "case_holder_share" => "Share of FTE holding cases".into(),
+            "agency_day_rate" => "Agency day rate (£)".into(),
+            "permanent_annual_cost" => "Permanent cost a year per FTE (£)".into(),
+            "contract_leavers_fte" => "Leavers FTE in the range (the contract's count)".into(),
+            n if n == Measure::EstablishmentFte.name() => "Funded posts now (FTE)".into(),
+            n if n == Measure::Cases.name() => "Cases held now".into(),
+            _ => self.key(),
+        }
+    }
+
+    /// The value as the label reads it: a probability or share as a
+    /// percentage, money in pounds, counts to two decimals.
+    pub fn value_text(&self) -> String {
+        if !self.value.is_finite() {
+            return "none".into();
+        }
+        match self.name.as_str() {
+            "leave_probability" | "case_holder_share" => format!("{:.2}%", 100.0 * self.value),
+            "leave_rate_dispersion" | "agency_cover_dispersion" => {
+                format!("±{:.0}%", 100.0 * self.value)
+            }
+            "agency_day_rate" | "permanent_annual_cost" => format!("£{:.0}", self.value),
+            _ => format!("{:.2}", self.value),
+        }
+    }
+
     /// Whether it only reports what happened (overriding it would change
     /// nothing).
     pub fn informational(&self) -> bool {
@@ -153,9 +220,20 @@ fn classify(
     let months = |d: i32| (d as f64 / DAYS_PER_MONTH).floor() as i64;
     let nqsw = asye.unwrap_or(since.is_some_and(|d| d < 365));
     if nqsw {
-        // With no qualification date, time in post is the best guess of
-        // time into the ASYE year; with neither, the middle of the year.
-        let m = since.or(start.map(|s| snap - s)).map(months).unwrap_or(6);
+        // The ASYE year runs from the start in post, which can be months
+        // after qualifying: a flagged worker's time in post is their time
+        // into the year (counting from qualifying put workers still on
+        // their ASYE at its end, and the whole group became early career
+        // in the projection's first month). Without a start date, time
+        // since qualifying; with neither, the middle of the year.
+        let in_post = start.map(|s| snap - s).filter(|d| *d >= 0);
+        let m = if asye == Some(true) {
+            in_post.or(since)
+        } else {
+            since.or(in_post)
+        }
+        .map(months)
+        .unwrap_or(6);
         (Cohort::Nqsw, m.clamp(0, 11) as usize)
     } else if let Some(d) = since.filter(|d| *d < 730) {
         (Cohort::EarlyCareer, months(d).clamp(12, 23) as usize)
@@ -393,6 +471,8 @@ impl Observed {
         let mut progressed = [0.0f64; 2];
         let mut conversions = 0.0;
         let mut transitions = 0usize;
+        // The snapshots each month's starters were recruited against.
+        let mut before_months: Vec<Month> = Vec::new();
         // Employed leavers and workers at risk, month by month.
         let mut monthly: Vec<(f64, f64)> = Vec::new();
         for (m, now) in self.posts.range(from..=to) {
@@ -400,6 +480,7 @@ impl Observed {
                 continue;
             };
             transitions += 1;
+            before_months.push(*m - 1);
             let employed_before = (
                 leavers[..3].iter().sum::<f64>(),
                 in_post[..3].iter().sum::<f64>(),
@@ -513,7 +594,7 @@ impl Observed {
         for c in Cohort::ALL {
             let i = c.index();
             let note = if c == Cohort::Agency {
-                "; in the projection agency hires follow agency_cover_of_vacancies, not this rate"
+                "; in the projection agency hires follow the agency cover of vacancies, not this rate"
             } else {
                 ""
             };
@@ -527,6 +608,32 @@ impl Observed {
                 ),
             );
         }
+        // Recruitment fills vacancies: a service with fewer vacant posts
+        // recruits fewer. The calibrated rates above were counted against
+        // this many vacancies; the projection scales them by the vacancies
+        // it holds each month, so a do-nothing projection settles where
+        // leavers and recruits balance instead of hiring into posts that
+        // do not exist.
+        let vac_before: Vec<f64> = before_months
+            .iter()
+            .filter_map(|m| self.metric(*m, Measure::VacancyFte.name()))
+            .collect();
+        let (ref_vac, ref_ev) = if vac_before.is_empty() {
+            (
+                f64::NAN,
+                format!("no vacancies on record {range}: calibrated recruitment is not scaled"),
+            )
+        } else {
+            let mean = vac_before.iter().sum::<f64>() / vac_before.len() as f64;
+            (
+                mean,
+                format!(
+                    "mean vacancy FTE on the {} snapshot(s) before each month's starters {range}; calibrated recruitment scales with the vacancies held relative to this (0: not scaled)",
+                    vac_before.len()
+                ),
+            )
+        };
+        push("recruitment_vacancy_fte", "all", ref_vac, ref_ev);
         for (c, lo, hi, default) in [
             (Cohort::Nqsw, 0.0, 11.0, 3.0),
             (Cohort::EarlyCareer, 12.0, 23.0, 12.0),
@@ -605,14 +712,33 @@ impl Observed {
         let (vac_sum, vac_n) = sum(Measure::VacancyFte.name());
         let (contract_leavers, _) = sum(Measure::LeaversFte.name());
         if vac_n > 0 && vac_sum > 0.0 {
-            push(
-                "agency_cover_of_vacancies",
-                "agency",
-                agency_sum / vac_sum,
-                format!(
-                    "agency FTE {agency_sum:.1} over vacancy FTE {vac_sum:.1}, summed over {vac_n} month(s) {range}"
+            // The cover in force on the starting snapshot, so that the first
+            // projected month carries on from the agency stock actually held
+            // (the range's average would replace it at once: a council whose
+            // agency use has fallen would see it jump back in one month).
+            let at_start = match (
+                self.metric(start_month, Measure::AgencyFte.name()),
+                self.metric(start_month, Measure::VacancyFte.name()),
+            ) {
+                (Some(a), Some(v)) if v > 0.0 => Some((a, v)),
+                _ => None,
+            };
+            let average = agency_sum / vac_sum;
+            let (cover, ev) = match at_start {
+                Some((a, v)) => (
+                    a / v,
+                    format!(
+                        "agency FTE {a:.1} over vacancy FTE {v:.1} on {start_month}, the cover in force when the projection starts (average {average:.2} over {vac_n} month(s) {range})"
+                    ),
                 ),
-            );
+                None => (
+                    average,
+                    format!(
+                        "agency FTE {agency_sum:.1} over vacancy FTE {vac_sum:.1}, summed over {vac_n} month(s) {range} (no vacancies on {start_month})"
+                    ),
+                ),
+            };
+            push("agency_cover_of_vacancies", "agency", cover, ev);
             let k = cover_blocks.len() as f64;
             let (spread, ev) = if cover_blocks.len() >= 2 {
                 let mean = cover_blocks.iter().sum::<f64>() / k;

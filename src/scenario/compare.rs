@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 pub const MAX_SCENARIOS: usize = 4;
 pub const DEFAULT_HORIZONS: [usize; 3] = [6, 12, 24];
 pub const NOT_WITHIN: &str = "not within the horizon";
+pub const ON_TARGET_NOW: &str = "on target now";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -21,12 +22,15 @@ pub struct Row {
     pub target: Option<Target>,
     /// The first projected month whose P50 is on target.
     pub first_on_target: Option<Month>,
+    /// Whether the starting month (the last actual) is already on target.
+    pub on_target_now: bool,
 }
 
 impl Row {
     pub fn first_on_target_text(&self) -> String {
         match (&self.target, self.first_on_target) {
             (None, _) => "no target".to_string(),
+            (Some(_), _) if self.on_target_now => ON_TARGET_NOW.to_string(),
             (Some(_), Some(m)) => m.to_string(),
             (Some(_), None) => NOT_WITHIN.to_string(),
         }
@@ -70,12 +74,16 @@ pub fn compare(
                     .find(|(_, r)| r[k].is_finite() && on_target(r[k], t))
                     .map(|(m, _)| *m)
             });
+            let on_target_now = target
+                .as_ref()
+                .is_some_and(|t| p.now[k].is_finite() && on_target(p.now[k], t));
             rows.push(Row {
                 scenario: name.to_string(),
                 metric: metric.to_string(),
                 at,
                 target,
                 first_on_target,
+                on_target_now,
             });
         }
     }

@@ -59,6 +59,14 @@ pub struct Plan {
     pub agency_cover: Option<f64>,
     /// Agency FTE held when there is no cover ratio (no vacancies on record).
     pub agency_hold_fte: f64,
+    /// The vacancies (FTE) the calibrated recruitment rates were counted
+    /// against; `None` when recruitment is not scaled by vacancies.
+    pub recruit_vacancy_fte: Option<f64>,
+    /// The 12-month leavers FTE up to and including the starting month
+    /// (NaN when a month is not held), for month 0's turnover.
+    pub start_leavers_12m: f64,
+    pub start_establishment: Option<f64>,
+    pub start_cases: f64,
     pub vacancy_offset: f64,
     pub holder_share: f64,
     pub day_rate: f64,
@@ -252,6 +260,16 @@ impl Plan {
             }
         };
         let cover = nan_to_none(v("agency_cover_of_vacancies", "agency"));
+        let recruit_vacancy_fte =
+            nan_to_none(v("recruitment_vacancy_fte", "all")).filter(|r| *r > 0.0);
+        let start_leavers_12m = (0..12)
+            .map(|k| {
+                cal.history_leavers_fte
+                    .get(&(start_month - k))
+                    .copied()
+                    .unwrap_or(f64::NAN)
+            })
+            .sum();
         // Pseudo-counts from the rate in force and the calibrated amount of
         // evidence: for a calibrated rate, exactly the leavers and stayers
         // (starters) it was estimated from.
@@ -288,6 +306,10 @@ impl Plan {
             uncertainty,
             start_month,
             agency_hold_fte: start.agency * fte_agency,
+            recruit_vacancy_fte,
+            start_leavers_12m,
+            start_establishment: establishment0,
+            start_cases: cases0,
             start,
             months,
             fte_employed,
@@ -312,6 +334,36 @@ impl Plan {
     pub fn vacancy(&self, mp: &MonthPlan, employed_fte: f64) -> Option<f64> {
         mp.establishment
             .map(|e| (e - employed_fte + self.vacancy_offset).max(0.0))
+    }
+
+    /// The factor on this month's calibrated recruitment: the vacancies
+    /// held at the month's start over those the rates were counted
+    /// against (1 when either is unknown). Planned recruitment is not
+    /// scaled: a plan says how many start.
+    pub fn recruit_scale(&self, mp: &MonthPlan, employed_fte: f64) -> f64 {
+        match (self.recruit_vacancy_fte, self.vacancy(mp, employed_fte)) {
+            (Some(r), Some(v)) => v / r,
+            _ => 1.0,
+        }
+    }
+
+    /// Month 0: the measures of the starting state, which is the last
+    /// actual month's stock, so a chart's projection joins the actual line.
+    pub fn start_values(&self) -> [f64; NM] {
+        let mp = MonthPlan {
+            month: self.start_month,
+            leave_p: [0.0; 4],
+            leave_factor: [1.0; 4],
+            recruit: [0.0; 3],
+            planned: [false; 3],
+            conversions: 0.0,
+            cover_factor: 1.0,
+            cap_fte: f64::INFINITY,
+            establishment: self.start_establishment,
+            cases: self.start_cases,
+            weekdays: self.start_month.weekdays() as f64,
+        };
+        self.measures(&mp, self.start.heads(), self.start_leavers_12m)
     }
 
     /// Agency FTE the service aims for after this month's employed flows:
@@ -375,11 +427,17 @@ impl State {
     }
 }
 
+/// Employed heads of a state.
+pub fn employed_heads(s: &State) -> f64 {
+    s.nqsw.iter().sum::<f64>() + s.early.iter().sum::<f64>() + s.experienced
+}
+
 pub fn step_expected(plan: &Plan, mp: &MonthPlan, s: &mut State) -> Flows {
     let mut f = Flows {
         start: s.heads(),
         ..Default::default()
     };
+    let scale = plan.recruit_scale(mp, employed_heads(s) * plan.fte_employed);
     let [pn, pe, px, pa] = mp.leave_p;
     for h in s.nqsw.iter_mut() {
         let l = *h * pn;
@@ -404,10 +462,12 @@ pub fn step_expected(plan: &Plan, mp: &MonthPlan, s: &mut State) -> Flows {
     f.progressed_out[1] = to_exp;
     f.progressed_in[2] = to_exp;
 
-    s.nqsw[plan.entry_nqsw] += mp.recruit[0];
-    s.early[plan.entry_early] += mp.recruit[1];
-    s.experienced += mp.recruit[2];
-    f.joiners[..3].copy_from_slice(&mp.recruit);
+    let recruit: [f64; 3] =
+        std::array::from_fn(|i| mp.recruit[i] * if mp.planned[i] { 1.0 } else { scale });
+    s.nqsw[plan.entry_nqsw] += recruit[0];
+    s.early[plan.entry_early] += recruit[1];
+    s.experienced += recruit[2];
+    f.joiners[..3].copy_from_slice(&recruit);
 
     let c = mp.conversions.min(s.agency);
     s.agency -= c;

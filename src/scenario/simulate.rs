@@ -25,7 +25,7 @@
 //! many threads there are.
 
 use super::METRICS;
-use super::model::{MonthPlan, NM, Path, Plan, State, expected_path};
+use super::model::{MonthPlan, NM, Path, Plan, State, employed_heads, expected_path};
 use crate::month::Month;
 use polars::prelude::*;
 use rand::{RngExt, SeedableRng};
@@ -156,6 +156,7 @@ fn month_for_run(
 }
 
 fn step(plan: &Plan, mp: &MonthPlan, s: &mut State, rng: &mut ChaCha8Rng) -> f64 {
+    let scale = plan.recruit_scale(mp, employed_heads(s) * plan.fte_employed);
     let [pn, pe, px, pa] = mp.leave_p;
     let mut employed_leavers = 0.0;
     for h in s.nqsw.iter_mut() {
@@ -175,9 +176,10 @@ fn step(plan: &Plan, mp: &MonthPlan, s: &mut State, rng: &mut ChaCha8Rng) -> f64
 
     s.age();
 
-    s.nqsw[plan.entry_nqsw] += recruits(rng, mp.recruit[0], mp.planned[0]);
-    s.early[plan.entry_early] += recruits(rng, mp.recruit[1], mp.planned[1]);
-    s.experienced += recruits(rng, mp.recruit[2], mp.planned[2]);
+    let mean = |i: usize| mp.recruit[i] * if mp.planned[i] { 1.0 } else { scale };
+    s.nqsw[plan.entry_nqsw] += recruits(rng, mean(0), mp.planned[0]);
+    s.early[plan.entry_early] += recruits(rng, mean(1), mp.planned[1]);
+    s.experienced += recruits(rng, mean(2), mp.planned[2]);
 
     let c = recruits(rng, mp.conversions, true).min(s.agency);
     s.agency -= c;
@@ -237,6 +239,9 @@ pub fn runs(plan: &Plan, runs: usize, seed: u64) -> Vec<Vec<f32>> {
 #[derive(Clone, Debug)]
 pub struct Projection {
     pub start: Month,
+    /// Month 0: the measures of the starting stock (the last actual
+    /// month's), where every path and band begins.
+    pub now: [f64; NM],
     pub months: Vec<Month>,
     pub expected: Path,
     /// `[month][measure]`; NaN = null.
@@ -282,6 +287,7 @@ pub fn project(plan: &Plan, n_runs: usize, seed: u64) -> Result<Projection, supe
     let expected = expected_path(plan);
     Ok(Projection {
         start: plan.start_month,
+        now: plan.start_values(),
         months: expected.months.clone(),
         expected,
         p10: band(0),

@@ -8,6 +8,7 @@ mod app_jobs;
 mod app_keys;
 mod app_names;
 mod app_plan;
+mod app_screens;
 mod app_ui;
 mod architecture;
 mod cli_metrics;
