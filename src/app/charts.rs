@@ -300,6 +300,14 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
             Swatch::Line(color(crate::report::chart::PLAN)),
         ));
     }
+    if !t.events.is_empty() {
+        // One entry for them all: eight events named in the legend would
+        // crowd out the series. Hovering a line names its event.
+        entries.push((
+            "Plan events (point at a line for its name)".into(),
+            Swatch::Dashed(EVENT),
+        ));
+    }
     legend(ui, &entries);
     let plot = month_plot(ui, id, height, percent).label_formatter(move |pos| match pos {
         HoverPosition::NearDataPoint {
@@ -422,11 +430,14 @@ fn reference_marks(
     for (m, label) in events {
         p.vline(
             VLine::new(label.as_str(), x_of(*m))
-                .color(egui::Color32::GRAY)
+                .color(EVENT)
                 .style(egui_plot::LineStyle::dashed_dense()),
         );
     }
 }
+
+/// The plan's events: dashed grey lines, in the legend as one entry.
+const EVENT: egui::Color32 = egui::Color32::GRAY;
 
 fn color(c: crate::report::chart::Rgb) -> egui::Color32 {
     egui::Color32::from_rgb(c[0], c[1], c[2])
@@ -497,13 +508,40 @@ pub fn show_spec_notes(
             Swatch::Line(color(crate::report::chart::PLAN)),
         ));
     }
+    if !spec.events.is_empty() {
+        entries.push(("Plan events (named below)".into(), Swatch::Dashed(EVENT)));
+    }
     legend(ui, &entries);
-    let notes: Vec<&String> = spec
+    // On a slide nobody points at a line: the events are named in a note.
+    let events_note = (!spec.events.is_empty()).then(|| {
+        let named: Vec<String> = spec
+            .events
+            .iter()
+            .map(|(m, label)| format!("{} {label}", month_label(x_of(*m))))
+            .collect();
+        format!("Plan events: {}", named.join(" · "))
+    });
+    let notes: Vec<&str> = spec
         .notes
         .iter()
-        .filter(|n| with_notes && n.as_str() != crate::report::chart::SOURCE)
+        .map(String::as_str)
+        .filter(|n| with_notes && *n != crate::report::chart::SOURCE)
+        .chain(events_note.as_deref().filter(|_| with_notes))
         .collect();
-    let note_h = notes.len() as f32 * egui::TextStyle::Small.resolve(ui.style()).size * 1.4;
+    // The notes' height as they will wrap, so the plot leaves room for them.
+    let small = egui::TextStyle::Small.resolve(ui.style());
+    let note_h: f32 = notes
+        .iter()
+        .map(|n| {
+            let g = ui.painter().layout(
+                n.to_string(),
+                small.clone(),
+                egui::Color32::GRAY,
+                ui.available_width(),
+            );
+            g.size().y + ui.spacing().item_spacing.y
+        })
+        .sum();
     let plot = month_plot(ui, id, (height - note_h).max(80.0), percent);
     plot.show(ui, |p| {
         for b in &spec.bands {
