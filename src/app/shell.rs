@@ -352,8 +352,13 @@ impl KeelApp {
                 {
                     self.commands.push(Command::ToggleTheme);
                 }
-                ui.label(egui::RichText::new(self.root.display().to_string()).weak())
-                    .on_hover_text("The workspace: where Keel keeps every import");
+                // Cut short with "…" where the tabs leave too little room,
+                // rather than drawn over them; the whole path on hover.
+                let path = self.root.display().to_string();
+                ui.add(egui::Label::new(egui::RichText::new(&path).weak()).truncate())
+                    .on_hover_text(format!(
+                        "The workspace, where Keel keeps every import: {path}"
+                    ));
             });
         });
     }

@@ -164,11 +164,16 @@ fn worker_list(
                     ui.selectable_value(a.team, Some(t.clone()), t);
                 }
             });
-        ui.label(egui::RichText::new(format!("{month}: case holders above their caseload limit or overdue supervision. Identifiers are pseudonymised; this list never appears in meeting mode or reports.")).weak());
         if a.busy {
             ui.spinner();
         }
     });
+    // On a line of its own, where it can wrap: beside the team list it ran
+    // off the window at 1024 pixels.
+    ui.add(
+        egui::Label::new(egui::RichText::new(format!("{month}: case holders above their caseload limit or overdue supervision. Identifiers are pseudonymised; this list never appears in meeting mode or reports.")).weak())
+            .wrap(),
+    );
     super::names::bar(ui, a.names, a.names_ui, a.reading_names, cmds);
     match a.rows {
         None => {}
