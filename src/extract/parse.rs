@@ -119,9 +119,7 @@ impl<'t> Parsed<'t> {
     }
 
     pub fn retain(&mut self, keep: &[bool]) {
-        for c in &mut self.columns {
-            c.retain(keep);
-        }
+        self.columns.par_iter_mut().for_each(|c| c.retain(keep));
         let mut k = keep.iter();
         self.index.retain(|_| *k.next().unwrap_or(&true));
         let mut k = keep.iter();
@@ -150,18 +148,41 @@ pub fn parse_table<'t>(table: &'t Table, cx: &Context) -> Parsed<'t> {
         .into_par_iter()
         .map(|(s, e)| parse_range(table, cx, s..e))
         .collect();
-    let mut all = match parts.len() {
-        0 => parse_range(table, cx, 0..0),
-        _ => parts.remove(0),
-    };
-    for p in parts {
-        for (a, b) in all.columns.iter_mut().zip(p.columns) {
-            a.append(b);
+    let mut all = parse_range(table, cx, 0..0);
+    // Each column is joined from its pieces on its own, in parallel.
+    let total: usize = parts.iter().map(Parsed::len).sum();
+    let mut pieces: Vec<Vec<Column<'t>>> = all.columns.iter().map(|_| Vec::new()).collect();
+    for p in &mut parts {
+        for (k, c) in std::mem::take(&mut p.columns).into_iter().enumerate() {
+            pieces[k].push(c);
         }
-        all.index.extend(p.index);
-        all.rows.extend(p.rows);
-        all.issues.extend(p.issues);
     }
+    let fields = &all.fields;
+    let (columns, ()) = rayon::join(
+        || {
+            pieces
+                .into_par_iter()
+                .zip(fields.par_iter())
+                .map(|(cs, f)| {
+                    let mut column = Column::new(f.value_type(), total);
+                    for c in cs {
+                        column.append(c);
+                    }
+                    column
+                })
+                .collect()
+        },
+        || {
+            all.index.reserve(total);
+            all.rows.reserve(total);
+            for p in parts {
+                all.index.extend(p.index);
+                all.rows.extend(p.rows);
+                all.issues.extend(p.issues);
+            }
+        },
+    );
+    all.columns = columns;
     all
 }
 
