@@ -302,11 +302,14 @@ fn parse_field<'t>(
         }),
         Column::Date(v) => {
             let parsed = match cell {
-                Cell::Text(s) => memo
-                    .dates
-                    .entry(s)
-                    .or_insert_with(|| values::parse_date_text(s))
-                    .clone(),
+                Cell::Text(s) => match values::quick_date(s) {
+                    Some(d) => Ok(Some(d)),
+                    None => memo
+                        .dates
+                        .entry(s)
+                        .or_insert_with(|| values::parse_date_text(s))
+                        .clone(),
+                },
                 other => values::parse_date(other),
             };
             match parsed {
