@@ -155,8 +155,21 @@ pub fn inferred_leavers(
         .clone()
         .filter(definitions::employed_in_post())
         .with_row_index("post", None);
+    // definitions::gone_from_employment, joined on one number per worker
+    // and month (a join on two columns encodes both into bytes first).
+    let gone = employed
+        .clone()
+        .with_column(col("month") + lit(1))
+        .with_column(worker_month().alias("key"))
+        .join(
+            employed.select([worker_month().alias("key")]),
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .drop(cols(["key"]));
     let found = definitions::inferred_leaves(
-        definitions::gone_from_employment(employed),
+        gone,
         recorded,
         months
             .lazy()
@@ -168,10 +181,11 @@ pub fn inferred_leavers(
     // Where each such worker is on snapshot m at all: as an agency worker,
     // or out of post (only their rows are grouped).
     let on_snapshot = rows
+        .with_column(worker_month().alias("key"))
         .join(
-            found.select(["worker_id", "month"])?.lazy(),
-            [col("worker_id"), col("month")],
-            [col("worker_id"), col("month")],
+            found.clone().lazy().select([worker_month().alias("key")]),
+            [col("key")],
+            [col("key")],
             JoinArgs::new(JoinType::Semi),
         )
         .group_by([col("worker_id"), col("month")])
@@ -241,6 +255,11 @@ pub fn inferred_leavers(
         });
     }
     Ok(out.into_iter().collect())
+}
+
+/// A worker's number and a month as one number, to join on.
+fn worker_month() -> Expr {
+    col("worker_id").cast(DataType::Int64) * lit(1i64 << 32) + col("month").cast(DataType::Int64)
 }
 
 /// Worker identifiers as numbers, given in order of first appearance; the
