@@ -81,6 +81,9 @@ impl<'t> Column<'t> {
 pub struct Parsed<'t> {
     pub fields: Vec<Field>,
     pub columns: Vec<Column<'t>>,
+    /// Where each field's column is in `columns`, by `Field as usize`
+    /// (looked up for every row's rules).
+    slots: Vec<Option<usize>>,
     /// Table index of each parsed row.
     pub index: Vec<usize>,
     /// File row number of each parsed row.
@@ -90,10 +93,7 @@ pub struct Parsed<'t> {
 
 impl<'t> Parsed<'t> {
     pub fn column(&self, f: Field) -> Option<&Column<'t>> {
-        self.fields
-            .iter()
-            .position(|x| *x == f)
-            .map(|i| &self.columns[i])
+        self.slots[f as usize].map(|i| &self.columns[i])
     }
 
     pub fn text(&self, f: Field) -> &[Option<Cow<'t, str>>] {
@@ -195,7 +195,12 @@ fn parse_range<'t>(table: &'t Table, cx: &Context, range: std::ops::Range<usize>
     let kind = cx.plan.kind;
     let fields = kind.fields().to_vec();
     let cap = range.len();
+    let mut slots = vec![None; Field::ALL.len()];
+    for (i, f) in fields.iter().enumerate() {
+        slots[*f as usize] = Some(i);
+    }
     let mut out = Parsed {
+        slots,
         columns: fields
             .iter()
             .map(|f| Column::new(f.value_type(), cap))
