@@ -6,8 +6,8 @@
 //!
 //!   cargo bench --bench ui_frames [-- FILE.csv]
 //!
-//! Without FILE it uses (and if need be writes) the same file as
-//! `scripts/bench-import`.
+//! Without FILE it uses (and if need be writes) `keel sample`'s
+//! 35,000-worker × 29-month workforce file.
 
 use eframe::egui;
 use egui_kittest::Harness;

@@ -54,7 +54,8 @@ pub const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid d
 
 /// A date as polars' physical `Date` value (days since 1970).
 pub fn epoch_days(d: NaiveDate) -> i32 {
-    (d - EPOCH).num_days() as i32
+    // 1970-01-01 is day 719,163 counted from 0001-01-01 (day 1).
+    d.num_days_from_ce() - 719_163
 }
 
 /// The date of a polars physical `Date` value.
@@ -142,5 +143,15 @@ mod tests {
         assert_eq!(Month::new(2024, 7).unwrap().weekdays(), 23);
         // February 2025: 20 weekdays (four whole weeks).
         assert_eq!(Month::new(2025, 2).unwrap().weekdays(), 20);
+    }
+
+    #[test]
+    fn epoch_days_counts_days_from_1970() {
+        let mut d = NaiveDate::from_ymd_opt(1899, 12, 25).unwrap();
+        while d.year() <= 2101 {
+            assert_eq!(epoch_days(d) as i64, (d - EPOCH).num_days(), "{d}");
+            assert_eq!(from_epoch_days(epoch_days(d)), d);
+            d += chrono::Duration::days(1);
+        }
     }
 }

@@ -352,45 +352,60 @@ fn drop_exact_duplicates(
     file: &str,
     issues: &mut Vec<Issue>,
 ) {
-    // The first row seen per hash; rows whose hash collides with a different
-    // row (vanishingly rare) go to a short list searched in full.
-    let mut first_seen: polars::prelude::PlHashMap<u64, usize> = Default::default();
-    let mut collided: Vec<usize> = Vec::new();
-    let mut keep = vec![true; parsed.len()];
+    use rayon::prelude::*;
     let state = polars::prelude::PlRandomState::default();
-    let hashes: Vec<u64> = {
-        use rayon::prelude::*;
-        parsed
-            .index
-            .par_iter()
-            .map(|&i| table.row_hash(i, &state))
-            .collect()
-    };
-    for (k, (&i, &h)) in parsed.index.iter().zip(&hashes).enumerate() {
-        let original = match first_seen.get(&h) {
-            None => {
-                first_seen.insert(h, k);
-                None
+    let hashes: Vec<u64> = parsed
+        .index
+        .par_iter()
+        .map(|&i| table.row_hash(i, &state))
+        .collect();
+    // Equal rows have equal hashes: rows are looked at in parts by hash, in
+    // parallel, each part in file order. In each, the first row seen per
+    // hash; rows whose hash collides with a different row (vanishingly
+    // rare) go to a short list searched in full.
+    let parts = (4 * rayon::current_num_threads()).max(1) as u64;
+    let mut found: Vec<(usize, usize)> = (0..parts)
+        .into_par_iter()
+        .flat_map_iter(|part| {
+            let mut first_seen: polars::prelude::PlHashMap<u64, usize> = Default::default();
+            let mut collided: Vec<usize> = Vec::new();
+            let mut found = Vec::new();
+            for (k, (&i, &h)) in parsed.index.iter().zip(&hashes).enumerate() {
+                if h % parts != part {
+                    continue;
+                }
+                let original = match first_seen.get(&h) {
+                    None => {
+                        first_seen.insert(h, k);
+                        None
+                    }
+                    Some(&j) if table.same_row(parsed.index[j], i) => Some(j),
+                    Some(_) => collided
+                        .iter()
+                        .copied()
+                        .find(|&j| table.same_row(parsed.index[j], i)),
+                };
+                if let Some(orig) = original {
+                    found.push((k, orig));
+                } else if first_seen.get(&h) != Some(&k) {
+                    collided.push(k);
+                }
             }
-            Some(&j) if table.same_row(parsed.index[j], i) => Some(j),
-            Some(_) => collided
-                .iter()
-                .copied()
-                .find(|&j| table.same_row(parsed.index[j], i)),
-        };
-        if let Some(orig) = original {
-            keep[k] = false;
-            issues.push(issue(
-                file,
-                Severity::Warning,
-                Some(parsed.rows[k] as usize),
-                None,
-                None,
-                format!("exact duplicate of row {}: dropped", parsed.rows[orig]),
-            ));
-        } else if first_seen.get(&h) != Some(&k) {
-            collided.push(k);
-        }
+            found
+        })
+        .collect();
+    found.sort_unstable();
+    let mut keep = vec![true; parsed.len()];
+    for (k, orig) in found {
+        keep[k] = false;
+        issues.push(issue(
+            file,
+            Severity::Warning,
+            Some(parsed.rows[k] as usize),
+            None,
+            None,
+            format!("exact duplicate of row {}: dropped", parsed.rows[orig]),
+        ));
     }
     if keep.iter().any(|k| !k) {
         parsed.retain(&keep);

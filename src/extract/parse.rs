@@ -81,6 +81,9 @@ impl<'t> Column<'t> {
 pub struct Parsed<'t> {
     pub fields: Vec<Field>,
     pub columns: Vec<Column<'t>>,
+    /// Where each field's column is in `columns`, by `Field as usize`
+    /// (looked up for every row's rules).
+    slots: Vec<Option<usize>>,
     /// Table index of each parsed row.
     pub index: Vec<usize>,
     /// File row number of each parsed row.
@@ -90,10 +93,7 @@ pub struct Parsed<'t> {
 
 impl<'t> Parsed<'t> {
     pub fn column(&self, f: Field) -> Option<&Column<'t>> {
-        self.fields
-            .iter()
-            .position(|x| *x == f)
-            .map(|i| &self.columns[i])
+        self.slots[f as usize].map(|i| &self.columns[i])
     }
 
     pub fn text(&self, f: Field) -> &[Option<Cow<'t, str>>] {
@@ -119,9 +119,7 @@ impl<'t> Parsed<'t> {
     }
 
     pub fn retain(&mut self, keep: &[bool]) {
-        for c in &mut self.columns {
-            c.retain(keep);
-        }
+        self.columns.par_iter_mut().for_each(|c| c.retain(keep));
         let mut k = keep.iter();
         self.index.retain(|_| *k.next().unwrap_or(&true));
         let mut k = keep.iter();
@@ -150,18 +148,41 @@ pub fn parse_table<'t>(table: &'t Table, cx: &Context) -> Parsed<'t> {
         .into_par_iter()
         .map(|(s, e)| parse_range(table, cx, s..e))
         .collect();
-    let mut all = match parts.len() {
-        0 => parse_range(table, cx, 0..0),
-        _ => parts.remove(0),
-    };
-    for p in parts {
-        for (a, b) in all.columns.iter_mut().zip(p.columns) {
-            a.append(b);
+    let mut all = parse_range(table, cx, 0..0);
+    // Each column is joined from its pieces on its own, in parallel.
+    let total: usize = parts.iter().map(Parsed::len).sum();
+    let mut pieces: Vec<Vec<Column<'t>>> = all.columns.iter().map(|_| Vec::new()).collect();
+    for p in &mut parts {
+        for (k, c) in std::mem::take(&mut p.columns).into_iter().enumerate() {
+            pieces[k].push(c);
         }
-        all.index.extend(p.index);
-        all.rows.extend(p.rows);
-        all.issues.extend(p.issues);
     }
+    let fields = &all.fields;
+    let (columns, ()) = rayon::join(
+        || {
+            pieces
+                .into_par_iter()
+                .zip(fields.par_iter())
+                .map(|(cs, f)| {
+                    let mut column = Column::new(f.value_type(), total);
+                    for c in cs {
+                        column.append(c);
+                    }
+                    column
+                })
+                .collect()
+        },
+        || {
+            all.index.reserve(total);
+            all.rows.reserve(total);
+            for p in parts {
+                all.index.extend(p.index);
+                all.rows.extend(p.rows);
+                all.issues.extend(p.issues);
+            }
+        },
+    );
+    all.columns = columns;
     all
 }
 
@@ -174,7 +195,12 @@ fn parse_range<'t>(table: &'t Table, cx: &Context, range: std::ops::Range<usize>
     let kind = cx.plan.kind;
     let fields = kind.fields().to_vec();
     let cap = range.len();
+    let mut slots = vec![None; Field::ALL.len()];
+    for (i, f) in fields.iter().enumerate() {
+        slots[*f as usize] = Some(i);
+    }
     let mut out = Parsed {
+        slots,
         columns: fields
             .iter()
             .map(|f| Column::new(f.value_type(), cap))
@@ -281,11 +307,14 @@ fn parse_field<'t>(
         }),
         Column::Date(v) => {
             let parsed = match cell {
-                Cell::Text(s) => memo
-                    .dates
-                    .entry(s)
-                    .or_insert_with(|| values::parse_date_text(s))
-                    .clone(),
+                Cell::Text(s) => match values::quick_date(s) {
+                    Some(d) => Ok(Some(d)),
+                    None => memo
+                        .dates
+                        .entry(s)
+                        .or_insert_with(|| values::parse_date_text(s))
+                        .clone(),
+                },
                 other => values::parse_date(other),
             };
             match parsed {

@@ -147,7 +147,9 @@ pub fn read_csv_bytes(
     let delimiter = sniff_delimiter(text);
     let pieces: Vec<Result<Piece, ReadError>> = {
         use rayon::prelude::*;
-        split_at_records(text, rayon::current_num_threads().max(1))
+        // A few pieces a core, so a core slowed by other work (the file's
+        // hash, another process) holds up little.
+        split_at_records(text, 4 * rayon::current_num_threads().max(1))
             .into_par_iter()
             .map(|piece| read_piece(piece, delimiter))
             .collect()

@@ -302,6 +302,32 @@ const DATE_FORMS: &[&str] = &[
     "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d-%b-%Y", "%d %B %Y", "%d %b %Y",
 ];
 
+/// A date written exactly as `dd/mm/yyyy` or `yyyy-mm-dd`, the forms of
+/// almost every cell, read without chrono's format parser. `None` for any
+/// other text, and for a date the full reading must judge (an impossible
+/// day, a year out of range): what it gives is always what
+/// [`parse_date_text`] gives.
+pub fn quick_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = if b[2] == b'/' && b[5] == b'/' {
+        (num(6..10)?, num(3..5)?, num(0..2)?)
+    } else if b[4] == b'-' && b[7] == b'-' {
+        (num(0..4)?, num(5..7)?, num(8..10)?)
+    } else {
+        return None;
+    };
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    YEARS.contains(&date.year()).then_some(date)
+}
+
 pub fn parse_date_text(s: &str) -> Result<Option<NaiveDate>, ValueError> {
     let t = s.trim();
     if t.is_empty() {

@@ -106,13 +106,25 @@ pub fn inferred_leavers(
         }
     }
     let rows = concat(rows, UnionArgs::default())?.filter(col("month").is_not_null());
-    let leave_rows = rows.clone().filter(col("leave_date").is_not_null());
-    let rows = rows.filter(in_months(&read)).collect()?.lazy();
+    let leave_rows = rows
+        .clone()
+        .filter(col("leave_date").is_not_null())
+        .collect()?;
+    let rows = rows.filter(in_months(&read)).collect()?;
     let leavers = if leavers.is_empty() {
         None
     } else {
-        Some(concat(leavers, UnionArgs::default())?)
+        Some(concat(leavers, UnionArgs::default())?.collect()?)
     };
+    // From here on a worker is a number: the joins and groupings below
+    // then compare integers rather than text.
+    let mut codes = Codes::default();
+    let rows = codes.apply(&rows)?.lazy();
+    let leave_rows = codes.apply(&leave_rows)?.lazy();
+    let leavers = leavers
+        .map(|l| codes.apply(&l))
+        .transpose()?
+        .map(|l| l.lazy());
 
     // Each month held (of those read) and its snapshot date.
     let months = rows
@@ -143,13 +155,21 @@ pub fn inferred_leavers(
         .clone()
         .filter(definitions::employed_in_post())
         .with_row_index("post", None);
-    // Where the worker is on snapshot m at all: as an agency worker, or
-    // out of post.
-    let on_snapshot = rows
-        .group_by([col("worker_id"), col("month")])
-        .agg([definitions::employed().not().any(true).alias("agency")]);
+    // definitions::gone_from_employment, joined on one number per worker
+    // and month (a join on two columns encodes both into bytes first).
+    let gone = employed
+        .clone()
+        .with_column(col("month") + lit(1))
+        .with_column(worker_month().alias("key"))
+        .join(
+            employed.select([worker_month().alias("key")]),
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .drop(cols(["key"]));
     let found = definitions::inferred_leaves(
-        definitions::gone_from_employment(employed),
+        gone,
         recorded,
         months
             .lazy()
@@ -157,29 +177,44 @@ pub fn inferred_leavers(
             .filter(in_months(&reported)),
         "worker_id",
     )?
-    .join(
-        on_snapshot,
-        [col("worker_id"), col("month")],
-        [col("worker_id"), col("month")],
-        JoinArgs::new(JoinType::Left),
-    )
-    .sort(["month", "post"], Default::default())
-    // One warning per worker and month, for their first post.
-    .unique_stable(
-        Some(cols(["worker_id", "month"])),
-        UniqueKeepStrategy::First,
-    )
-    .select([
-        col("worker_id"),
-        col("month"),
-        col("snapshot_date").cast(DataType::Int32),
-        col("team"),
-        col("fte"),
-        col("agency"),
-    ])
     .collect()?;
+    // Where each such worker is on snapshot m at all: as an agency worker,
+    // or out of post (only their rows are grouped).
+    let on_snapshot = rows
+        .with_column(worker_month().alias("key"))
+        .join(
+            found.clone().lazy().select([worker_month().alias("key")]),
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .group_by([col("worker_id"), col("month")])
+        .agg([definitions::employed().not().any(true).alias("agency")]);
+    let found = found
+        .lazy()
+        .join(
+            on_snapshot,
+            [col("worker_id"), col("month")],
+            [col("worker_id"), col("month")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["month", "post"], Default::default())
+        // One warning per worker and month, for their first post.
+        .unique_stable(
+            Some(cols(["worker_id", "month"])),
+            UniqueKeepStrategy::First,
+        )
+        .select([
+            col("worker_id"),
+            col("month"),
+            col("snapshot_date").cast(DataType::Int32),
+            col("team"),
+            col("fte"),
+            col("agency"),
+        ])
+        .collect()?;
 
-    let ids = found.column("worker_id")?.str()?;
+    let ids = found.column("worker_id")?.u32()?;
     let month = found.column("month")?.i32()?;
     let before = found.column("snapshot_date")?.i32()?;
     let teams = found.column("team")?.str()?;
@@ -190,6 +225,7 @@ pub fn inferred_leavers(
         let (Some(id), Some(m), Some(before)) = (ids.get(i), month.get(i), before.get(i)) else {
             continue;
         };
+        let id = codes.name(id);
         let m = Month(m);
         let Some(&target) = owner.get(&m).or_else(|| owner.get(&(m - 1))) else {
             continue;
@@ -219,4 +255,46 @@ pub fn inferred_leavers(
         });
     }
     Ok(out.into_iter().collect())
+}
+
+/// A worker's number and a month as one number, to join on.
+fn worker_month() -> Expr {
+    col("worker_id").cast(DataType::Int64) * lit(1i64 << 32) + col("month").cast(DataType::Int64)
+}
+
+/// Worker identifiers as numbers, given in order of first appearance; the
+/// identifier of each number is kept for the warnings.
+#[derive(Default)]
+struct Codes {
+    index: PlHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Codes {
+    /// The frame with its `worker_id` column as these numbers.
+    fn apply(&mut self, df: &DataFrame) -> PolarsResult<DataFrame> {
+        let ids = df.column("worker_id")?.str()?;
+        let mut coded: Vec<Option<u32>> = Vec::with_capacity(ids.len());
+        for id in ids.iter() {
+            coded.push(id.map(|id| match self.index.get(id) {
+                Some(&c) => c,
+                None => {
+                    let c = self.names.len() as u32;
+                    self.index.insert(id.to_string(), c);
+                    self.names.push(id.to_string());
+                    c
+                }
+            }));
+        }
+        let mut out = df.clone();
+        out.replace(
+            "worker_id",
+            Series::new("worker_id".into(), coded).into_column(),
+        )?;
+        Ok(out)
+    }
+
+    fn name(&self, code: u32) -> &str {
+        &self.names[code as usize]
+    }
 }

@@ -9,6 +9,7 @@ pub mod inferred;
 mod inputs;
 pub mod lock;
 pub mod manifest;
+mod parquet;
 pub mod plans;
 pub mod pseudo;
 pub mod reveal;
@@ -378,8 +379,7 @@ impl Workspace {
                     let path = this.root.join(format!("imports/{id}.parquet"));
                     let mut df = df.clone();
                     atomic::write_with(&path, |f| {
-                        ParquetWriter::new(f)
-                            .finish(&mut df)
+                        parquet::write(f, &mut df)
                             .map(|_| ())
                             .map_err(std::io::Error::other)
                     })

@@ -49,14 +49,42 @@ impl Key {
         format!("w{}", &h.to_hex()[..16])
     }
 
-    /// Replace a text column of identifiers, hashing each distinct value once.
+    /// Replace a text column of identifiers, hashing each distinct value
+    /// once. The rows are taken in pieces on every core: each piece's
+    /// distinct values are found, hashed once between them, and each piece
+    /// replaced, becoming a chunk of the new column.
     pub fn pseudonymise_column(&self, df: &mut DataFrame, name: &str) -> PolarsResult<()> {
-        let ids = df.column(name)?.str()?.clone();
-        let mut memo: PlHashMap<&str, String> = PlHashMap::default();
-        for id in ids.iter().flatten() {
-            memo.entry(id).or_insert_with(|| self.pseudonym(id));
+        use rayon::prelude::*;
+        let ids = df.column(name)?.str()?;
+        let n = ids.len();
+        let size = n.div_ceil(4 * rayon::current_num_threads()).max(1);
+        let pieces: Vec<StringChunked> = (0..n)
+            .step_by(size)
+            .map(|start| ids.slice(start as i64, size.min(n - start)))
+            .collect();
+        let seen: Vec<PlHashSet<&str>> = pieces
+            .par_iter()
+            .map(|p| p.iter().flatten().collect())
+            .collect();
+        let mut distinct: PlHashSet<&str> = PlHashSet::default();
+        for s in seen {
+            distinct.extend(s);
         }
-        let out: StringChunked = ids.iter().map(|v| v.map(|id| memo[id].as_str())).collect();
+        let distinct: Vec<&str> = distinct.into_iter().collect();
+        let pseudonyms: Vec<String> = distinct.par_iter().map(|id| self.pseudonym(id)).collect();
+        let memo: PlHashMap<&str, &str> = distinct
+            .iter()
+            .copied()
+            .zip(pseudonyms.iter().map(String::as_str))
+            .collect();
+        let replaced: Vec<StringChunked> = pieces
+            .par_iter()
+            .map(|p| p.iter().map(|v| v.map(|id| memo[id])).collect())
+            .collect();
+        let mut out = StringChunked::full_null(name.into(), 0);
+        for p in &replaced {
+            out.append(p)?;
+        }
         df.replace(name, out.with_name(name.into()).into_column())?;
         Ok(())
     }

@@ -24,6 +24,13 @@ proptest! {
     }
 
     #[test]
+    fn the_quick_date_reading_agrees_with_the_full_one(s in "[0-9 ]{1,4}[-/][0-9]{1,2}[-/][0-9]{1,4}|[0-9]{2}/[0-9]{2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}") {
+        if let Some(d) = values::quick_date(&s) {
+            prop_assert_eq!(values::parse_date_text(&s), Ok(Some(d)));
+        }
+    }
+
+    #[test]
     fn numbers_and_serials_never_panic(n in any::<f64>()) {
         let _ = values::parse_date(Cell::Number(n));
         let _ = values::parse_number(Cell::Number(n));
