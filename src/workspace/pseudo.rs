@@ -36,6 +36,16 @@ impl Key {
         Ok(Key(key))
     }
 
+    /// The workspace's key if it has one, without making one (for checks
+    /// that must not write).
+    pub fn load_existing(root: &Path) -> std::io::Result<Option<Key>> {
+        if root.join(KEY_FILE).exists() {
+            Key::load_or_create(root).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     pub fn pseudonym(&self, id: &str) -> String {
         let h = blake3::keyed_hash(&self.0, id.trim().as_bytes());
         format!("w{}", &h.to_hex()[..16])

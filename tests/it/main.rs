@@ -7,6 +7,7 @@ mod app_jobs;
 mod app_plan;
 mod app_ui;
 mod architecture;
+mod census;
 mod cli_metrics;
 mod cli_plan;
 mod crash;
