@@ -18,6 +18,7 @@ pub mod reader;
 pub mod records;
 pub mod schema;
 pub mod validate;
+pub mod write;
 
 use crate::extract::{Extract, Issue, Kind, Severity};
 use crate::month::Month;
@@ -170,6 +171,18 @@ pub struct Record {
     /// CFKSS status 1 (ASYE) among the record's statuses; unknown when it
     /// gives none.
     pub asye: Option<bool>,
+    /// Items Keel never stores, held only while a file is open so that
+    /// `keel census write` can copy them from an earlier return.
+    pub personal: Personal,
+}
+
+/// A record's personal items, as written in the return.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Personal {
+    pub birth_date: Option<String>,
+    pub gender: Option<String>,
+    pub ethnicity: Option<String>,
+    pub qual_inst: Vec<String>,
 }
 
 /// A return that passed validation.

@@ -598,7 +598,9 @@ fn check_worker(
     let agency = c.first(&found, spec, "AgencyWorker", at);
     let swe = c.first(&found, spec, "SWENo", at);
     let fte = c.first(&found, spec, "FTE", at);
-    // Checked against the schema, never kept.
+    // Checked against the schema; kept in memory only for `census write`
+    // to copy from an earlier return, never stored.
+    let mut personal = super::Personal::default();
     for name in [
         "PersonBirthDate",
         "GenderCurrent",
@@ -610,6 +612,20 @@ fn check_worker(
         "FrontlineGrad",
     ] {
         let values = c.all(&found, spec, name, at);
+        let text = |v: Option<&Value>| match v {
+            Some(Value::Text(t)) => Some(t.clone()),
+            Some(Value::Date(d)) => Some(d.to_string()),
+            _ => None,
+        };
+        match name {
+            "PersonBirthDate" => personal.birth_date = text(values.first()),
+            "GenderCurrent" => personal.gender = text(values.first()),
+            "Ethnicity" => personal.ethnicity = text(values.first()),
+            "QualInst" => {
+                personal.qual_inst = values.iter().filter_map(|v| text(Some(v))).collect()
+            }
+            _ => {}
+        }
         if name == "ContractWeeks" {
             let i = spec.iter().position(|s| s.name == name).unwrap_or(0);
             for (v, n) in values.iter().zip(&found[i]) {
@@ -786,6 +802,7 @@ fn check_worker(
         },
         days_lost: num(&days_lost),
         asye,
+        personal,
     })
 }
 

@@ -18,6 +18,20 @@ pub enum CensusCommand {
         #[arg(long)]
         all_errors: bool,
     },
+    /// Write the return for a census year from the workspace; SWE numbers and personal items are read now from the --extract files (never stored)
+    Write {
+        /// The census year: the year to 30 September YYYY
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// The council's three-digit LA code
+        #[arg(long, value_name = "NNN")]
+        la_code: String,
+        /// Files carrying SWE numbers: HR extracts whose worker id is the SWE number, or earlier returns
+        #[arg(long = "extract", value_name = "FILE", required = true)]
+        extracts: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE.xml")]
+        out: PathBuf,
+    },
 }
 
 pub fn run(root: &Path, c: CensusCommand) -> Result<(), Failure> {
@@ -27,6 +41,33 @@ pub fn run(root: &Path, c: CensusCommand) -> Result<(), Failure> {
             format,
             all_errors,
         } => check(root, &file, format, all_errors),
+        CensusCommand::Write {
+            year,
+            la_code,
+            extracts,
+            out,
+        } => {
+            let ws = Workspace::open_existing(root)?;
+            let s = crate::census::write::write(&ws, year, &la_code, &extracts, &out)?;
+            say!(
+                "wrote {}: {} records ({} in post on 30 September {year}, {} leavers)",
+                out.display(),
+                s.records,
+                s.in_post,
+                s.leavers
+            );
+            if !s.without_swe.is_empty() {
+                say!(
+                    "  left out {} worker(s) whose SWE number no --extract file gives (the schema requires one): {}",
+                    s.without_swe.len(),
+                    s.without_swe.join(", ")
+                );
+            }
+            for (item, n) in &s.left_out {
+                say!("  {item}: {n} record(s)");
+            }
+            Ok(())
+        }
     }
 }
 

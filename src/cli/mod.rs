@@ -99,6 +99,8 @@ pub enum Failure {
     /// first; this is the summary line.
     #[error("{0} error(s) in the return: the DfE's collection would refuse it")]
     CensusInvalid(usize),
+    #[error(transparent)]
+    CensusWrite(#[from] crate::census::write::Error),
     /// The desktop app's own message.
     #[error("{0}")]
     App(String),
@@ -220,7 +222,7 @@ pub enum Command {
     /// The improvement plan: import it from a spreadsheet, show it, record progress and events
     #[command(subcommand)]
     Plan(plan::PlanCommand),
-    /// The DfE census return: check a file before it is sent
+    /// The DfE census return: check a file before it is sent, or write it from the workspace
     #[command(subcommand)]
     Census(census::CensusCommand),
 }

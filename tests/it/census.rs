@@ -972,3 +972,205 @@ proptest! {
         prop_assert!(e.errors.iter().any(|p| p.rule.contains("out of order")), "{:?}", e.errors);
     }
 }
+
+/// The cases that break a rule the DfE schema itself states; the others
+/// are the spec's cross-field rules, which the schema lets through.
+const CROSS_FIELD: &[&str] = &[
+    "leaving together",
+    "start together",
+    "leaving in the year",
+    "leaving before the year",
+    "leaving before starting",
+    "starting after the year",
+    "negative cases",
+    "negative days lost",
+    "negative vacancies",
+    "negative agency cover",
+    "negative agency head count",
+    "absence reason alone",
+    "no FTE at all",
+    "Year and reference date disagree",
+];
+
+/// The DfE schema in `../shared` and `xmllint`, or why the test cannot
+/// run (said on stderr, so a skipped check is never silent).
+fn schema_and_xmllint() -> Option<PathBuf> {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/spec/csww/social_work_workforce_2022.xsd");
+    if !schema.exists() {
+        eprintln!(
+            "SKIPPED: the DfE schema is not at {} (the repository's ../shared); the xmllint cross-check did not run",
+            schema.display()
+        );
+        return None;
+    }
+    if std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "SKIPPED: xmllint is not installed (Debian: libxml2-utils); the xmllint cross-check did not run"
+        );
+        return None;
+    }
+    Some(schema)
+}
+
+fn xmllint_accepts(schema: &Path, dir: &Path, name: &str, text: &str) -> bool {
+    let f = write(dir, name, text);
+    std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(schema)
+        .arg(&f)
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+/// Keel refuses what xmllint refuses against the DfE schema, and the
+/// valid fixture passes both: the schema's rules are the schema's.
+#[test]
+fn keel_and_xmllint_agree_on_every_schema_rule() {
+    let Some(schema) = schema_and_xmllint() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let text = valid();
+    assert!(xmllint_accepts(&schema, dir.path(), "valid.xml", &text));
+    for c in CASES {
+        let broken = replace_nth(&text, c.from, c.to, c.nth);
+        let by_schema = !CROSS_FIELD.contains(&c.name);
+        assert_eq!(
+            xmllint_accepts(&schema, dir.path(), "case.xml", &broken),
+            !by_schema,
+            "{}: xmllint {} it",
+            c.name,
+            if by_schema { "accepts" } else { "refuses" }
+        );
+        assert!(validate(&broken).is_err(), "{}", c.name);
+    }
+}
+
+/// `keel census write` from a workspace, then the file imported into a
+/// new workspace: the schema accepts it and the September figures are the
+/// ones it was written from.
+#[test]
+fn a_written_return_validates_and_imports_back_to_the_same_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws").display().to_string();
+    // Employed 1.0 + 0.5 (ASYE) + 0.8; agency 1.0 (covering a vacancy)
+    // and 0.6; funded 5.0, so 2.7 vacant; one leaver in June.
+    let staff = write(
+        dir.path(),
+        "staff-2024-09.csv",
+        "SWE No,Team,FTE,Contract Type,Extract Date,Caseload,ASYE,Covering Vacancy\n\
+         AA0000000001,Assessment,1.0,Permanent,30/09/2024,15,N,\n\
+         AA0000000002,Assessment,0.5,Permanent,30/09/2024,8,Y,\n\
+         AA0000000003,Assessment,0.8,Permanent,30/09/2024,0,N,\n\
+         AB0000000010,Assessment,1.0,Agency,30/09/2024,12,,Y\n\
+         AB0000000011,Assessment,0.6,Agency,30/09/2024,0,,N\n",
+    );
+    let leavers = write(
+        dir.path(),
+        "leavers-2024.csv",
+        "SWE No,Leave Date,FTE\nAA0000000009,15/06/2024,1.0\n",
+    );
+    let establishment = write(
+        dir.path(),
+        "establishment.csv",
+        "Team,Funded FTE\nAssessment,5.0\n",
+    );
+    let paths = [&staff, &leavers, &establishment].map(|p| p.display().to_string());
+    let out = import(&ws, &paths.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let xml = dir.path().join("csww_2024.xml").display().to_string();
+    let out = keel(&[
+        "census",
+        "write",
+        "--workspace",
+        &ws,
+        "--year",
+        "2024",
+        "--la-code",
+        "999",
+        "--extract",
+        &paths[0],
+        "--extract",
+        &paths[1],
+        "--out",
+        &xml,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("6 records (5 in post on 30 September 2024, 1 leavers)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("ReasonLeave and LeaverDestination written as not known: 1 record(s)"),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(&xml).unwrap();
+    assert!(text.contains("<SWENo>AA0000000009</SWENo>"));
+    assert!(!text.contains("<w"), "a pseudonym in the file");
+    if let Some(schema) = schema_and_xmllint() {
+        assert!(
+            xmllint_accepts(&schema, dir.path(), "again.xml", &text),
+            "xmllint refuses:\n{text}"
+        );
+    }
+
+    let ws2 = dir.path().join("ws2").display().to_string();
+    let out = import(&ws2, &[&xml]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = metrics_json(&ws);
+    let after = metrics_json(&ws2);
+    let (b, a) = (&before[0], &after[0]);
+    assert_eq!(
+        (&b["month"], &a["month"]),
+        (&"2024-09".into(), &"2024-09".into())
+    );
+    for name in [
+        "employed_fte",
+        "employed_headcount",
+        "agency_fte",
+        "agency_headcount",
+        "agency_rate_pct",
+        "vacancy_fte",
+        "vacancy_rate_pct",
+        "leavers_fte",
+        "starters_fte",
+        "nqsw_headcount",
+        "nqsw_share_pct",
+        "case_holders_fte",
+        "cases",
+        "caseload_per_fte",
+        "over_limit_headcount",
+    ] {
+        let (x, y) = (num(b, name), num(a, name));
+        assert!(
+            matches!((x, y), (Some(x), Some(y)) if (x - y).abs() < 1e-9),
+            "{name}: {x:?} written, {y:?} read back"
+        );
+    }
+    // Worked by hand: 2.3 employed FTE, vacancy 5.0 − 2.3 = 2.7 (54%),
+    // the June leaver's 1.0 FTE in the year's leavers.
+    assert!((num(a, "employed_fte").unwrap() - 2.3).abs() < 1e-9);
+    assert!((num(a, "vacancy_rate_pct").unwrap() - 54.0).abs() < 1e-9);
+    assert_eq!(num(a, "leavers_fte_12m"), Some(1.0));
+    // And the check finds nothing to explain.
+    let out = keel(&[
+        "census",
+        "check",
+        "--workspace",
+        &ws,
+        &xml,
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["explained"], serde_json::json!([]), "{report:#}");
+}
