@@ -102,8 +102,10 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
-/// Open a workspace and compute its metrics, with the errors a user
-/// should see when there is nothing to compute yet.
+/// Open a workspace and compute its metrics (the monthly table, with the
+/// September rows of the census returns it holds), with the errors a user
+/// should see when there is nothing to compute yet. The inputs are `None`
+/// for a workspace holding only returns.
 pub fn workspace_metrics(
     root: &Path,
 ) -> Result<
