@@ -1174,3 +1174,30 @@ fn a_written_return_validates_and_imports_back_to_the_same_figures() {
     let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(report["explained"], serde_json::json!([]), "{report:#}");
 }
+
+/// Monthly data for 2023 and a return for 2024: both years in month
+/// order, the return's row beside the monthly rows of other years.
+#[test]
+fn a_return_for_a_year_the_snapshots_do_not_cover_joins_the_monthly_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws").display().to_string();
+    let snap = write(
+        dir.path(),
+        "staff.csv",
+        &snapshot_csv("30/09/2023", &["1", "2"]),
+    );
+    let out = import(
+        &ws,
+        &[
+            &fixture().display().to_string(),
+            &snap.display().to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = metrics_json(&ws);
+    let months: Vec<&str> = rows.iter().map(|r| r["month"].as_str().unwrap()).collect();
+    assert_eq!(months, ["2023-09", "2024-09"]);
+    assert_eq!(num(&rows[0], "employed_fte"), Some(2.0));
+    assert_eq!(num(&rows[0], "working_days_lost"), None);
+    assert!((num(&rows[1], "employed_fte").unwrap() - 5.2).abs() < 1e-9);
+}
