@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod benchmark;
+pub mod census;
 pub mod cli;
 pub mod extract;
 pub mod first_run;

@@ -39,13 +39,15 @@ pub enum Unit {
     /// Cases per FTE.
     Ratio,
     Pounds,
+    /// Working days.
+    Days,
 }
 
 impl Unit {
     pub fn format(self, v: f64) -> String {
         match self {
             Unit::Percent => format!("{v:.1}%"),
-            Unit::Fte | Unit::Ratio => format!("{v:.1}"),
+            Unit::Fte | Unit::Ratio | Unit::Days => format!("{v:.1}"),
             Unit::People | Unit::Cases => format!("{v:.0}"),
             Unit::Pounds => format!("£{}", thousands(v.round() as i64)),
         }
@@ -60,6 +62,7 @@ impl Unit {
             Unit::Cases => "cases",
             Unit::Ratio => "cases per FTE",
             Unit::Pounds => "£ a month",
+            Unit::Days => "working days",
         }
     }
 
@@ -118,6 +121,8 @@ pub enum Measure {
     OverLimitHeadcount,
     SupervisionCompliance,
     AgencyCost,
+    WorkingDaysLost,
+    AbsenceRate,
 }
 
 /// Head counts behind figures the contract does not publish as counts,
@@ -305,7 +310,7 @@ const fn plain(
 
 impl Measure {
     /// Every measure, in the contract's order (the columns of `keel metrics`).
-    pub const ALL: [Measure; 24] = [
+    pub const ALL: [Measure; 26] = [
         Measure::EmployedFte,
         Measure::EmployedHeadcount,
         Measure::AgencyFte,
@@ -330,6 +335,8 @@ impl Measure {
         Measure::OverLimitHeadcount,
         Measure::SupervisionCompliance,
         Measure::AgencyCost,
+        Measure::WorkingDaysLost,
+        Measure::AbsenceRate,
     ];
 
     /// The registry's entry for this measure.
@@ -661,6 +668,28 @@ impl Measure {
                     },
                 )
             },
+            // Only a census return states days lost: the figure is the
+            // census year's, on its September row.
+            WorkingDaysLost => plain(
+                "working_days_lost",
+                "Working days lost",
+                Unit::Days,
+                "Working days lost to sickness absence in the census year (to 30 September), over employed workers; from a census return.",
+                counts(EmployedHeadcount),
+            ),
+            AbsenceRate => Entry {
+                better: Some(Better::Lower),
+                ..plain(
+                    "absence_rate_pct",
+                    "Absence rate",
+                    Unit::Percent,
+                    "Working days lost as a share of the working days of the employed FTE in post on 30 September (FTE × 253 days; the DfE absence rate).",
+                    Disclosure {
+                        counted: People::Nobody,
+                        over: EMPLOYED,
+                    },
+                )
+            },
         }
     }
 
@@ -748,10 +777,10 @@ mod tests {
     #[test]
     fn names_are_unique_and_parse_back() {
         let mut names: Vec<&str> = Measure::columns().map(Column::name).collect();
-        assert_eq!(names.len(), 27);
+        assert_eq!(names.len(), 29);
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), 27, "a name is used twice");
+        assert_eq!(names.len(), 29, "a name is used twice");
         for m in Measure::ALL {
             assert_eq!(Measure::parse(m.name()), Some(m));
         }

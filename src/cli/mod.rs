@@ -26,6 +26,7 @@ macro_rules! say {
     }};
 }
 
+mod census;
 mod plan;
 
 /// Why a command failed: a core error, or what the command line itself
@@ -53,13 +54,19 @@ pub enum Failure {
     /// and the rest counted by rule, unless `all`), then what to do.
     #[error(
         "{}\n{} error(s): nothing was stored. Correct the file{} and import again.{}",
-        error_lines(errors, *all),
-        crate::extract::capped::thousands(errors.len()),
+        [error_lines(errors, *all), census_lines(census, *all)]
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        crate::extract::capped::thousands(errors.len() + census.len()),
         if *files > 1 { "s" } else { "" },
         flag_hints(errors)
     )]
     Rejected {
         errors: Vec<crate::extract::Issue>,
+        /// Census returns' errors (they name records and elements).
+        census: Vec<crate::census::Problem>,
         /// How many files the command named.
         files: usize,
         /// `--all-errors`: every line, none counted.
@@ -89,6 +96,12 @@ pub enum Failure {
     ReportMonths(u32),
     #[error("cannot write the output: {0}")]
     Output(crate::table_out::Error),
+    /// `keel census check` on a return with errors: they are printed
+    /// first; this is the summary line.
+    #[error("{0} error(s) in the return: the DfE's collection would refuse it")]
+    CensusInvalid(usize),
+    #[error(transparent)]
+    CensusWrite(#[from] crate::census::write::Error),
     /// The desktop app's own message.
     #[error("{0}")]
     App(String),
@@ -126,6 +139,25 @@ fn error_lines(errors: &[crate::extract::Issue], all: bool) -> String {
     lines.extend(omitted.iter().map(|o| format!("error: {o}")));
     if !omitted.is_empty() {
         lines.push("(--all-errors lists every row)".to_string());
+    }
+    lines.join("\n")
+}
+
+/// The error lines of rejected census returns, cut like extracts' unless
+/// `all`.
+pub(crate) fn census_lines(problems: &[crate::census::Problem], all: bool) -> String {
+    if all {
+        return problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let (shown, omitted) = crate::census::cap(problems, SHOWN_ISSUES);
+    let mut lines: Vec<String> = shown.iter().map(|p| p.to_string()).collect();
+    lines.extend(omitted.iter().map(|o| format!("error: {o}")));
+    if !omitted.is_empty() {
+        lines.push("(--all-errors lists every problem)".to_string());
     }
     lines.join("\n")
 }
@@ -177,7 +209,7 @@ impl WorkspaceArg {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Validate extract files and store them (all or nothing)
+    /// Validate extract files and DfE census returns and store them (all or nothing)
     Import(ImportArgs),
     /// List every import (when, file, hash, kind, months, rows, warnings) and plan edit
     History,
@@ -208,6 +240,9 @@ pub enum Command {
     /// The improvement plan: import it from a spreadsheet, show it, record progress and events
     #[command(subcommand)]
     Plan(plan::PlanCommand),
+    /// The DfE census return: check a file before it is sent, or write it from the workspace
+    #[command(subcommand)]
+    Census(census::CensusCommand),
 }
 
 #[derive(Args, Debug)]
@@ -253,7 +288,7 @@ pub struct MetricsArgs {
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// workforce, leavers, establishment, supervision or caseload [default: detected from the headers]
+    /// workforce, leavers, establishment, supervision, caseload or census [default: detected from the headers; a .xml file is a census return]
     #[arg(long)]
     pub kind: Option<Kind>,
     /// The month of a snapshot file without a snapshot date column (YYYY-MM)
@@ -315,6 +350,7 @@ pub fn main() -> ExitCode {
         Some(Command::Chart(a)) => report::chart(&root, a),
         Some(Command::Export(a)) => report::export(&root, a),
         Some(Command::Plan(c)) => plan::run(&root, c),
+        Some(Command::Census(c)) => census::run(&root, c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -368,15 +404,26 @@ fn import(root: &std::path::Path, a: ImportArgs) -> Result<(), Failure> {
     }
     let mut extracts = Vec::new();
     let mut errors = Vec::new();
+    let mut census_errors = Vec::new();
     for f in &files {
+        // A census return is XML (or named as one with --kind census);
+        // it becomes an extract of kind census, stored like any other.
+        if a.kind == Some(Kind::Census) || crate::census::is_return(f) {
+            match crate::census::read_as_extract(f) {
+                Ok(e) => extracts.push(e),
+                Err(rejected) => census_errors.extend(rejected.errors),
+            }
+            continue;
+        }
         match read_extract(f, &opts) {
             Ok(e) => extracts.push(e),
             Err(rejected) => errors.extend(rejected.errors),
         }
     }
-    if !errors.is_empty() {
+    if !errors.is_empty() || !census_errors.is_empty() {
         return Err(Failure::Rejected {
             errors,
+            census: census_errors,
             files: files.len(),
             all: a.all_errors,
         });
@@ -565,8 +612,17 @@ fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), Failure> {
     use crate::metrics::GroupKind;
     let all = if a.reference {
         let ws = Workspace::open_existing(root)?;
-        let inputs = ws.required_inputs()?;
-        crate::metrics::reference::compute_reference(&inputs, ws.settings().limits())?
+        let limits = ws.settings().limits();
+        let monthly = ws
+            .inputs()?
+            .map(|i| crate::metrics::reference::compute_reference(&i, limits))
+            .transpose()?;
+        let returns = ws.load(Kind::Census)?;
+        crate::metrics::census::with_returns(monthly, returns.as_ref(), limits)?.ok_or_else(
+            || workspace::Error::NoSnapshot {
+                root: root.to_path_buf(),
+            },
+        )?
     } else {
         crate::report::workspace_metrics(root)?.2
     };
@@ -583,15 +639,35 @@ fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), Failure> {
 
 fn check(root: &std::path::Path) -> Result<(), Failure> {
     let ws = Workspace::open(root)?;
-    let inputs = ws.required_inputs()?;
-    let findings =
-        crate::metrics::quality::report(&inputs, ws.settings().limits(), &ws.stored_warnings())?;
-    if findings.is_empty() {
+    let returns = ws.load(Kind::Census)?;
+    let inputs = match (ws.inputs()?, &returns) {
+        (Some(i), _) => Some(i),
+        (None, Some(_)) => None,
+        (None, None) => ws.required_inputs().map(Some)?,
+    };
+    let limits = ws.settings().limits();
+    let mut findings = Vec::new();
+    if let Some(inputs) = &inputs {
+        findings = crate::metrics::quality::report(inputs, limits, &ws.stored_warnings())?;
+    }
+    // A census year held both as a return and as monthly snapshots: where
+    // the two disagree, HR has a record to put right on one side.
+    let mut disagreements = Vec::new();
+    if let (Some(inputs), Some(r)) = (&inputs, &returns) {
+        let monthly =
+            crate::metrics::compute_kinds(inputs, limits, &[crate::metrics::GroupKind::All])?;
+        let annual = crate::metrics::census::annual(r, limits)?;
+        disagreements = census::disagreements(&monthly, &annual)?;
+    }
+    if findings.is_empty() && disagreements.is_empty() {
         say!("no data-quality findings");
     }
     for f in findings {
         let month = f.month.map(|m| m.to_string()).unwrap_or_else(|| "-".into());
         say!("{month}  {:<26} {:>5}  {}", f.check, f.count, f.detail);
+    }
+    for line in disagreements {
+        say!("{line}");
     }
     Ok(())
 }

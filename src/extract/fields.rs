@@ -43,7 +43,10 @@ macro_rules! fields {
 
 fields! {
     WorkerId = "worker_id", Text, ["Employee Number", "Employee No", "Employee ID", "Person ID",
-        "Person Number", "Staff ID", "Staff Number", "Assignment Number", "Worker ID", "Payroll Number"];
+        "Person Number", "Staff ID", "Staff Number", "Assignment Number", "Worker ID", "Payroll Number",
+        // The Social Work England number, the census return's person key:
+        // a monthly extract carrying it joins the same worker in a return.
+        "SWE No", "SWE Number", "Social Work England Number", "SWE Registration Number"];
     SnapshotDate = "snapshot_date", Date, ["Extract Date", "Snapshot Date", "As At", "As At Date",
         "Report Date", "Period End"];
     Team = "team", Text, ["Team", "Team Name", "Org Unit", "Organisation Unit", "Cost Centre Name"];
@@ -189,9 +192,14 @@ pub enum Kind {
     Establishment,
     Supervision,
     Caseload,
+    /// A DfE CSWW census return (XML), read by `census`, not by this
+    /// module: one per census year, stored as its 30 September.
+    Census,
 }
 
 impl Kind {
+    /// The extract kinds (CSV or Excel), which headers can be detected as;
+    /// `Census` is read by `census` and is not among them.
     pub const ALL: &'static [Kind] = &[
         Kind::Workforce,
         Kind::Leavers,
@@ -218,6 +226,7 @@ impl Kind {
             Kind::Establishment => "establishment",
             Kind::Supervision => "supervision",
             Kind::Caseload => "caseload",
+            Kind::Census => "census",
         }
     }
 
@@ -255,6 +264,8 @@ impl Kind {
             Kind::Establishment => &[Team, Service, FundedFte, EffectiveDate],
             Kind::Supervision => &[WorkerId, SupervisionDate],
             Kind::Caseload => &[WorkerId, SnapshotDate, Caseload],
+            // Its columns are the census reader's, not extract fields.
+            Kind::Census => &[],
         }
     }
 
@@ -267,12 +278,13 @@ impl Kind {
             Kind::Establishment => &[Team, FundedFte],
             Kind::Supervision => &[WorkerId, SupervisionDate],
             Kind::Caseload => &[WorkerId],
+            Kind::Census => &[],
         }
     }
 
     /// Kinds held one snapshot per calendar month.
     pub fn is_monthly(self) -> bool {
-        matches!(self, Kind::Workforce | Kind::Caseload)
+        matches!(self, Kind::Workforce | Kind::Caseload | Kind::Census)
     }
 }
 
@@ -285,7 +297,7 @@ impl fmt::Display for Kind {
 /// A name that is not an extract kind, as written.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "'{name}' is not an extract kind; use workforce, leavers, establishment, supervision or caseload"
+    "'{name}' is not an extract kind; use workforce, leavers, establishment, supervision, caseload or census"
 )]
 pub struct UnknownKind {
     pub name: String,
@@ -297,6 +309,7 @@ impl FromStr for Kind {
         Kind::ALL
             .iter()
             .copied()
+            .chain([Kind::Census])
             .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| UnknownKind {
                 name: s.to_string(),

@@ -153,6 +153,12 @@ pub fn read_extract(path: &Path, opts: &ReadOptions) -> Result<Extract, Rejected
         }],
         warnings: vec![],
     };
+    if opts.kind == Some(Kind::Census) {
+        return Err(reject(
+            "a census return is the DfE's XML file (CSWW); this is not one".to_string(),
+            None,
+        ));
+    }
     let mut clock = std::time::Instant::now();
     let is_header = |row: &[String]| plan::looks_like_header(row, opts.profile);
     let (table, hash) = rayon::join(
@@ -239,7 +245,7 @@ fn empty_file(file: &str, kind: Kind, month: Option<Month>) -> (Option<Month>, I
         Kind::Leavers => "no leavers",
         Kind::Supervision => "no supervision recorded",
         Kind::Caseload => "no cases allocated",
-        Kind::Workforce | Kind::Establishment => {
+        Kind::Workforce | Kind::Establishment | Kind::Census => {
             return (
                 None,
                 note(
@@ -539,7 +545,7 @@ fn to_frame(parsed: Parsed, kind: Kind, per_child: bool) -> PolarsResult<(DataFr
         Kind::Workforce | Kind::Caseload => Some(Field::SnapshotDate),
         Kind::Leavers => Some(Field::LeaveDate),
         Kind::Supervision => Some(Field::SupervisionDate),
-        Kind::Establishment => None,
+        Kind::Establishment | Kind::Census => None,
     };
     let month: Vec<Option<i32>> = match month_source {
         Some(f) => parsed

@@ -15,6 +15,7 @@
 //!   definitions with plain group-bys — slow, and there to check the
 //!   engine cell by cell.
 
+pub mod census;
 pub mod definitions;
 mod engine;
 mod inputs;

@@ -184,7 +184,16 @@ pub fn compute_reference(inputs: &Inputs, limits: Limits) -> PolarsResult<DataFr
             def::supervision_compliance_pct(),
             def::agency_cost(),
         ])
-        .with_columns([def::turnover_rate_12m_pct()])
+        .with_columns([
+            def::turnover_rate_12m_pct(),
+            // Only a census return states days lost (`super::census`).
+            lit(NULL)
+                .cast(DataType::Float64)
+                .alias(Measure::WorkingDaysLost.name()),
+            lit(NULL)
+                .cast(DataType::Float64)
+                .alias(Measure::AbsenceRate.name()),
+        ])
         .with_columns(
             Measure::ALL
                 .into_iter()

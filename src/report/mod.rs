@@ -102,23 +102,36 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
-/// Open a workspace and compute its metrics, with the errors a user
-/// should see when there is nothing to compute yet.
+/// Open a workspace and compute its metrics (the monthly table, with the
+/// September rows of the census returns it holds), with the errors a user
+/// should see when there is nothing to compute yet. The inputs are `None`
+/// for a workspace holding only returns.
 pub fn workspace_metrics(
     root: &Path,
 ) -> Result<
     (
         crate::workspace::Workspace,
-        crate::metrics::Inputs,
+        Option<crate::metrics::Inputs>,
         polars::prelude::DataFrame,
     ),
     Error,
 > {
     let mut clock = std::time::Instant::now();
     let ws = crate::workspace::Workspace::open_existing(root)?;
-    let inputs = ws.required_inputs()?;
+    let inputs = ws.inputs()?;
+    let returns = ws.load(crate::extract::Kind::Census)?;
     crate::trace::lap("metrics: load", &mut clock);
-    let df = crate::metrics::compute(&inputs, ws.settings().limits()).map_err(Error::Metrics)?;
+    let limits = ws.settings().limits();
+    let monthly = inputs
+        .as_ref()
+        .map(|i| crate::metrics::compute(i, limits))
+        .transpose()
+        .map_err(Error::Metrics)?;
+    let df = crate::metrics::census::with_returns(monthly, returns.as_ref(), limits)
+        .map_err(Error::Metrics)?
+        .ok_or_else(|| crate::workspace::Error::NoSnapshot {
+            root: root.to_path_buf(),
+        })?;
     Ok((ws, inputs, df))
 }
 

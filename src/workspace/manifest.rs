@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The newest format this Keel reads and writes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// The format of a manifest without plan edits, which a Keel from before
 /// the improvement plan reads too. A manifest is raised to [`FORMAT_PLAN`]
 /// when its first plan edit is stored, so an older Keel refuses it ("written
@@ -17,6 +17,11 @@ pub const FORMAT: u32 = 2;
 pub const FORMAT_V1: u32 = 1;
 /// The format of a manifest holding plan edits.
 pub const FORMAT_PLAN: u32 = 2;
+/// The format of a manifest holding a census return (an import of kind
+/// `census`, which an older Keel cannot read): raised when the first is
+/// stored, so an older Keel says "written by a newer Keel" rather than
+/// calling the manifest damaged.
+pub const FORMAT_CENSUS: u32 = 3;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {

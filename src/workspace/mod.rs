@@ -436,6 +436,9 @@ impl Workspace {
             verify::record(&mut next, &self.root, &r.warnings_file())?;
         }
         next.imports.extend(records.iter().cloned());
+        if records.iter().any(|r| r.kind == Kind::Census) {
+            next.format = next.format.max(manifest::FORMAT_CENSUS);
+        }
         crate::trace::lap("warnings and checksums", &mut clock);
         before_commit();
         // The commit point: until this rename the workspace is unchanged.

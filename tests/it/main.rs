@@ -11,6 +11,7 @@ mod app_plan;
 mod app_screens;
 mod app_ui;
 mod architecture;
+mod census;
 mod cli_metrics;
 mod cli_plan;
 mod crash;

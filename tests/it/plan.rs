@@ -143,7 +143,7 @@ fn every_problem_is_named_and_nothing_is_read() {
         vec![
             "plan.csv, row 2, column 'Timescale': 'next year' is not a window: write immediate, 3 months or 6 months",
             "plan.csv, row 3, column 'Status': 'maybe' is not a status: write not started, in progress, done or dropped",
-            "plan.csv, row 3, column 'Measure': 'turnover' is not a measure; measures are named as keel metrics names them (employed_fte, employed_headcount, agency_fte, agency_headcount, agency_rate_pct, establishment_fte, vacancy_fte, vacancy_rate_pct, leavers_fte, leavers_headcount, starters_fte, starters_headcount, leavers_fte_12m, turnover_rate_12m_pct, stability_index_pct, nqsw_headcount, nqsw_share_pct, early_career_share_pct, case_holders_fte, cases, caseload_per_fte, over_limit_headcount, supervision_compliance_pct, agency_cost)",
+            "plan.csv, row 3, column 'Measure': 'turnover' is not a measure; measures are named as keel metrics names them (employed_fte, employed_headcount, agency_fte, agency_headcount, agency_rate_pct, establishment_fte, vacancy_fte, vacancy_rate_pct, leavers_fte, leavers_headcount, starters_fte, starters_headcount, leavers_fte_12m, turnover_rate_12m_pct, stability_index_pct, nqsw_headcount, nqsw_share_pct, early_career_share_pct, case_holders_fte, cases, caseload_per_fte, over_limit_headcount, supervision_compliance_pct, agency_cost, working_days_lost, absence_rate_pct)",
             "plan.csv, row 4, column 'Target': empty: a target for caseload_per_fte is needed",
             "plan.csv, row 5, column 'Ref': empty: each item needs its reference",
             "plan.csv, row 6, column 'Recommendation': empty: R4 needs its recommendation or action",

@@ -514,9 +514,16 @@ pub(super) fn compute_prepared(
                 .otherwise(lit(NULL))
                 .alias(M::StabilityIndex.name()),
         ])
-        .with_columns(
-            [pct(m(M::LeaversFte12m), m(M::EmployedFte)).alias(M::TurnoverRate12m.name())],
-        )
+        .with_columns([
+            pct(m(M::LeaversFte12m), m(M::EmployedFte)).alias(M::TurnoverRate12m.name()),
+            // Only a census return states days lost (`metrics::census`).
+            lit(NULL)
+                .cast(DataType::Float64)
+                .alias(M::WorkingDaysLost.name()),
+            lit(NULL)
+                .cast(DataType::Float64)
+                .alias(M::AbsenceRate.name()),
+        ])
         // Counts of people are whole numbers in the output.
         .with_columns(
             M::ALL

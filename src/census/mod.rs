@@ -1,0 +1,321 @@
+//! The DfE's Children's Social Work Workforce census return (CSWW): one
+//! XML file a year per council (`../shared/spec/csww-census.md`).
+//!
+//! - [`reader`]: bytes to a tree of elements with line numbers (quick-xml).
+//! - [`schema`]: the DfE 2022 schema as tables.
+//! - [`validate`]: the schema's rules and the spec's cross-field rules,
+//!   every problem found, into a [`Return`] or a [`Rejected`].
+//! - [`records`]: a return as the table Keel stores (`Kind::Census`): no
+//!   birth date, gender, ethnicity or qualification, ever.
+//! - [`check`]: `keel census check`: what the DfE will publish from a
+//!   file, beside Keel's own September figures.
+//!
+//! A return goes into the workspace as an [`Extract`] of kind `census`, so
+//! it is stored, pseudonymised, listed and undone exactly like an extract.
+
+pub mod check;
+pub mod reader;
+pub mod records;
+pub mod schema;
+pub mod validate;
+pub mod write;
+
+use crate::extract::{Extract, Issue, Kind, Severity};
+use crate::month::Month;
+use chrono::NaiveDate;
+use std::fmt;
+use std::path::Path;
+
+/// The first census year with records of individual workers (2013–2016
+/// were aggregate returns).
+pub const FIRST_YEAR: i32 = 2017;
+
+/// One problem in a return: the record (its position among the
+/// `CSWWWorker` elements and its line), the SWE number, the element, the
+/// value and the rule it breaks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub file: String,
+    /// 1 for the first `CSWWWorker`.
+    pub record: Option<usize>,
+    pub line: Option<u64>,
+    pub swe: Option<String>,
+    pub element: Option<String>,
+    pub value: Option<String>,
+    /// The rule, without the value (so problems group by rule).
+    pub rule: String,
+}
+
+/// Values longer than this are cut in messages.
+const VALUE_SHOWN: usize = 40;
+
+fn shown(v: &str) -> String {
+    if v.chars().count() > VALUE_SHOWN {
+        format!("{}…", v.chars().take(VALUE_SHOWN).collect::<String>())
+    } else {
+        v.to_string()
+    }
+}
+
+impl Problem {
+    /// Where the problem is, without the SWE number: what a stored warning
+    /// may say (stored warnings name rows, never identifiers).
+    fn place(&self, with_swe: bool) -> String {
+        let mut out = Vec::new();
+        match (self.record, self.line) {
+            (Some(r), Some(l)) => out.push(format!("record {r} (line {l})")),
+            (Some(r), None) => out.push(format!("record {r}")),
+            (None, Some(l)) => out.push(format!("line {l}")),
+            (None, None) => {}
+        }
+        if with_swe && let Some(s) = &self.swe {
+            out.push(format!("SWE {}", shown(s)));
+        }
+        if let Some(e) = &self.element {
+            out.push(format!("element '{e}'"));
+        }
+        if let Some(v) = &self.value {
+            out.push(format!("value '{}'", shown(v)));
+        }
+        out.join(", ")
+    }
+
+    /// The warning as the workspace stores it: no SWE number.
+    pub fn to_issue(&self) -> Issue {
+        let place = self.place(false);
+        Issue {
+            severity: self.severity,
+            file: self.file.clone(),
+            row: None,
+            column: None,
+            value: None,
+            reason: if place.is_empty() {
+                self.rule.clone()
+            } else {
+                format!("{place}: {}", self.rule)
+            },
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let place = self.place(true);
+        if place.is_empty() {
+            write!(f, "{label}: {}: {}", self.file, self.rule)
+        } else {
+            write!(f, "{label}: {}, {place}: {}", self.file, self.rule)
+        }
+    }
+}
+
+/// Problems past the first `per_file` of each file, counted by element and
+/// rule, as `keel import` cuts extracts' errors.
+pub fn cap(problems: &[Problem], per_file: usize) -> (Vec<&Problem>, Vec<String>) {
+    let mut shown = Vec::new();
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    // (file, element, rule) and how many problems share it.
+    type Rule<'a> = (&'a str, Option<&'a str>, &'a str);
+    let mut rest: Vec<(Rule, usize)> = Vec::new();
+    for p in problems {
+        let n = seen.entry(p.file.as_str()).or_default();
+        *n += 1;
+        if *n <= per_file {
+            shown.push(p);
+            continue;
+        }
+        let key = (p.file.as_str(), p.element.as_deref(), p.rule.as_str());
+        match rest.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, c)) => *c += 1,
+            None => rest.push((key, 1)),
+        }
+    }
+    let omitted = rest
+        .into_iter()
+        .map(|((file, element, rule), n)| {
+            let what = if n == 1 { "problem" } else { "problems" };
+            let element = element
+                .map(|e| format!(" with element '{e}'"))
+                .unwrap_or_default();
+            format!(
+                "{file}: … and {} more {what}{element}: {rule}",
+                crate::extract::capped::thousands(n)
+            )
+        })
+        .collect();
+    (shown, omitted)
+}
+
+/// One `CSWWWorker`, with what Keel keeps of it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record {
+    pub position: usize,
+    pub line: u64,
+    pub swe: String,
+    pub agency: bool,
+    pub fte: Option<f64>,
+    pub fte30: Option<f64>,
+    pub role: Option<u8>,
+    pub start: Option<NaiveDate>,
+    pub origin: Option<u8>,
+    pub end: Option<NaiveDate>,
+    pub destination: Option<u8>,
+    pub reason: Option<u8>,
+    pub cases: Option<i64>,
+    pub days_lost: Option<f64>,
+    /// CFKSS status 1 (ASYE) among the record's statuses; unknown when it
+    /// gives none.
+    pub asye: Option<bool>,
+    /// Items Keel never stores, held only while a file is open so that
+    /// `keel census write` can copy them from an earlier return.
+    pub personal: Personal,
+}
+
+/// A record's personal items, as written in the return.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Personal {
+    pub birth_date: Option<String>,
+    pub gender: Option<String>,
+    pub ethnicity: Option<String>,
+    pub qual_inst: Vec<String>,
+}
+
+/// A return that passed validation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Return {
+    pub file_name: String,
+    /// The census year: the year ending 30 September `year`.
+    pub year: i32,
+    pub la_code: Option<String>,
+    pub vacancies_fte: f64,
+    pub agency_cover_fte: f64,
+    pub agency_cover_headcount: i64,
+    pub records: Vec<Record>,
+    pub warnings: Vec<Problem>,
+}
+
+impl Return {
+    /// 30 September of the census year: the reference date.
+    pub fn reference_date(&self) -> NaiveDate {
+        reference_date(self.year)
+    }
+
+    /// The month Keel files the return under: September of the census year.
+    pub fn month(&self) -> Month {
+        Month::of(self.reference_date())
+    }
+}
+
+/// 30 September of `year`.
+pub fn reference_date(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 9, 30).expect("30 September exists in every year")
+}
+
+/// 1 October before it: the census year's first day.
+pub fn first_day(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year - 1, 10, 1).expect("1 October exists in every year")
+}
+
+/// A return that failed validation: nothing from it may be stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    pub file_name: String,
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+/// Whether a file is to be read as a census return: its name ends in
+/// `.xml`, or its first characters open an XML document.
+pub fn is_return(path: &Path) -> bool {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    {
+        return true;
+    }
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with("<?xml")
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Read and validate a return file.
+pub fn read_return(path: &Path) -> Result<Return, Rejected> {
+    let file_name = file_name_of(path);
+    let bytes = std::fs::read(path).map_err(|e| Rejected {
+        file_name: file_name.clone(),
+        errors: vec![Problem {
+            severity: Severity::Error,
+            file: file_name.clone(),
+            record: None,
+            line: None,
+            swe: None,
+            element: None,
+            value: None,
+            rule: format!("cannot read the file: {e}"),
+        }],
+        warnings: vec![],
+    })?;
+    validate::validate(&file_name, &bytes)
+}
+
+/// A return as an extract of kind `census`, ready for
+/// `Workspace::import`: one month (its September), its records as the
+/// stored table, its warnings without SWE numbers.
+pub fn read_as_extract(path: &Path) -> Result<Extract, Rejected> {
+    let ret = read_return(path)?;
+    let file_hash = crate::extract::file_hash(path).map_err(|e| Rejected {
+        file_name: ret.file_name.clone(),
+        errors: vec![Problem {
+            severity: Severity::Error,
+            file: ret.file_name.clone(),
+            record: None,
+            line: None,
+            swe: None,
+            element: None,
+            value: None,
+            rule: format!("cannot read the file: {e}"),
+        }],
+        warnings: vec![],
+    })?;
+    let data = records::frame(&ret).map_err(|e| Rejected {
+        file_name: ret.file_name.clone(),
+        errors: vec![Problem {
+            severity: Severity::Error,
+            file: ret.file_name.clone(),
+            record: None,
+            line: None,
+            swe: None,
+            element: None,
+            value: None,
+            rule: format!("cannot build the table: {e}"),
+        }],
+        warnings: vec![],
+    })?;
+    Ok(Extract {
+        path: path.to_path_buf(),
+        file_name: ret.file_name.clone(),
+        file_hash,
+        kind: Kind::Census,
+        columns: vec![],
+        data,
+        months: vec![ret.month()],
+        rows_read: ret.records.len(),
+        warnings: ret.warnings.iter().map(Problem::to_issue).collect(),
+    })
+}

@@ -1,0 +1,215 @@
+//! `keel census`: the DfE census return on the command line.
+
+use super::{Failure, census_lines, emit};
+use crate::workspace::Workspace;
+use clap::Subcommand;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand, Debug)]
+pub enum CensusCommand {
+    /// Validate a return without storing it, then print what the DfE will publish from it beside Keel's September figures, and the records behind the differences (exit 1 on errors)
+    Check {
+        #[arg(value_name = "FILE.xml")]
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::table_out::Format,
+        /// Print every error [default: the first 50, then the rest counted by rule]
+        #[arg(long)]
+        all_errors: bool,
+    },
+    /// Write the return for a census year from the workspace; SWE numbers and personal items are read now from the --extract files (never stored)
+    Write {
+        /// The census year: the year to 30 September YYYY
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// The council's three-digit LA code
+        #[arg(long, value_name = "NNN")]
+        la_code: String,
+        /// Files carrying SWE numbers: HR extracts whose worker id is the SWE number, or earlier returns
+        #[arg(long = "extract", value_name = "FILE", required = true)]
+        extracts: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE.xml")]
+        out: PathBuf,
+    },
+}
+
+pub fn run(root: &Path, c: CensusCommand) -> Result<(), Failure> {
+    match c {
+        CensusCommand::Check {
+            file,
+            format,
+            all_errors,
+        } => check(root, &file, format, all_errors),
+        CensusCommand::Write {
+            year,
+            la_code,
+            extracts,
+            out,
+        } => {
+            let ws = Workspace::open_existing(root)?;
+            let s = crate::census::write::write(&ws, year, &la_code, &extracts, &out)?;
+            say!(
+                "wrote {}: {} records ({} in post on 30 September {year}, {} leavers)",
+                out.display(),
+                s.records,
+                s.in_post,
+                s.leavers
+            );
+            if !s.without_swe.is_empty() {
+                say!(
+                    "  left out {} worker(s) whose SWE number no --extract file gives (the schema requires one): {}",
+                    s.without_swe.len(),
+                    s.without_swe.join(", ")
+                );
+            }
+            for (item, n) in &s.left_out {
+                say!("  {item}: {n} record(s)");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn check(
+    root: &Path,
+    file: &Path,
+    format: crate::table_out::Format,
+    all_errors: bool,
+) -> Result<(), Failure> {
+    let ret = match crate::census::read_return(file) {
+        Ok(r) => r,
+        Err(rejected) => {
+            eprintln!("{}", census_lines(&rejected.errors, all_errors));
+            for w in &rejected.warnings {
+                eprintln!("{w}");
+            }
+            return Err(Failure::CensusInvalid(rejected.errors.len()));
+        }
+    };
+    for w in &ret.warnings {
+        eprintln!("{w}");
+    }
+    let ws = if Workspace::exists(root) {
+        Some(Workspace::open(root)?)
+    } else {
+        None
+    };
+    let report = crate::census::check::compare(&ret, ws.as_ref())?;
+    if format == crate::table_out::Format::Json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::Output(crate::table_out::Error::Json(e)))?;
+        say!("{text}");
+        return Ok(());
+    }
+    if format == crate::table_out::Format::Text {
+        say!(
+            "{}: census year to 30 September {}, council {}, {} records: valid",
+            ret.file_name,
+            report.year,
+            report.la_code.as_deref().unwrap_or("-"),
+            report.records
+        );
+        if !report.september_held {
+            say!(
+                "the workspace holds no snapshot for {}: only the return's figures are shown",
+                ret.month()
+            );
+        }
+        say!("");
+    }
+    let m = &report.measures;
+    let measures = DataFrame::new(
+        m.len(),
+        vec![
+            Column::new(
+                "measure".into(),
+                m.iter().map(|r| r.measure).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "return".into(),
+                m.iter().map(|r| r.from_return).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "keel".into(),
+                m.iter()
+                    .map(|r| r.keel.map(|v| (v * 10.0).round() / 10.0))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "difference".into(),
+                m.iter()
+                    .map(|r| r.difference.map(|v| (v * 10.0).round() / 10.0))
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    emit(&measures, format)?;
+    let e = &report.explained;
+    if e.is_empty() {
+        if format == crate::table_out::Format::Text && report.september_held {
+            say!("");
+            say!("no record differs from Keel's September data");
+        }
+        return Ok(());
+    }
+    say!("");
+    let records = DataFrame::new(
+        e.len(),
+        vec![
+            Column::new(
+                "record".into(),
+                e.iter()
+                    .map(|r| r.record.map(|v| v as i64))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "line".into(),
+                e.iter()
+                    .map(|r| r.line.map(|v| v as i64))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "swe".into(),
+                e.iter().map(|r| r.swe.as_deref()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "worker".into(),
+                e.iter().map(|r| r.worker.as_deref()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "detail".into(),
+                e.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    emit(&records, format)
+}
+
+/// `keel check`'s lines for census years held both ways: each measure
+/// where the return and the monthly September figure differ by more than
+/// 0.1.
+pub fn disagreements(monthly: &DataFrame, annual: &DataFrame) -> PolarsResult<Vec<String>> {
+    let d = crate::metrics::census::reconcile(monthly, annual)?;
+    let month = d.column("month")?.str()?.clone();
+    let measure = d.column("measure")?.str()?.clone();
+    let r = d.column("return")?.f64()?.clone();
+    let m = d.column("monthly")?.f64()?.clone();
+    Ok((0..d.height())
+        .map(|i| {
+            format!(
+                "{}  {:<26} {:>5}  {}: {} in the census return, {} from the monthly snapshots",
+                month.get(i).unwrap_or("-"),
+                "census vs monthly",
+                "",
+                measure.get(i).unwrap_or("-"),
+                fmt(r.get(i)),
+                fmt(m.get(i)),
+            )
+        })
+        .collect())
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map(|v| format!("{:.1}", v)).unwrap_or_else(|| "-".into())
+}
