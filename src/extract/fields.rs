@@ -216,6 +216,7 @@ impl Kind {
             Kind::Establishment => "Establishment",
             Kind::Supervision => "Supervision log",
             Kind::Caseload => "Caseload",
+            Kind::Census => "DfE census return",
         }
     }
 
