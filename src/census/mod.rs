@@ -229,6 +229,27 @@ pub struct Rejected {
     pub warnings: Vec<Problem>,
 }
 
+impl Rejected {
+    /// The whole file refused for one reason (it cannot be read, or its
+    /// table cannot be built): no record, element or value to name.
+    fn whole_file(file_name: &str, rule: String) -> Rejected {
+        Rejected {
+            file_name: file_name.to_string(),
+            errors: vec![Problem {
+                severity: Severity::Error,
+                file: file_name.to_string(),
+                record: None,
+                line: None,
+                swe: None,
+                element: None,
+                value: None,
+                rule,
+            }],
+            warnings: vec![],
+        }
+    }
+}
+
 /// Whether a file is to be read as a census return: its name ends in
 /// `.xml`, or its first characters open an XML document.
 pub fn is_return(path: &Path) -> bool {
@@ -257,20 +278,8 @@ fn file_name_of(path: &Path) -> String {
 /// Read and validate a return file.
 pub fn read_return(path: &Path) -> Result<Return, Rejected> {
     let file_name = file_name_of(path);
-    let bytes = std::fs::read(path).map_err(|e| Rejected {
-        file_name: file_name.clone(),
-        errors: vec![Problem {
-            severity: Severity::Error,
-            file: file_name.clone(),
-            record: None,
-            line: None,
-            swe: None,
-            element: None,
-            value: None,
-            rule: format!("cannot read the file: {e}"),
-        }],
-        warnings: vec![],
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Rejected::whole_file(&file_name, format!("cannot read the file: {e}")))?;
     validate::validate(&file_name, &bytes)
 }
 
@@ -279,33 +288,10 @@ pub fn read_return(path: &Path) -> Result<Return, Rejected> {
 /// stored table, its warnings without SWE numbers.
 pub fn read_as_extract(path: &Path) -> Result<Extract, Rejected> {
     let ret = read_return(path)?;
-    let file_hash = crate::extract::file_hash(path).map_err(|e| Rejected {
-        file_name: ret.file_name.clone(),
-        errors: vec![Problem {
-            severity: Severity::Error,
-            file: ret.file_name.clone(),
-            record: None,
-            line: None,
-            swe: None,
-            element: None,
-            value: None,
-            rule: format!("cannot read the file: {e}"),
-        }],
-        warnings: vec![],
-    })?;
-    let data = records::frame(&ret).map_err(|e| Rejected {
-        file_name: ret.file_name.clone(),
-        errors: vec![Problem {
-            severity: Severity::Error,
-            file: ret.file_name.clone(),
-            record: None,
-            line: None,
-            swe: None,
-            element: None,
-            value: None,
-            rule: format!("cannot build the table: {e}"),
-        }],
-        warnings: vec![],
+    let file_hash = crate::extract::file_hash(path)
+        .map_err(|e| Rejected::whole_file(&ret.file_name, format!("cannot read the file: {e}")))?;
+    let data = records::frame(&ret).map_err(|e| {
+        Rejected::whole_file(&ret.file_name, format!("cannot build the table: {e}"))
     })?;
     Ok(Extract {
         path: path.to_path_buf(),
