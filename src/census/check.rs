@@ -4,7 +4,6 @@
 //! Nothing is stored: the workspace is only read.
 
 use super::Return;
-use crate::extract::Kind;
 use crate::metrics::census::{self as c, PUBLISHED};
 use crate::metrics::{GroupKind, definitions as def};
 use crate::month::Month;
@@ -265,36 +264,18 @@ fn explain(
         }
     }
 
-    // Leaves Keel holds in the census year for which the return has no
-    // leaving record.
-    let first = super::first_day(ret.year);
-    let last = ret.reference_date();
-    let in_year = |e: Expr| {
-        e.clone()
-            .gt_eq(lit(first))
-            .and(e.lt_eq(lit(last)))
-            .fill_null(lit(false))
-    };
-    let mut leaves = vec![
-        inputs
-            .workforce
-            .clone()
-            .lazy()
-            .filter(def::employed().and(in_year(col("leave_date"))))
-            .select([col("worker_id"), col("leave_date")]),
-    ];
-    if let Some(l) = ws.load(Kind::Leavers)? {
-        leaves.push(
-            l.lazy()
-                .filter(in_year(col("leave_date")))
-                .select([col("worker_id"), col("leave_date")]),
-        );
-    }
+    // Leaves Keel holds in the census year (the contract's leaves, as the
+    // metrics count them) for which the return has no leaving record.
+    let leaves = def::recorded_leaves(
+        inputs.workforce.clone().lazy(),
+        inputs.leavers.clone().map(DataFrame::lazy),
+    )?
+    .filter(super::in_census_year(ret.year, col("leave_date")));
     let returned = frame
         .lazy()
         .filter(col(c::LEAVE_DATE).is_not_null())
         .select([col(c::WORKER_ID).alias("worker_id")]);
-    let missing = concat(leaves, UnionArgs::default())?
+    let missing = leaves
         .group_by_stable([col("worker_id")])
         .agg([col("leave_date").min()])
         .join(

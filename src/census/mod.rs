@@ -221,6 +221,16 @@ pub fn first_day(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year - 1, 10, 1).expect("1 October exists in every year")
 }
 
+/// Whether a date falls in census year `year` (1 October to 30
+/// September); a missing date does not.
+pub(crate) fn in_census_year(year: i32, date: polars::prelude::Expr) -> polars::prelude::Expr {
+    use polars::prelude::lit;
+    date.clone()
+        .gt_eq(lit(first_day(year)))
+        .and(date.lt_eq(lit(reference_date(year))))
+        .fill_null(lit(false))
+}
+
 /// A return that failed validation: nothing from it may be stored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejected {

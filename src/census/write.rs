@@ -10,7 +10,7 @@
 //! and is listed; items Keel cannot fill are left out where the schema
 //! allows, and listed.
 
-use super::{Record, first_day, reference_date};
+use super::{Record, reference_date};
 use crate::extract::{Issue, Kind, ReadOptions};
 use crate::metrics::definitions as def;
 use crate::month::Month;
@@ -172,14 +172,10 @@ pub fn write(
     // The year's leaves of employed workers: a snapshot row's leave date
     // or a leavers report's, each (worker, date) once, with the FTE of
     // the leavers row or else of the worker's last post.
-    let first = first_day(year);
-    let last = reference_date(year);
-    let in_year = |e: Expr| {
-        e.clone()
-            .gt_eq(lit(first))
-            .and(e.lt_eq(lit(last)))
-            .fill_null(lit(false))
-    };
+    // Gathered here rather than by `definitions::recorded_leaves`, which
+    // leaves a snapshot row's FTE out: the return wants the FTE the worker
+    // left from.
+    let in_year = |e: Expr| super::in_census_year(year, e);
     let last_posts = workforce
         .clone()
         .lazy()
