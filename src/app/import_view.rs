@@ -7,7 +7,6 @@ use crate::extract::fields::Field;
 use crate::extract::{ColumnUse, EmploymentType, Issue, Kind, Severity};
 use crate::workspace::ImportRecord;
 use eframe::egui;
-use std::path::PathBuf;
 
 /// The view's own state: where to scroll, and the typed path.
 #[derive(Default)]
@@ -411,37 +410,14 @@ fn file_card(
 /// The typed path: for a computer where the file picker cannot open, and
 /// for anyone who would rather type. Enter reads the file.
 fn path_field(ui: &mut egui::Ui, st: &mut ImportUi, cmds: &mut Vec<Command>) {
-    if let Some(why) = &st.picker_failed {
-        ui.colored_label(ui.visuals().warn_fg_color, why);
+    let words = super::typed_path::Words {
+        label: "File path",
+        hint: "/path/to/staff-in-post.csv",
+        button: "Read this file",
+    };
+    if let Some(path) = super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words) {
+        cmds.push(Command::ReadFiles(vec![path]));
     }
-    ui.horizontal(|ui| {
-        ui.label("File path:");
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut st.path)
-                    .hint_text("/path/to/staff-in-post.csv")
-                    .desired_width(ui.available_width().min(520.0) - 110.0),
-            )
-            .accessible_name("File path");
-        if st.picker_failed.is_some() && st.path.is_empty() && !field.has_focus() {
-            // Straight to the keyboard: the picker just failed.
-            field.request_focus();
-        }
-        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let read = ui
-            .add_enabled(
-                !st.path.trim().is_empty(),
-                egui::Button::new("Read this file"),
-            )
-            .clicked();
-        if (entered || read) && !st.path.trim().is_empty() {
-            // Paths copied from a file manager often come quoted.
-            let path = st.path.trim().trim_matches(['"', '\'']).to_string();
-            cmds.push(Command::ReadFiles(vec![PathBuf::from(path)]));
-            st.path.clear();
-            st.picker_failed = None;
-        }
-    });
 }
 
 pub fn show(

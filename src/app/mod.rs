@@ -25,6 +25,7 @@ mod settings_view;
 mod shell;
 mod state;
 mod teams;
+mod typed_path;
 
 pub use jobs::JobKind;
 pub use state::{Command, PlanCommand, View};

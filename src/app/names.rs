@@ -6,7 +6,6 @@
 use super::state::Command;
 use crate::workspace::reveal::Identities;
 use eframe::egui;
-use std::path::PathBuf;
 
 /// The bar's own state: a typed path, for when the picker cannot open.
 #[derive(Default)]
@@ -54,30 +53,15 @@ pub fn bar(
     if names.is_some() || !(st.typing || st.picker_failed.is_some()) {
         return;
     }
-    if let Some(why) = &st.picker_failed {
-        ui.colored_label(ui.visuals().warn_fg_color, why);
+    let words = super::typed_path::Words {
+        label: "Extract path",
+        hint: "/path/to/staff-in-post.xlsx",
+        button: "Read names",
+    };
+    if let Some(path) = super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words) {
+        cmds.push(Command::ShowNames(Some(path)));
+        st.typing = false;
     }
-    ui.horizontal(|ui| {
-        ui.label("Extract path:");
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut st.path)
-                    .hint_text("/path/to/staff-in-post.xlsx")
-                    .desired_width(ui.available_width().min(520.0) - 110.0),
-            )
-            .accessible_name("Extract path");
-        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let read = ui
-            .add_enabled(!st.path.trim().is_empty(), egui::Button::new("Read names"))
-            .clicked();
-        if (entered || read) && !st.path.trim().is_empty() {
-            let path = st.path.trim().trim_matches(['"', '\'']).to_string();
-            cmds.push(Command::ShowNames(Some(PathBuf::from(path))));
-            st.path.clear();
-            st.picker_failed = None;
-            st.typing = false;
-        }
-    });
 }
 
 /// The extra cells beside a pseudonym: the identifier and, when the
