@@ -117,27 +117,16 @@ impl fmt::Display for Problem {
 /// Problems past the first `per_file` of each file, counted by element and
 /// rule, as `keel import` cuts extracts' errors.
 pub fn cap(problems: &[Problem], per_file: usize) -> (Vec<&Problem>, Vec<String>) {
-    let mut shown = Vec::new();
-    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-    // (file, element, rule) and how many problems share it.
-    type Rule<'a> = (&'a str, Option<&'a str>, &'a str);
-    let mut rest: Vec<(Rule, usize)> = Vec::new();
-    for p in problems {
-        let n = seen.entry(p.file.as_str()).or_default();
-        *n += 1;
-        if *n <= per_file {
-            shown.push(p);
-            continue;
-        }
-        let key = (p.file.as_str(), p.element.as_deref(), p.rule.as_str());
-        match rest.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, c)) => *c += 1,
-            None => rest.push((key, 1)),
-        }
-    }
-    let omitted = rest
+    let (shown, groups) = crate::extract::capped::split_per_file(
+        problems,
+        per_file,
+        |p| p.file.as_str(),
+        |p| ((p.file.as_str(), p.element.as_deref(), p.rule.as_str()), ()),
+    );
+    let omitted = groups
         .into_iter()
-        .map(|((file, element, rule), n)| {
+        .map(|((file, element, rule), rest)| {
+            let n = rest.len();
             let what = if n == 1 { "problem" } else { "problems" };
             let element = element
                 .map(|e| format!(" with element '{e}'"))

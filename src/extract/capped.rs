@@ -45,39 +45,68 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// The first `per_file` issues of each file, in order, and the rest of
-/// each file grouped by rule in the order each rule first appears.
-pub fn cap(issues: &[Issue], per_file: usize) -> (Vec<&Issue>, Vec<Omitted>) {
+/// The first `per_file` items of each file, in order, and the rest of
+/// each file grouped by the key `rule` gives, in the order each key first
+/// appears, with what `rule` made of each item (so work done to find the
+/// key is not done twice). The extract's issues and the census return's
+/// problems are capped alike; only what makes two "the same rule" differs.
+pub fn split_per_file<'a, T, K: Eq + std::hash::Hash + Clone, V>(
+    items: &'a [T],
+    per_file: usize,
+    file: impl Fn(&'a T) -> &'a str,
+    rule: impl Fn(&'a T) -> (K, V),
+) -> (Vec<&'a T>, Vec<(K, Vec<V>)>) {
     let mut shown = Vec::new();
-    let mut groups: Vec<(String, Option<String>, Vec<Piece>, Template)> = Vec::new();
     let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-    let mut index: std::collections::HashMap<(String, Option<String>, String), usize> =
-        Default::default();
-    for i in issues {
-        let n = seen.entry(i.file.as_str()).or_default();
+    let mut groups: Vec<(K, Vec<V>)> = Vec::new();
+    let mut index: std::collections::HashMap<K, usize> = Default::default();
+    for item in items {
+        let n = seen.entry(file(item)).or_default();
         *n += 1;
         if *n <= per_file {
-            shown.push(i);
+            shown.push(item);
             continue;
         }
-        let pieces = pieces(&i.reason);
-        let key = (i.file.clone(), i.column.clone(), shape(&pieces));
+        let (key, made) = rule(item);
         match index.get(&key) {
-            Some(&g) => groups[g].3.merge(&pieces),
+            Some(&g) => groups[g].1.push(made),
             None => {
-                index.insert(key, groups.len());
-                let t = Template::new(&pieces);
-                groups.push((i.file.clone(), i.column.clone(), pieces, t));
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![made]));
             }
         }
     }
+    (shown, groups)
+}
+
+/// The first `per_file` issues of each file, in order, and the rest of
+/// each file grouped by rule in the order each rule first appears.
+pub fn cap(issues: &[Issue], per_file: usize) -> (Vec<&Issue>, Vec<Omitted>) {
+    let (shown, groups) = split_per_file(
+        issues,
+        per_file,
+        |i| i.file.as_str(),
+        |i| {
+            let pieces = pieces(&i.reason);
+            (
+                (i.file.as_str(), i.column.as_deref(), shape(&pieces)),
+                pieces,
+            )
+        },
+    );
     let omitted = groups
         .into_iter()
-        .map(|(file, column, _, t)| Omitted {
-            file,
-            column,
-            count: t.count,
-            reason: t.text(),
+        .map(|((file, column, _), reasons)| {
+            let mut t = Template::new(&reasons[0]);
+            for r in &reasons[1..] {
+                t.merge(r);
+            }
+            Omitted {
+                file: file.to_string(),
+                column: column.map(str::to_string),
+                count: t.count,
+                reason: t.text(),
+            }
         })
         .collect();
     (shown, omitted)
