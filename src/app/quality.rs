@@ -184,40 +184,41 @@ pub fn leaver_grids(
     ui.label(format!(
         "Census year to 30 September {year}, from the return: employed leavers (head count of people, FTE of their posts)."
     ));
-    ui.columns(2, |cols| {
-        for (ui, by) in cols.iter_mut().zip(LeaverBy::BOTH) {
-            let heading = match by {
-                LeaverBy::Reason => "Reason for leaving",
-                LeaverBy::Destination => "Destination",
-            };
-            egui::Grid::new(("leavers", id, by.name()))
-                .striped(true)
-                .show(ui, |ui| {
-                    for h in [heading, "Head count", "FTE"] {
-                        ui.strong(h);
+    // One under the other: a destination's label is long, and side by
+    // side it would wrap to a word a line at 1024 pixels.
+    for by in LeaverBy::BOTH {
+        let heading = match by {
+            LeaverBy::Reason => "Reason for leaving",
+            LeaverBy::Destination => "Destination",
+        };
+        ui.add_space(4.0);
+        egui::Grid::new(("leavers", id, by.name()))
+            .striped(true)
+            .min_col_width(80.0)
+            .show(ui, |ui| {
+                for h in [heading, "Head count", "FTE"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for (i, r) in rows.iter().enumerate() {
+                    if r.census_year != year || r.by != by {
+                        continue;
+                    }
+                    ui.label(match r.code {
+                        Some(c) => format!("{} ({c})", r.label),
+                        None => r.label.clone(),
+                    });
+                    if withheld.is_some_and(|w| w[i]) {
+                        ui.label(crate::report::suppress::MARK);
+                        ui.label(crate::report::suppress::MARK);
+                    } else {
+                        ui.label(r.headcount.to_string());
+                        ui.label(format!("{:.1}", r.fte));
                     }
                     ui.end_row();
-                    for (i, r) in rows.iter().enumerate() {
-                        if r.census_year != year || r.by != by {
-                            continue;
-                        }
-                        let label = match r.code {
-                            Some(c) => format!("{} ({c})", r.label),
-                            None => r.label.clone(),
-                        };
-                        ui.add(egui::Label::new(label).wrap());
-                        if withheld.is_some_and(|w| w[i]) {
-                            ui.label(crate::report::suppress::MARK);
-                            ui.label(crate::report::suppress::MARK);
-                        } else {
-                            ui.label(r.headcount.to_string());
-                            ui.label(format!("{:.1}", r.fte));
-                        }
-                        ui.end_row();
-                    }
-                });
-        }
-    });
+                }
+            });
+    }
 }
 
 /// Red, above everything: stored data that is not what was stored makes

@@ -389,7 +389,7 @@ fn census_check_csv_is_one_table_with_a_section_column() {
         rows[1] == "measure,inpost_headcount,10.0,10.0,0.0,,,,,",
         "{text}"
     );
-    assert!(rows[21].starts_with(&format!("record,,,,,10,")), "{text}");
+    assert!(rows[21].starts_with("record,,,,,10,"), "{text}");
     assert!(rows[21].contains(&swe(110)), "{text}");
     assert!(rows[22].starts_with("record,,,,,,,,w"), "{text}");
 }
