@@ -248,19 +248,44 @@ fn fmt(v: Option<f64>) -> String {
 }
 
 /// Leavers by reason and destination as a table (`census_year`,
-/// `breakdown`, `code`, `label`, `headcount`, `fte`); the withheld lines'
-/// head count and FTE are "c", as the DfE publishes them. Figures are text
-/// so that one column holds both.
+/// `breakdown`, `code`, `label`, `headcount`, `fte`, FTE to 1 dp as the
+/// DfE publishes it). With `withheld`, the withheld lines' head count and
+/// FTE are "c", as the DfE publishes them, so those two columns are text.
 pub fn leavers_table(
     rows: &[crate::metrics::census::LeaverCount],
     withheld: Option<&[bool]>,
 ) -> PolarsResult<DataFrame> {
-    let hidden = |i: usize| withheld.is_some_and(|w| w[i]);
-    let shown = |i: usize, v: String| {
-        if hidden(i) {
-            crate::report::suppress::MARK.to_string()
-        } else {
-            v
+    let fte = |r: &crate::metrics::census::LeaverCount| (r.fte * 10.0).round() / 10.0;
+    let (headcount, fte) = match withheld {
+        None => (
+            Column::new(
+                "headcount".into(),
+                rows.iter().map(|r| r.headcount).collect::<Vec<_>>(),
+            ),
+            Column::new("fte".into(), rows.iter().map(fte).collect::<Vec<_>>()),
+        ),
+        Some(w) => {
+            let shown = |i: usize, v: String| {
+                if w[i] {
+                    crate::report::suppress::MARK.to_string()
+                } else {
+                    v
+                }
+            };
+            (
+                Column::new(
+                    "headcount".into(),
+                    (0..rows.len())
+                        .map(|i| shown(i, rows[i].headcount.to_string()))
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "fte".into(),
+                    (0..rows.len())
+                        .map(|i| shown(i, format!("{:.1}", fte(&rows[i]))))
+                        .collect::<Vec<_>>(),
+                ),
+            )
         }
     };
     DataFrame::new(
@@ -282,18 +307,8 @@ pub fn leavers_table(
                 "label".into(),
                 rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
             ),
-            Column::new(
-                "headcount".into(),
-                (0..rows.len())
-                    .map(|i| shown(i, rows[i].headcount.to_string()))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "fte".into(),
-                (0..rows.len())
-                    .map(|i| shown(i, format!("{:.1}", rows[i].fte)))
-                    .collect::<Vec<_>>(),
-            ),
+            headcount,
+            fte,
         ],
     )
 }
