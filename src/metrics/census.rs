@@ -136,6 +136,9 @@ fn distinct(cond: Expr) -> Expr {
     col(WORKER_ID).filter(cond).n_unique()
 }
 
+/// September's place in a month number (`year × 12 + month − 1`).
+const SEPTEMBER_INDEX: i32 = 8;
+
 /// Who was in E(m) at each September a return or a snapshot gives:
 /// (`month`, `worker_id`). A month the snapshots hold takes its workers
 /// from them, as its monthly figures stand over the return's.
@@ -148,10 +151,13 @@ fn employed_members(census: &DataFrame, workforce: Option<&DataFrame>) -> Polars
     let Some(w) = workforce else {
         return Ok(from_return);
     };
+    // Septembers only: a census month and the one a year before it are
+    // both Septembers, and a national history is millions of other rows.
+    let september = (col("month") % lit(12)).eq(lit(SEPTEMBER_INDEX));
     let monthly = w
         .clone()
         .lazy()
-        .filter(super::definitions::employed_in_post())
+        .filter(september.and(super::definitions::employed_in_post()))
         .select([col("month"), col("worker_id")]);
     let months = monthly
         .clone()
