@@ -123,6 +123,43 @@ pub fn show(
             );
         }
     });
+    egui::ScrollArea::vertical()
+        .id_salt("benchmarks")
+        .show(ui, |ui| {
+            comparison(ui, model, council, view, busy, cmds);
+            ui.add_space(12.0);
+            ui.separator();
+            leavers(ui, model);
+        });
+}
+
+/// The council's own leavers by reason and destination, below the
+/// published comparisons: withheld as a meeting would see them (anything
+/// set beside other councils' figures may be shown beyond HR), and said to
+/// have nothing to compare with.
+fn leavers(ui: &mut egui::Ui, model: &Model) {
+    ui.strong("Leavers by reason and destination");
+    let rows = &model.leavers;
+    let Some(year) = super::quality::year_shown(rows, model.latest_month()) else {
+        ui.label("No census return held: import the council's DfE returns (.xml) to see its leavers by reason and destination.");
+        return;
+    };
+    ui.add(egui::Label::new(crate::benchmark::NO_LEAVER_COMPARISON).wrap());
+    let withheld = crate::report::suppress::leavers_withheld(rows);
+    super::quality::leaver_grids(ui, rows, Some(&withheld), year, "benchmarks");
+    ui.weak(crate::report::suppress::MARK_MEANING);
+}
+
+/// The DfE's published series beside Keel's, once the indicators are
+/// imported and the council chosen.
+fn comparison(
+    ui: &mut egui::Ui,
+    model: &Model,
+    council: &mut String,
+    view: Option<&Result<CouncilView, String>>,
+    busy: bool,
+    cmds: &mut Vec<Command>,
+) {
     if model.benchmark_data.is_none() {
         ui.label("No DfE indicators imported yet. Download the children's social work workforce indicators (and the statistical neighbours file) from explore-education-statistics.service.gov.uk, then import them here or with `keel benchmark import FILE`.");
         return;
@@ -165,30 +202,19 @@ pub fn show(
         c.region_name.clone().unwrap_or_else(|| "unknown".into()),
         view.measures.first().map_or(0, |m| m.neighbours.len())
     ));
-    egui::ScrollArea::vertical()
-        .id_salt("benchmarks")
-        .show(ui, |ui| {
-            let all = measures();
-            for pair in all.chunks(2) {
-                ui.columns(2, |cols| {
-                    for (ui, (metric, dfe)) in cols.iter_mut().zip(pair) {
-                        match chart(model, view, metric, dfe) {
-                            Some(spec) => {
-                                ui.strong(&spec.title);
-                                charts::show_spec(
-                                    ui,
-                                    &format!("benchmark {metric}"),
-                                    &spec,
-                                    260.0,
-                                    2.0,
-                                );
-                            }
-                            None => {
-                                ui.label(format!("{metric}: not in the imported indicators"));
-                            }
-                        }
+    for pair in measures().chunks(2) {
+        ui.columns(2, |cols| {
+            for (ui, (metric, dfe)) in cols.iter_mut().zip(pair) {
+                match chart(model, view, metric, dfe) {
+                    Some(spec) => {
+                        ui.strong(&spec.title);
+                        charts::show_spec(ui, &format!("benchmark {metric}"), &spec, 260.0, 2.0);
                     }
-                });
+                    None => {
+                        ui.label(format!("{metric}: not in the imported indicators"));
+                    }
+                }
             }
         });
+    }
 }

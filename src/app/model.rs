@@ -24,6 +24,9 @@ pub struct Model {
     pub imports: Vec<ImportRecord>,
     pub metrics: MetricTable,
     pub findings: Vec<Finding>,
+    /// Each census year's leavers by reason and destination, from the
+    /// returns held (empty without any).
+    pub leavers: Vec<crate::metrics::census::LeaverCount>,
     pub benchmarks_held: Vec<crate::workspace::manifest::BenchmarkRecord>,
     /// The latest DfE indicators and neighbours imported, if any.
     pub benchmark_data: Option<(DataFrame, Option<DataFrame>)>,
@@ -161,6 +164,14 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
             (table, findings)
         }
     };
+    let leavers = match ws
+        .load(crate::extract::Kind::Census)
+        .map_err(|e| e.to_string())?
+    {
+        Some(r) => crate::metrics::census::leavers_by(&r)
+            .map_err(|e| format!("cannot count the leavers by reason: {e}"))?,
+        None => Vec::new(),
+    };
     use crate::benchmark::SourceKind;
     let indicators = ws
         .load_benchmark(SourceKind::Indicators)
@@ -183,5 +194,6 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
         imports: ws.manifest().imports.clone(),
         metrics,
         findings,
+        leavers,
     })
 }

@@ -2,6 +2,7 @@
 
 use super::model::Model;
 use super::state::Command;
+use crate::metrics::census::{LeaverBy, LeaverCount};
 use crate::metrics::quality::FindingRow;
 use crate::month::Month;
 use crate::workspace::reveal::Identities;
@@ -110,6 +111,8 @@ pub fn show(
                 });
             }
             ui.add_space(12.0);
+            leavers_section(ui, &model.leavers, month);
+            ui.add_space(12.0);
             egui::CollapsingHeader::new(format!("All months ({} findings)", model.findings.len()))
                 .default_open(true)
                 .show(ui, |ui| {
@@ -129,6 +132,93 @@ pub fn show(
                         });
                 });
         });
+}
+
+/// The census year (to 30 September) a month falls in.
+fn census_year(m: Month) -> i32 {
+    if m.month() >= 10 {
+        m.year() + 1
+    } else {
+        m.year()
+    }
+}
+
+/// The census year to show: the one `month` falls in if a return gives
+/// it, else the latest held.
+pub fn year_shown(rows: &[LeaverCount], month: Option<Month>) -> Option<i32> {
+    let wanted = month.map(census_year);
+    wanted
+        .filter(|y| rows.iter().any(|r| r.census_year == *y))
+        .or_else(|| rows.iter().map(|r| r.census_year).max())
+}
+
+/// Leavers by reason and by destination for HR: every count, since this
+/// view never goes to a meeting, and codes left out named as not recorded
+/// (something to put right before the next return).
+fn leavers_section(ui: &mut egui::Ui, rows: &[LeaverCount], month: Month) {
+    ui.strong("Leavers by reason and destination");
+    let Some(year) = year_shown(rows, Some(month)) else {
+        ui.label("No census return held: leavers by reason and destination come from the DfE returns (import a return's .xml file). Leavers reports' own free-text reasons are not DfE codes and are not counted here.");
+        return;
+    };
+    if year != census_year(month) {
+        ui.weak(format!(
+            "No return for the year to 30 September {}: the latest held is shown.",
+            census_year(month)
+        ));
+    }
+    leaver_grids(ui, rows, None, year, "quality");
+}
+
+/// One census year's leavers as two grids (reason, destination): head
+/// count and FTE per code. `withheld` (one flag per line of `rows`, from
+/// `report::suppress::leavers_withheld`) shows the lines a meeting may not
+/// see as "c"; `None` shows every count.
+pub fn leaver_grids(
+    ui: &mut egui::Ui,
+    rows: &[LeaverCount],
+    withheld: Option<&[bool]>,
+    year: i32,
+    id: &str,
+) {
+    ui.label(format!(
+        "Census year to 30 September {year}, from the return: employed leavers (head count of people, FTE of their posts)."
+    ));
+    // One under the other: a destination's label is long, and side by
+    // side it would wrap to a word a line at 1024 pixels.
+    for by in LeaverBy::BOTH {
+        let heading = match by {
+            LeaverBy::Reason => "Reason for leaving",
+            LeaverBy::Destination => "Destination",
+        };
+        ui.add_space(4.0);
+        egui::Grid::new(("leavers", id, by.name()))
+            .striped(true)
+            .min_col_width(80.0)
+            .show(ui, |ui| {
+                for h in [heading, "Head count", "FTE"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for (i, r) in rows.iter().enumerate() {
+                    if r.census_year != year || r.by != by {
+                        continue;
+                    }
+                    ui.label(match r.code {
+                        Some(c) => format!("{} ({c})", r.label),
+                        None => r.label.clone(),
+                    });
+                    if withheld.is_some_and(|w| w[i]) {
+                        ui.label(crate::report::suppress::MARK);
+                        ui.label(crate::report::suppress::MARK);
+                    } else {
+                        ui.label(r.headcount.to_string());
+                        ui.label(format!("{:.1}", r.fte));
+                    }
+                    ui.end_row();
+                }
+            });
+    }
 }
 
 /// Red, above everything: stored data that is not what was stored makes

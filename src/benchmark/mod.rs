@@ -12,6 +12,12 @@ use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+/// Said beside the council's own leavers by reason and destination: the
+/// DfE indicators Keel imports break leavers down by neither, for
+/// England, a region or a council, so there is nothing to set them
+/// against.
+pub const NO_LEAVER_COMPARISON: &str = "No comparison: the DfE indicators publish no breakdown of leavers by reason or destination (for England, regions or councils). These are the council's own returns.";
+
 /// Codes the DfE writes instead of numbers. They become nulls, with the
 /// code kept beside them, never zeros.
 pub const CODES: &[&str] = &["z", "x", "c", "u", "low", ":"];

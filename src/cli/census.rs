@@ -102,24 +102,42 @@ fn check(
         say!("{text}");
         return Ok(());
     }
-    if format == crate::table_out::Format::Text {
-        say!(
-            "{}: census year to 30 September {}, council {}, {} records: valid",
-            ret.file_name,
-            report.year,
-            report.la_code.as_deref().unwrap_or("-"),
-            report.records
-        );
-        if !report.september_held {
-            say!(
-                "the workspace holds no snapshot for {}: only the return's figures are shown",
-                ret.month()
-            );
-        }
-        say!("");
+    if format == crate::table_out::Format::Csv {
+        return emit(&one_table(&report)?, format);
     }
-    let m = &report.measures;
-    let measures = DataFrame::new(
+    say!(
+        "{}: census year to 30 September {}, council {}, {} records: valid",
+        ret.file_name,
+        report.year,
+        report.la_code.as_deref().unwrap_or("-"),
+        report.records
+    );
+    if !report.september_held {
+        say!(
+            "the workspace holds no snapshot for {}: only the return's figures are shown",
+            ret.month()
+        );
+    }
+    say!("");
+    emit(&measures_table(&report.measures)?, format)?;
+    let e = &report.explained;
+    if e.is_empty() {
+        if report.september_held {
+            say!("");
+            say!("no record differs from Keel's September data");
+        }
+        return Ok(());
+    }
+    say!("");
+    emit(&records_table(e)?, format)
+}
+
+fn round1(v: Option<f64>) -> Option<f64> {
+    v.map(|v| (v * 10.0).round() / 10.0)
+}
+
+fn measures_table(m: &[crate::census::check::MeasureRow]) -> PolarsResult<DataFrame> {
+    DataFrame::new(
         m.len(),
         vec![
             Column::new(
@@ -132,29 +150,18 @@ fn check(
             ),
             Column::new(
                 "keel".into(),
-                m.iter()
-                    .map(|r| r.keel.map(|v| (v * 10.0).round() / 10.0))
-                    .collect::<Vec<_>>(),
+                m.iter().map(|r| round1(r.keel)).collect::<Vec<_>>(),
             ),
             Column::new(
                 "difference".into(),
-                m.iter()
-                    .map(|r| r.difference.map(|v| (v * 10.0).round() / 10.0))
-                    .collect::<Vec<_>>(),
+                m.iter().map(|r| round1(r.difference)).collect::<Vec<_>>(),
             ),
         ],
-    )?;
-    emit(&measures, format)?;
-    let e = &report.explained;
-    if e.is_empty() {
-        if format == crate::table_out::Format::Text && report.september_held {
-            say!("");
-            say!("no record differs from Keel's September data");
-        }
-        return Ok(());
-    }
-    say!("");
-    let records = DataFrame::new(
+    )
+}
+
+fn records_table(e: &[crate::census::check::Explained]) -> PolarsResult<DataFrame> {
+    DataFrame::new(
         e.len(),
         vec![
             Column::new(
@@ -182,8 +189,34 @@ fn check(
                 e.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(),
             ),
         ],
-    )?;
-    emit(&records, format)
+    )
+}
+
+/// The check as one CSV table for a spreadsheet or a script: a `section`
+/// column (`measure` rows first, then `record` rows), then the measures'
+/// columns and the records' columns, each empty on the other section's
+/// rows.
+fn one_table(report: &crate::census::check::Report) -> PolarsResult<DataFrame> {
+    let (m, e) = (&report.measures, &report.explained);
+    let n = m.len() + e.len();
+    let measures = measures_table(m)?;
+    let records = records_table(e)?;
+    let mut columns = vec![Column::new(
+        "section".into(),
+        std::iter::repeat_n("measure", m.len())
+            .chain(std::iter::repeat_n("record", e.len()))
+            .collect::<Vec<_>>(),
+    )];
+    // Each section's columns padded with nulls over the other's rows.
+    for c in measures.columns() {
+        columns.push(c.extend_constant(AnyValue::Null, e.len())?);
+    }
+    for c in records.columns() {
+        let mut padded = Column::full_null(c.name().clone(), m.len(), c.dtype());
+        padded.append(c)?;
+        columns.push(padded);
+    }
+    DataFrame::new(n, columns)
 }
 
 /// `keel check`'s lines for census years held both ways: each measure
@@ -212,4 +245,70 @@ pub fn disagreements(monthly: &DataFrame, annual: &DataFrame) -> PolarsResult<Ve
 
 fn fmt(v: Option<f64>) -> String {
     v.map(|v| format!("{:.1}", v)).unwrap_or_else(|| "-".into())
+}
+
+/// Leavers by reason and destination as a table (`census_year`,
+/// `breakdown`, `code`, `label`, `headcount`, `fte`, FTE to 1 dp as the
+/// DfE publishes it). With `withheld`, the withheld lines' head count and
+/// FTE are "c", as the DfE publishes them, so those two columns are text.
+pub fn leavers_table(
+    rows: &[crate::metrics::census::LeaverCount],
+    withheld: Option<&[bool]>,
+) -> PolarsResult<DataFrame> {
+    let fte = |r: &crate::metrics::census::LeaverCount| (r.fte * 10.0).round() / 10.0;
+    let (headcount, fte) = match withheld {
+        None => (
+            Column::new(
+                "headcount".into(),
+                rows.iter().map(|r| r.headcount).collect::<Vec<_>>(),
+            ),
+            Column::new("fte".into(), rows.iter().map(fte).collect::<Vec<_>>()),
+        ),
+        Some(w) => {
+            let shown = |i: usize, v: String| {
+                if w[i] {
+                    crate::report::suppress::MARK.to_string()
+                } else {
+                    v
+                }
+            };
+            (
+                Column::new(
+                    "headcount".into(),
+                    (0..rows.len())
+                        .map(|i| shown(i, rows[i].headcount.to_string()))
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "fte".into(),
+                    (0..rows.len())
+                        .map(|i| shown(i, format!("{:.1}", fte(&rows[i]))))
+                        .collect::<Vec<_>>(),
+                ),
+            )
+        }
+    };
+    DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                "census_year".into(),
+                rows.iter().map(|r| r.census_year).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "breakdown".into(),
+                rows.iter().map(|r| r.by.name()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "code".into(),
+                rows.iter().map(|r| r.code).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "label".into(),
+                rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
+            ),
+            headcount,
+            fte,
+        ],
+    )
 }

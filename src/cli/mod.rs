@@ -81,6 +81,10 @@ pub enum Failure {
         "no DfE indicators imported yet: run `keel benchmark import FILE` with the DfE workforce indicators CSV"
     )]
     NoIndicators,
+    #[error(
+        "no leaver in the census returns held: leavers by reason and destination come from the returns (keel import FILE.xml)"
+    )]
+    NoLeaverCodes,
     /// `keel scenario run --months`.
     #[error("{}: cannot list the folder: {source}", dir.display())]
     Folder {
@@ -262,8 +266,13 @@ pub enum BenchmarkCommand {
     /// A council's published series beside its region, England and its neighbours' median
     Show {
         /// Council name, new code (E0…) or old code (e.g. 302)
-        #[arg(long, value_name = "NAME_OR_CODE")]
-        la: String,
+        #[arg(long, value_name = "NAME_OR_CODE", required_unless_present = "leavers")]
+        la: Option<String>,
+        /// Instead: the council's own leavers by reason and by destination
+        /// from its census returns, counts below 5 withheld ("c"); the DfE
+        /// publishes no such breakdown to compare with
+        #[arg(long, conflicts_with = "la")]
+        leavers: bool,
         #[arg(long, value_enum, default_value = "csv")]
         format: crate::table_out::Format,
     },
@@ -613,16 +622,17 @@ fn metrics(root: &std::path::Path, a: MetricsArgs) -> Result<(), Failure> {
     let all = if a.reference {
         let ws = Workspace::open_existing(root)?;
         let limits = ws.settings().limits();
-        let monthly = ws
-            .inputs()?
-            .map(|i| crate::metrics::reference::compute_reference(&i, limits))
+        let inputs = ws.inputs()?;
+        let monthly = inputs
+            .as_ref()
+            .map(|i| crate::metrics::reference::compute_reference(i, limits))
             .transpose()?;
         let returns = ws.load(Kind::Census)?;
-        crate::metrics::census::with_returns(monthly, returns.as_ref(), limits)?.ok_or_else(
-            || workspace::Error::NoSnapshot {
+        let workforce = inputs.as_ref().map(|i| &i.workforce);
+        crate::metrics::census::with_returns(monthly, returns.as_ref(), workforce, limits)?
+            .ok_or_else(|| workspace::Error::NoSnapshot {
                 root: root.to_path_buf(),
-            },
-        )?
+            })?
     } else {
         crate::report::workspace_metrics(root)?.2
     };
@@ -656,7 +666,7 @@ fn check(root: &std::path::Path) -> Result<(), Failure> {
     if let (Some(inputs), Some(r)) = (&inputs, &returns) {
         let monthly =
             crate::metrics::compute_kinds(inputs, limits, &[crate::metrics::GroupKind::All])?;
-        let annual = crate::metrics::census::annual(r, limits)?;
+        let annual = crate::metrics::census::annual(r, limits, Some(&inputs.workforce))?;
         disagreements = census::disagreements(&monthly, &annual)?;
     }
     if findings.is_empty() && disagreements.is_empty() {
@@ -668,6 +678,20 @@ fn check(root: &std::path::Path) -> Result<(), Failure> {
     }
     for line in disagreements {
         say!("{line}");
+    }
+    let leavers = match &returns {
+        Some(r) => crate::metrics::census::leavers_by(r)?,
+        None => Vec::new(),
+    };
+    if !leavers.is_empty() {
+        say!("");
+        say!(
+            "leavers by reason and by destination, from the census returns (all counts, for HR: not for a meeting)"
+        );
+        emit(
+            &census::leavers_table(&leavers, None)?,
+            crate::table_out::Format::Text,
+        )?;
     }
     Ok(())
 }
@@ -757,7 +781,30 @@ fn benchmark(root: &std::path::Path, c: BenchmarkCommand) -> Result<(), Failure>
             }
             Ok(())
         }
-        BenchmarkCommand::Show { la, format } => {
+        BenchmarkCommand::Show {
+            leavers: true,
+            format,
+            ..
+        } => {
+            let ws = Workspace::open_existing(root)?;
+            let rows = match ws.load(Kind::Census)? {
+                Some(r) => crate::metrics::census::leavers_by(&r)?,
+                None => Vec::new(),
+            };
+            if rows.is_empty() {
+                return Err(Failure::NoLeaverCodes);
+            }
+            let withheld = crate::report::suppress::leavers_withheld(&rows);
+            if format == crate::table_out::Format::Text {
+                say!("{}", crate::benchmark::NO_LEAVER_COMPARISON);
+                say!("{}", crate::report::suppress::MARK_MEANING);
+            } else {
+                eprintln!("{}", crate::benchmark::NO_LEAVER_COMPARISON);
+            }
+            emit(&census::leavers_table(&rows, Some(&withheld))?, format)
+        }
+        BenchmarkCommand::Show { la, format, .. } => {
+            let la = la.unwrap_or_default();
             let ws = Workspace::open(root)?;
             let Some(ind) = ws.load_benchmark(SourceKind::Indicators)? else {
                 return Err(Failure::NoIndicators);

@@ -136,10 +136,64 @@ fn distinct(cond: Expr) -> Expr {
     col(WORKER_ID).filter(cond).n_unique()
 }
 
+/// September's place in a month number (`year × 12 + month − 1`).
+const SEPTEMBER_INDEX: i32 = 8;
+
+/// Who was in E(m) at each September a return or a snapshot gives:
+/// (`month`, `worker_id`). A month the snapshots hold takes its workers
+/// from them, as its monthly figures stand over the return's.
+fn employed_members(census: &DataFrame, workforce: Option<&DataFrame>) -> PolarsResult<LazyFrame> {
+    let from_return = census
+        .clone()
+        .lazy()
+        .filter(employed_in_post())
+        .select([col(MONTH), col(WORKER_ID)]);
+    let Some(w) = workforce else {
+        return Ok(from_return);
+    };
+    // Septembers only: a census month and the one a year before it are
+    // both Septembers, and a national history is millions of other rows.
+    let september = (col("month") % lit(12)).eq(lit(SEPTEMBER_INDEX));
+    let monthly = w
+        .clone()
+        .lazy()
+        .filter(september.and(super::definitions::employed_in_post()))
+        .select([col("month"), col("worker_id")]);
+    let months = monthly
+        .clone()
+        .select([col("month")])
+        .unique(None, UniqueKeepStrategy::Any);
+    let only_return = from_return.join(
+        months,
+        [col(MONTH)],
+        [col("month")],
+        JoinArgs::new(JoinType::Anti),
+    );
+    concat([monthly, only_return], UnionArgs::default())
+}
+
+/// stability_index_pct for each census year whose previous September is
+/// held, as a return or a snapshot: (`month`, base, stayed), the
+/// contract's counts (`definitions::stability_counts`) over E(m−12) and
+/// E(m).
+fn stability(census: &DataFrame, workforce: Option<&DataFrame>) -> PolarsResult<LazyFrame> {
+    Ok(super::definitions::stability_counts(
+        employed_members(census, workforce)?,
+        &[],
+    ))
+}
+
 /// One row per census year held: the September row (`group_kind` all) of
 /// every registry measure the return supports, the others null. Columns
-/// as `metrics::compute` gives them.
-pub fn annual(census: &DataFrame, limits: Limits) -> PolarsResult<DataFrame> {
+/// as `metrics::compute` gives them. `workforce`: the monthly snapshots
+/// (`Inputs::workforce`), whose September a year before a return's gives
+/// its stability where no earlier return does.
+pub fn annual(
+    census: &DataFrame,
+    limits: Limits,
+    workforce: Option<&DataFrame>,
+) -> PolarsResult<DataFrame> {
+    use super::definitions::{STABILITY_BASE, STAYED};
     use Measure as M;
     let m = |x: Measure| col(x.name());
     let over = when(nqsw())
@@ -217,10 +271,21 @@ pub fn annual(census: &DataFrame, limits: Limits) -> PolarsResult<DataFrame> {
             m(M::EmployedFte) * lit(WORKING_DAYS_A_YEAR),
         )
         .alias(M::AbsenceRate.name())])
+        .join(
+            stability(census, workforce)?,
+            [col(MONTH)],
+            [col(MONTH)],
+            left_in_order(JoinType::Left),
+        )
         .with_columns([
+            // No row: nobody was in post a year before, or that September
+            // is not held; either way there is no base to follow.
+            pct(col(STAYED).fill_null(lit(0)), col(STABILITY_BASE)).alias(M::StabilityIndex.name()),
             lit(GroupKind::All.name()).alias("group_kind"),
             lit(GroupKind::All.name()).alias("group"),
-            lit(0i64).alias(Base::StabilityBase.name()),
+            col(STABILITY_BASE)
+                .fill_null(lit(0))
+                .alias(Base::StabilityBase.name()),
             lit(0i64).alias(Base::AgencyRated.name()),
         ]);
     let have: Vec<String> = df
@@ -319,11 +384,12 @@ pub fn merge(monthly: Option<DataFrame>, annual: &DataFrame) -> PolarsResult<Dat
 pub fn with_returns(
     monthly: Option<DataFrame>,
     returns: Option<&DataFrame>,
+    workforce: Option<&DataFrame>,
     limits: Limits,
 ) -> PolarsResult<Option<DataFrame>> {
     match returns {
         None => Ok(monthly),
-        Some(r) => merge(monthly, &annual(r, limits)?).map(Some),
+        Some(r) => merge(monthly, &annual(r, limits, workforce)?).map(Some),
     }
 }
 
@@ -498,4 +564,143 @@ pub fn dfe_round(v: f64, whole: bool) -> f64 {
     } else {
         (v * 10.0).round() / 10.0
     }
+}
+
+/// What a year's leavers are broken down by: the return's `ReasonLeave`
+/// or its `LeaverDestination` (`csww-census.md` §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaverBy {
+    Reason,
+    Destination,
+}
+
+/// A code the return left out: the schema makes both items optional.
+pub const NOT_RECORDED: &str = "not recorded";
+
+/// reasontype, in code order from 1.
+const REASONS: [&str; 10] = [
+    "resignation",
+    "voluntary redundancy",
+    "compulsory redundancy",
+    "dismissed",
+    "retired",
+    "deceased",
+    "moved to a council role outside child and family social work",
+    "other",
+    "not known",
+    "not yet collected",
+];
+
+/// leavertype, in code order from 1 (StartOrigin's list without "newly
+/// qualified").
+const DESTINATIONS: [&str; 9] = [
+    "social work role in another English council",
+    "social work outside England",
+    "agency or consultancy social work in England",
+    "other social work role outside councils (England)",
+    "other social care role, council or not (England)",
+    "non-social-care role, abroad, no employment or career break",
+    "other",
+    "not known",
+    "not yet collected",
+];
+
+impl LeaverBy {
+    pub const BOTH: [LeaverBy; 2] = [LeaverBy::Reason, LeaverBy::Destination];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LeaverBy::Reason => "reason",
+            LeaverBy::Destination => "destination",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            LeaverBy::Reason => LEAVING_REASON,
+            LeaverBy::Destination => LEAVER_DESTINATION,
+        }
+    }
+
+    fn labels(self) -> &'static [&'static str] {
+        match self {
+            LeaverBy::Reason => &REASONS,
+            LeaverBy::Destination => &DESTINATIONS,
+        }
+    }
+
+    /// A code's plain label; no code is [`NOT_RECORDED`]. Validation keeps
+    /// codes inside the list, so an unknown one is only a stored file
+    /// from a later schema, named by its code.
+    pub fn label(self, code: Option<i32>) -> String {
+        match code {
+            None => NOT_RECORDED.to_string(),
+            Some(c) => usize::try_from(c - 1)
+                .ok()
+                .and_then(|i| self.labels().get(i))
+                .map_or_else(|| format!("code {c}"), |l| l.to_string()),
+        }
+    }
+}
+
+/// One line of a census year's leavers broken down by reason or
+/// destination: the DfE's leavers (employed records leaving in the year),
+/// head count de-duplicated on the worker and leaving date as the DfE
+/// does, FTE as the DfE counts a leaver's.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LeaverCount {
+    pub census_year: i32,
+    pub by: LeaverBy,
+    pub code: Option<i32>,
+    pub label: String,
+    pub headcount: u64,
+    pub fte: f64,
+}
+
+/// Every census year's leavers by reason and by destination, from the
+/// stored returns: by year, then reason before destination, then code
+/// (not recorded last). Only codes some leaver has are listed. The
+/// monthly leavers reports' free-text reasons are not here (see
+/// docs/decisions.md).
+pub fn leavers_by(census: &DataFrame) -> PolarsResult<Vec<LeaverCount>> {
+    let mut out = Vec::new();
+    for by in LeaverBy::BOTH {
+        // A person leaving two posts on one day is one leaver (the DfE's
+        // de-duplication), and both posts' FTE count.
+        let df = census
+            .clone()
+            .lazy()
+            .filter(leaver())
+            .group_by([
+                col(CENSUS_YEAR),
+                col(by.column()).alias("code"),
+                col(WORKER_ID),
+                col(LEAVE_DATE),
+            ])
+            .agg([leaver_fte().sum().alias("fte")])
+            .group_by([col(CENSUS_YEAR), col("code")])
+            .agg([
+                len().cast(DataType::UInt64).alias("headcount"),
+                col("fte").sum(),
+            ])
+            .collect()?;
+        let year = df.column(CENSUS_YEAR)?.i32()?;
+        let code = df.column("code")?.cast(&DataType::Int32)?;
+        let code = code.i32()?;
+        let n = df.column("headcount")?.u64()?;
+        let fte = df.column("fte")?.f64()?;
+        for i in 0..df.height() {
+            out.push(LeaverCount {
+                census_year: year.get(i).unwrap_or_default(),
+                by,
+                code: code.get(i),
+                label: by.label(code.get(i)),
+                headcount: n.get(i).unwrap_or_default(),
+                fte: fte.get(i).unwrap_or_default(),
+            });
+        }
+    }
+    out.sort_by_key(|r| (r.census_year, r.by as u8, r.code.is_none(), r.code));
+    Ok(out)
 }

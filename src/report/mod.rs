@@ -127,11 +127,16 @@ pub fn workspace_metrics(
         .map(|i| crate::metrics::compute(i, limits))
         .transpose()
         .map_err(Error::Metrics)?;
-    let df = crate::metrics::census::with_returns(monthly, returns.as_ref(), limits)
-        .map_err(Error::Metrics)?
-        .ok_or_else(|| crate::workspace::Error::NoSnapshot {
-            root: root.to_path_buf(),
-        })?;
+    let df = crate::metrics::census::with_returns(
+        monthly,
+        returns.as_ref(),
+        inputs.as_ref().map(|i| &i.workforce),
+        limits,
+    )
+    .map_err(Error::Metrics)?
+    .ok_or_else(|| crate::workspace::Error::NoSnapshot {
+        root: root.to_path_buf(),
+    })?;
     Ok((ws, inputs, df))
 }
 

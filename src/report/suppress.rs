@@ -138,6 +138,43 @@ pub fn shown_among(
     out
 }
 
+/// Which parts of one total a meeting may not see: each resting on one
+/// to four people, and, when that leaves exactly one withheld, the
+/// smallest other part too, since the total (published elsewhere) less the
+/// parts shown would give it back.
+pub fn withheld_parts(counts: &[u64]) -> Vec<bool> {
+    let mut out: Vec<bool> = counts.iter().map(|n| small(*n as f64)).collect();
+    if out.iter().filter(|w| **w).count() == 1 {
+        let second = (0..counts.len())
+            .filter(|i| !out[*i] && counts[*i] > 0)
+            .min_by_key(|i| counts[*i]);
+        if let Some(i) = second {
+            out[i] = true;
+        }
+    }
+    out
+}
+
+/// Whether each line of a leavers breakdown
+/// (`metrics::census::leavers_by`) is withheld: the lines of one census
+/// year and one breakdown are the parts of that year's leavers.
+pub fn leavers_withheld(rows: &[crate::metrics::census::LeaverCount]) -> Vec<bool> {
+    let mut out = vec![false; rows.len()];
+    let mut start = 0;
+    while start < rows.len() {
+        let key = (rows[start].census_year, rows[start].by);
+        let end = start
+            + rows[start..]
+                .iter()
+                .take_while(|r| (r.census_year, r.by) == key)
+                .count();
+        let counts: Vec<u64> = rows[start..end].iter().map(|r| r.headcount).collect();
+        out[start..end].copy_from_slice(&withheld_parts(&counts));
+        start = end;
+    }
+    out
+}
+
 /// A figure as a meeting or report may show it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Shown {
@@ -207,6 +244,20 @@ pub fn series(table: &MetricTable, group: &Group, metric: &str) -> (Vec<(Month, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_small_part_takes_the_smallest_other_with_it() {
+        // 3 is small; alone it could be worked back from the total, so 6
+        // (the smallest other part) goes too; 0 discloses nobody.
+        assert_eq!(
+            withheld_parts(&[12, 3, 6, 0, 9]),
+            [false, true, true, false, false]
+        );
+        // Two small parts already hide each other.
+        assert_eq!(withheld_parts(&[2, 4, 7]), [true, true, false]);
+        assert_eq!(withheld_parts(&[5, 7]), [false, false]);
+        assert_eq!(withheld_parts(&[1]), [true]);
+    }
     use crate::metrics::{BASES, GroupKind, METRICS};
     use polars::prelude::{Column, DataFrame};
 

@@ -12,6 +12,7 @@ mod app_screens;
 mod app_ui;
 mod architecture;
 mod census;
+mod census_leavers;
 mod cli_metrics;
 mod cli_plan;
 mod crash;
