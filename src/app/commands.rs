@@ -52,6 +52,7 @@ impl KeelApp {
                     self.start_read(vec![again]);
                 }
             }
+            Command::CheckReturn(path) => self.check_return(path),
             Command::RemovePending(i) => {
                 if i < self.pending.len() {
                     let p = self.pending.remove(i);
@@ -532,7 +533,10 @@ impl KeelApp {
         self.picker(|| {
             rfd::FileDialog::new()
                 .set_title("Choose HR extracts to import")
-                .add_filter("Extracts", &["csv", "xlsx", "txt"])
+                .add_filter(
+                    "Extracts and census returns",
+                    &["csv", "xlsx", "txt", "xml"],
+                )
                 .pick_files()
         })
     }
