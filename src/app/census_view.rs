@@ -221,26 +221,17 @@ pub fn check(root: &Path, path: &Path) -> Result<Checked, String> {
 impl super::KeelApp {
     /// Check a return (at `path`, or one the user chooses) on a job.
     pub(super) fn check_return(&mut self, path: Option<PathBuf>) {
-        use super::commands::Picked;
         let path = match path {
             Some(p) => p,
-            None => match self.picker(|| {
-                rfd::FileDialog::new()
-                    .set_title("Choose a DfE census return to check")
-                    .add_filter("DfE census return", &["xml"])
-                    .pick_file()
-                    .map(|f| vec![f])
-            }) {
-                Picked::Files(mut f) => match f.pop() {
-                    Some(p) => p,
-                    None => return,
-                },
-                Picked::Cancelled => return,
-                Picked::Unavailable(why) => {
-                    self.census_ui.picker_failed = Some(why.replace(
-                        "Type the file's path below, or drop files on the window.",
-                        "Type the return's path below.",
-                    ));
+            None => match self.pick_one(
+                "Choose a DfE census return to check",
+                ("DfE census return", &["xml"]),
+                "return",
+            ) {
+                Ok(Some(p)) => p,
+                Ok(None) => return,
+                Err(why) => {
+                    self.census_ui.picker_failed = Some(why);
                     self.census_ui.typing = true;
                     return;
                 }
