@@ -108,6 +108,11 @@ fn a_return_in_the_import_view_shows_what_it_holds_and_imports_beside_an_extract
     h.get_by_label("History").click();
     h.run();
     assert!(has(&h, "valid_2024.xml"), "{:?}", shown(&h));
+    // Undone like any import: both files of the batch go.
+    h.state_mut().command(Command::Undo);
+    wait_idle(&mut h);
+    let ws = Workspace::open(&root).unwrap();
+    assert_eq!(ws.manifest().active().count(), 0);
 }
 
 #[test]
@@ -215,8 +220,18 @@ fn the_census_view_says_what_is_missing_without_a_september_snapshot() {
     let snap = write(dir.path(), "staff.csv", &snapshot_csv("31/08/2024", &["1"]));
     let root = workspace_with(dir.path(), &[snap]);
     let mut h = harness(root);
+    h.state_mut().without_file_picker();
     h.state_mut().command(Command::SetView(View::Census));
-    h.state_mut().command(Command::CheckReturn(Some(fixture())));
+    wait_idle(&mut h);
+    // No file picker on this computer: the view says so and the typed
+    // path takes the return.
+    h.get_by_label("Choose a return…").click();
+    h.run();
+    assert!(has(&h, "Type the return's path below."), "{:?}", shown(&h));
+    h.get_by_label("Return path")
+        .type_text(&fixture().display().to_string());
+    h.run();
+    h.key_press(egui::Key::Enter);
     wait_idle(&mut h);
     assert!(
         has(
