@@ -24,6 +24,13 @@ pub enum Error {
         .0.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
     )]
     Rejected(Rejected),
+    /// A DfE census return of the folder failed validation: its errors,
+    /// worded as `keel import` words them.
+    #[error(
+        "{}",
+        crate::census::lines(&.0.errors, Some(crate::extract::capped::SHOWN_PER_FILE)).0.join("\n")
+    )]
+    Return(crate::census::Rejected),
     /// No folder for the generated sample data.
     #[error("{0}")]
     TempDir(std::io::Error),
@@ -52,13 +59,21 @@ fn spreadsheets(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// The extract files of a folder, in the order an HR officer would import
 /// them: establishment first, then snapshots by name (they sort by month),
-/// then leavers and supervision logs. An improvement plan beside them is
-/// not an extract (see [`plan_files`]).
+/// then leavers, supervision logs and DfE census returns (`.xml`). An
+/// improvement plan beside them is not an extract (see [`plan_files`]).
 pub fn extract_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = spreadsheets(dir)?
         .into_iter()
         .filter(|f| !crate::plan::import::is_plan_file(f))
         .collect();
+    files.extend(
+        std::fs::read_dir(dir)?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+            }),
+    );
     let rank = |p: &PathBuf| {
         let n = p
             .file_name()
@@ -101,6 +116,10 @@ pub fn import_folder(ws: &mut Workspace, dir: &Path) -> Result<usize, Error> {
     };
     let mut extracts = Vec::new();
     for f in &files {
+        if crate::census::is_return(f) {
+            extracts.push(crate::census::read_as_extract(f).map_err(Error::Return)?);
+            continue;
+        }
         match read_extract(f, &opts) {
             Ok(e) => extracts.push(e),
             Err(r) => return Err(Error::Rejected(r)),

@@ -114,6 +114,8 @@ pub enum Swatch {
     Line(egui::Color32),
     Dashed(egui::Color32),
     Marker(egui::Color32),
+    /// A hollow square: Septembers taken from a census return.
+    Square(egui::Color32),
     Band(egui::Color32),
 }
 
@@ -135,7 +137,11 @@ pub fn legend(ui: &mut egui::Ui, entries: &[(String, Swatch)]) {
 fn legend_entry(ui: &mut egui::Ui, name: &str, sw: Swatch, font: &egui::FontId) {
     let h = font.size;
     let c = match sw {
-        Swatch::Line(c) | Swatch::Dashed(c) | Swatch::Marker(c) | Swatch::Band(c) => c,
+        Swatch::Line(c)
+        | Swatch::Dashed(c)
+        | Swatch::Marker(c)
+        | Swatch::Square(c)
+        | Swatch::Band(c) => c,
     };
     let galley = ui
         .painter()
@@ -170,6 +176,14 @@ fn legend_entry(ui: &mut egui::Ui, name: &str, sw: Swatch, font: &egui::FontId) 
         }
         Swatch::Marker(c) => {
             p.circle_filled(sw_rect.center(), h * 0.3, c);
+        }
+        Swatch::Square(c) => {
+            p.rect_stroke(
+                egui::Rect::from_center_size(sw_rect.center(), egui::vec2(h * 0.7, h * 0.7)),
+                0.0,
+                egui::Stroke::new(1.5, c),
+                egui::StrokeKind::Inside,
+            );
         }
         Swatch::Band(c) => {
             // The band's own fill, as the plot draws it, with its edge.
@@ -218,6 +232,24 @@ pub struct Chart<'a> {
     pub events: Vec<(Month, String)>,
     /// Published reference figures by DfE year (to September).
     pub benchmarks: Vec<Reference>,
+    /// The points of `series` whose figures come from a census return.
+    pub from_return: Vec<(Month, f64)>,
+}
+
+/// Septembers taken from a census return: hollow squares over the line's
+/// dots, named in the legend and on hover.
+fn return_marks(pts: Vec<[f64; 2]>, c: egui::Color32, radius: f32) -> Points<'static> {
+    Points::new(
+        format!(
+            "{} (the DfE return's figure: no monthly snapshot that year)",
+            crate::report::chart::FROM_RETURN
+        ),
+        pts,
+    )
+    .radius(radius)
+    .shape(egui_plot::MarkerShape::Square)
+    .filled(false)
+    .color(c)
 }
 
 /// A fixed (not draggable or zoomable) plot with months on the x axis and
@@ -282,6 +314,12 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
         }
     };
     let mut entries = vec![(t.kpi.title.to_string(), Swatch::Line(accent))];
+    if !t.from_return.is_empty() {
+        entries.push((
+            crate::report::chart::FROM_RETURN.into(),
+            Swatch::Square(accent),
+        ));
+    }
     if t.trend.is_some() {
         entries.push(("Trend (last 12 months)".into(), Swatch::Dashed(trend_c)));
     }
@@ -381,6 +419,10 @@ pub fn show(ui: &mut egui::Ui, id: &str, t: Chart<'_>, height: f32) {
                 .width(2.0),
         );
         p.points(Points::new(t.kpi.title, points).radius(2.5).color(accent));
+        if !t.from_return.is_empty() {
+            let pts = t.from_return.iter().map(|(m, v)| [x_of(*m), *v]).collect();
+            p.points(return_marks(pts, accent, 5.5));
+        }
     });
 }
 
@@ -479,10 +521,10 @@ pub fn show_spec_notes(
         let c = themed(color(l.color), dark);
         entries.push((
             l.name.clone(),
-            if l.stroke == Stroke::Dotted {
-                Swatch::Dashed(c)
-            } else {
-                Swatch::Line(c)
+            match l.stroke {
+                Stroke::Dotted => Swatch::Dashed(c),
+                Stroke::Solid => Swatch::Line(c),
+                Stroke::Marks => Swatch::Square(c),
             },
         ));
         if let Some(b) = spec
@@ -585,6 +627,10 @@ pub fn show_spec_notes(
         for l in &spec.lines {
             let c = themed(color(l.color), dark);
             let pts: Vec<[f64; 2]> = l.points.iter().map(|(m, v)| [x_of(*m), *v]).collect();
+            if l.stroke == Stroke::Marks {
+                p.points(return_marks(pts, c, width * 2.4));
+                continue;
+            }
             let mut line = Line::new(l.name.as_str(), pts.clone()).color(c).width(
                 if l.stroke == Stroke::Solid {
                     width

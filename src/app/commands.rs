@@ -52,6 +52,7 @@ impl KeelApp {
                     self.start_read(vec![again]);
                 }
             }
+            Command::CheckReturn(path) => self.check_return(path),
             Command::RemovePending(i) => {
                 if i < self.pending.len() {
                     let p = self.pending.remove(i);
@@ -532,9 +533,37 @@ impl KeelApp {
         self.picker(|| {
             rfd::FileDialog::new()
                 .set_title("Choose HR extracts to import")
-                .add_filter("Extracts", &["csv", "xlsx", "txt"])
+                .add_filter(
+                    "Extracts and census returns",
+                    &["csv", "xlsx", "txt", "xml"],
+                )
                 .pick_files()
         })
+    }
+
+    /// One file from the native picker: `None` when cancelled, else why it
+    /// could not open, asking for the `what`'s path to be typed (dropped
+    /// files go to the import, not here).
+    pub(super) fn pick_one(
+        &self,
+        title: &str,
+        (kind, extensions): (&str, &[&str]),
+        what: &str,
+    ) -> Result<Option<PathBuf>, String> {
+        match self.picker(|| {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .add_filter(kind, extensions)
+                .pick_file()
+                .map(|f| vec![f])
+        }) {
+            Picked::Files(mut f) => Ok(f.pop()),
+            Picked::Cancelled => Ok(None),
+            Picked::Unavailable(why) => Err(why.replace(
+                "Type the file's path below, or drop files on the window.",
+                &format!("Type the {what}'s path below."),
+            )),
+        }
     }
 
     pub(super) fn picker(&self, pick: impl FnOnce() -> Option<Vec<PathBuf>>) -> Picked {
@@ -561,24 +590,15 @@ impl KeelApp {
     fn show_names(&mut self, path: Option<PathBuf>) {
         let path = match path {
             Some(p) => p,
-            None => match self.picker(|| {
-                rfd::FileDialog::new()
-                    .set_title("Choose a current HR extract to show names from")
-                    .add_filter("Extracts", &["csv", "xlsx", "txt"])
-                    .pick_file()
-                    .map(|f| vec![f])
-            }) {
-                Picked::Files(mut f) => match f.pop() {
-                    Some(p) => p,
-                    None => return,
-                },
-                Picked::Cancelled => return,
-                Picked::Unavailable(why) => {
-                    // Dropped files go to the import, not here.
-                    self.names_ui.picker_failed = Some(why.replace(
-                        "Type the file's path below, or drop files on the window.",
-                        "Type the extract's path below.",
-                    ));
+            None => match self.pick_one(
+                "Choose a current HR extract to show names from",
+                ("Extracts", &["csv", "xlsx", "txt"]),
+                "extract",
+            ) {
+                Ok(Some(p)) => p,
+                Ok(None) => return,
+                Err(why) => {
+                    self.names_ui.picker_failed = Some(why);
                     self.names_ui.typing = true;
                     return;
                 }

@@ -293,9 +293,14 @@ pub fn show(
                             .months()
                             .zip(model.latest_month())
                             .map(|(n, last)| last - (n - 1));
-                        let series = all
+                        let series: Vec<(Month, f64)> = all
                             .into_iter()
                             .filter(|(m, _)| start.is_none_or(|s| *m >= s))
+                            .collect();
+                        let from_return = series
+                            .iter()
+                            .copied()
+                            .filter(|(m, _)| model.metrics.from_return(*m, group))
                             .collect();
                         charts::show(
                             ui,
@@ -319,6 +324,7 @@ pub fn show(
                                     None,
                                 ),
                                 benchmarks: references(bench, k, group),
+                                from_return,
                             },
                             190.0,
                         );

@@ -33,6 +33,9 @@ pub struct Pending {
     pub month: Option<crate::month::Month>,
     /// The month as being typed (`YYYY-MM`).
     pub month_text: String,
+    /// For a DfE census return: what it holds and its problems, worded as
+    /// `keel import` words them.
+    pub census: Option<super::census_view::ReturnCard>,
 }
 
 /// A file to read, with the mapping and kind to read it with.
@@ -164,6 +167,9 @@ pub fn read_all(
                     format!("{:.1} MB, ", m.len() as f64 / 1_000_000.0)
                 });
                 progress.set(format!("Reading {file_name} ({size}{} of {n})…", i + 1));
+                if kind == Some(Kind::Census) || (path.is_file() && crate::census::is_return(&path)) {
+                    return super::census_view::read_return(path, file_name, kind);
+                }
                 let opts = ReadOptions {
                     kind,
                     month,
@@ -235,6 +241,7 @@ pub fn read_all(
                         .unwrap_or_default(),
                     mapping: profile.map(|p| p.headers).unwrap_or_default(),
                     path,
+                    census: None,
                 }
             },
         )

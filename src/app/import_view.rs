@@ -302,6 +302,10 @@ fn file_card(
     })
     .response
     .on_hover_text(p.path.display().to_string());
+    if let Some(card) = &p.census {
+        super::census_view::import_card(ui, idx, card);
+        return;
+    }
     let n_issues = p.issues().len();
     match &p.outcome {
         Ok(e) => {
@@ -450,7 +454,7 @@ pub fn show(
             ui.label("Reading…");
         }
     });
-    ui.label("Staff in post, leavers, establishment, supervision and caseload extracts: CSV or Excel. Drop files anywhere on the window.");
+    ui.label("Staff in post, leavers, establishment, supervision and caseload extracts (CSV or Excel), and DfE census returns (XML). Drop files anywhere on the window.");
     if st.typing_path || st.picker_failed.is_some() {
         path_field(ui, st, cmds);
     }

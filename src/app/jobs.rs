@@ -51,6 +51,8 @@ pub enum JobKind {
     Names,
     /// The rows behind the data-quality counts of a month.
     QualityRows,
+    /// A census return checked against the workspace (Census view).
+    Census,
 }
 
 /// What starting a job does when one of its kind already runs.
@@ -65,7 +67,7 @@ impl JobKind {
     fn when_busy(self) -> WhenBusy {
         use JobKind::*;
         match self {
-            Load | Meeting | Project | Compare | Bench | Verify | Names | QualityRows => {
+            Load | Meeting | Project | Compare | Bench | Verify | Names | QualityRows | Census => {
                 WhenBusy::Replace
             }
             Write => WhenBusy::Refuse(
@@ -105,6 +107,7 @@ impl JobKind {
                 | Verify
                 | Names
                 | QualityRows
+                | Census
         )
     }
 

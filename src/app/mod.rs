@@ -6,6 +6,7 @@
 //! frame, which is the only place that opens dialogs or starts jobs.
 
 mod benchmarks;
+mod census_view;
 mod charts;
 mod commands;
 mod dashboard;
@@ -124,6 +125,7 @@ pub struct KeelApp {
     title: String,
     theme_applied: Option<bool>,
     plan_ui: plan_view::PlanUi,
+    census_ui: census_view::CensusUi,
     /// The workspace whose stored files were checked (or are being), and
     /// what failed: each import (or plan edit) missing or changed files,
     /// or why the check could not run. Empty when all is intact.
@@ -167,6 +169,7 @@ impl KeelApp {
             title: String::new(),
             theme_applied: None,
             plan_ui: plan_view::PlanUi::default(),
+            census_ui: census_view::CensusUi::default(),
             integrity: None,
         };
         app.start_load(true);

@@ -147,8 +147,22 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
         });
     let inputs = ws.inputs().map_err(|e| e.to_string())?;
     let limits = ws.settings().limits();
+    // Census years held only as returns get their September row, as in
+    // `keel metrics`; the table marks where each came from.
+    let returns = ws
+        .load(crate::extract::Kind::Census)
+        .map_err(|e| e.to_string())?;
+    let with_returns = |df: Option<polars::prelude::DataFrame>,
+                        workforce: Option<&polars::prelude::DataFrame>| {
+        crate::metrics::census::with_returns(df, returns.as_ref(), workforce, limits)
+            .map_err(|e| format!("cannot compute the metrics: {e}"))?
+            .map(|df| MetricTable::from_frame(&df))
+            .transpose()
+            .map_err(|e| format!("cannot read the metrics: {e}"))
+            .map(Option::unwrap_or_default)
+    };
     let (metrics, findings) = match inputs {
-        None => (MetricTable::default(), Vec::new()),
+        None => (with_returns(None, None)?, Vec::new()),
         Some(inputs) => {
             // One preparation of the inputs serves both.
             let every = [GroupKind::All, GroupKind::Service, GroupKind::Team];
@@ -159,16 +173,11 @@ pub fn load(root: &Path, first_run: bool) -> Result<Model, String> {
                 &ws.stored_warnings(),
             )
             .map_err(|e| format!("cannot compute the metrics: {e}"))?;
-            let table = MetricTable::from_frame(&df)
-                .map_err(|e| format!("cannot read the metrics: {e}"))?;
-            (table, findings)
+            (with_returns(Some(df), Some(&inputs.workforce))?, findings)
         }
     };
-    let leavers = match ws
-        .load(crate::extract::Kind::Census)
-        .map_err(|e| e.to_string())?
-    {
-        Some(r) => crate::metrics::census::leavers_by(&r)
+    let leavers = match &returns {
+        Some(r) => crate::metrics::census::leavers_by(r)
             .map_err(|e| format!("cannot count the leavers by reason: {e}"))?,
         None => Vec::new(),
     };

@@ -633,6 +633,13 @@ impl KeelApp {
                 cmds,
             ),
             (View::History, _) => history::show(ui, model, cmds),
+            (View::Census, _) => super::census_view::show(
+                ui,
+                &mut self.census_ui,
+                self.jobs.is_running(JobKind::Census),
+                self.meeting.is_some(),
+                cmds,
+            ),
             (View::Plan, _) => super::plan_view::show(
                 ui,
                 model,

@@ -19,6 +19,7 @@ pub enum View {
     Import,
     History,
     Quality,
+    Census,
     Benchmarks,
     Scenarios,
     Meeting,
@@ -26,13 +27,14 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 10] = [
+    pub const ALL: [View; 11] = [
         View::Dashboard,
         View::Teams,
         View::Plan,
         View::Import,
         View::History,
         View::Quality,
+        View::Census,
         View::Benchmarks,
         View::Scenarios,
         View::Meeting,
@@ -47,6 +49,7 @@ impl View {
             View::Import => "Import",
             View::History => "History",
             View::Quality => "Data quality",
+            View::Census => "Census",
             View::Benchmarks => "Benchmarks",
             View::Scenarios => "Scenarios",
             View::Meeting => "Meeting",
@@ -149,6 +152,9 @@ pub enum Command {
     /// Read one pending file again (fixed meanwhile, or with the header
     /// mapping or kind the user chose), in its place.
     Remap(usize),
+    /// Check a DfE census return (at this path, or one the user chooses)
+    /// against the workspace, storing nothing.
+    CheckReturn(Option<PathBuf>),
     /// Take one file out of the files waiting to be imported.
     RemovePending(usize),
     /// Import the pending files; `replace` replaces months already held.

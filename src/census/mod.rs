@@ -286,10 +286,15 @@ pub fn read_return(path: &Path) -> Result<Return, Rejected> {
 /// `Workspace::import`: one month (its September), its records as the
 /// stored table, its warnings without SWE numbers.
 pub fn read_as_extract(path: &Path) -> Result<Extract, Rejected> {
-    let ret = read_return(path)?;
+    as_extract(path, &read_return(path)?)
+}
+
+/// A return already read and validated from `path`, as the extract
+/// [`read_as_extract`] gives.
+pub fn as_extract(path: &Path, ret: &Return) -> Result<Extract, Rejected> {
     let file_hash = crate::extract::file_hash(path)
         .map_err(|e| Rejected::whole_file(&ret.file_name, format!("cannot read the file: {e}")))?;
-    let data = records::frame(&ret).map_err(|e| {
+    let data = records::frame(ret).map_err(|e| {
         Rejected::whole_file(&ret.file_name, format!("cannot build the table: {e}"))
     })?;
     Ok(Extract {
@@ -303,4 +308,60 @@ pub fn read_as_extract(path: &Path) -> Result<Extract, Rejected> {
         rows_read: ret.records.len(),
         warnings: ret.warnings.iter().map(Problem::to_issue).collect(),
     })
+}
+
+/// What a return holds, as the DfE counts it: for the app's preview
+/// before it is imported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub year: i32,
+    pub la_code: Option<String>,
+    pub records: usize,
+    /// Employed social workers in post on 30 September (head count).
+    pub employed_in_post: f64,
+    pub agency_in_post: f64,
+    pub leavers: f64,
+    pub starters: f64,
+    pub vacancy_fte: f64,
+}
+
+impl Return {
+    /// The counts the DfE publishes from this return (the same figures
+    /// `keel census check` prints), for a preview.
+    pub fn summary(&self) -> polars::prelude::PolarsResult<Summary> {
+        use crate::metrics::census::PUBLISHED;
+        let figures = crate::metrics::census::published_figures(&records::frame(self)?)?;
+        let get = |name: &str| {
+            PUBLISHED
+                .iter()
+                .zip(&figures)
+                .find(|(p, _)| p.name == name)
+                .and_then(|(_, v)| *v)
+                .unwrap_or(0.0)
+        };
+        Ok(Summary {
+            year: self.year,
+            la_code: self.la_code.clone(),
+            records: self.records.len(),
+            employed_in_post: get("inpost_headcount"),
+            agency_in_post: get("agency_headcount"),
+            leavers: get("leavers_headcount"),
+            starters: get("starters_headcount"),
+            vacancy_fte: get("vacancy_fte"),
+        })
+    }
+}
+
+/// The lines `keel import` and `keel census check` print for a return's
+/// problems: every one, or with `per_file` the first of each file and the
+/// rest counted by rule (as `error: …` lines). The flag says whether any
+/// were counted rather than shown.
+pub fn lines(problems: &[Problem], per_file: Option<usize>) -> (Vec<String>, bool) {
+    let Some(per_file) = per_file else {
+        return (problems.iter().map(Problem::to_string).collect(), false);
+    };
+    let (shown, omitted) = cap(problems, per_file);
+    let mut out: Vec<String> = shown.iter().map(|p| p.to_string()).collect();
+    out.extend(omitted.iter().map(|o| format!("error: {o}")));
+    (out, !omitted.is_empty())
 }

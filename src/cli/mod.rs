@@ -150,17 +150,8 @@ fn error_lines(errors: &[crate::extract::Issue], all: bool) -> String {
 /// The error lines of rejected census returns, cut like extracts' unless
 /// `all`.
 pub(crate) fn census_lines(problems: &[crate::census::Problem], all: bool) -> String {
-    if all {
-        return problems
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join("\n");
-    }
-    let (shown, omitted) = crate::census::cap(problems, SHOWN_ISSUES);
-    let mut lines: Vec<String> = shown.iter().map(|p| p.to_string()).collect();
-    lines.extend(omitted.iter().map(|o| format!("error: {o}")));
-    if !omitted.is_empty() {
+    let (mut lines, cut) = crate::census::lines(problems, (!all).then_some(SHOWN_ISSUES));
+    if cut {
         lines.push("(--all-errors lists every problem)".to_string());
     }
     lines.join("\n")
@@ -325,7 +316,7 @@ pub struct ImportArgs {
 /// Warnings (and errors) printed per file unless `--all-warnings`
 /// (`--all-errors`): a national file can infer thousands of leavers, and a
 /// wrong `--month` makes every row an error, which would bury the summary.
-const SHOWN_ISSUES: usize = 50;
+const SHOWN_ISSUES: usize = crate::extract::capped::SHOWN_PER_FILE;
 
 #[derive(Args, Debug)]
 pub struct SampleArgs {

@@ -5,6 +5,10 @@
 use super::Issue;
 use std::fmt;
 
+/// How many problems of each file the command line and the app show before
+/// counting the rest by rule.
+pub const SHOWN_PER_FILE: usize = 50;
+
 /// Issues of one file past those shown, that share a rule: the same column
 /// and the same reason once the values in it are set aside.
 #[derive(Clone, Debug, PartialEq)]

@@ -55,6 +55,13 @@ pub const AGENCY_COVER_HEADCOUNT: &str = "agency_cover_headcount";
 /// absence_rate_pct: "days lost ÷ (in-post FTE × 253)".
 pub const WORKING_DAYS_A_YEAR: f64 = 253.0;
 
+/// The metrics table's column saying where a row's figures come from:
+/// [`FROM_MONTHLY`] snapshots or [`FROM_RETURN`] (a census year held only
+/// as a return).
+pub const SOURCE: &str = "source";
+pub const FROM_MONTHLY: &str = "monthly";
+pub const FROM_RETURN: &str = "census return";
+
 /// How far the return's figure and the monthly one may differ before
 /// `keel check` lists them.
 pub const RECONCILE_TOLERANCE: f64 = 0.1;
@@ -321,10 +328,16 @@ pub fn annual(
 /// no workforce snapshot covers gets its row from the return; one that is
 /// covered keeps the monthly figures, and takes from the return only what
 /// monthly extracts never state (working days lost and the absence rate).
+///
+/// Every row says where it came from in [`SOURCE`], so `keel metrics`
+/// and the charts can tell a September from a return.
 pub fn merge(monthly: Option<DataFrame>, annual: &DataFrame) -> PolarsResult<DataFrame> {
+    let sourced = |df: LazyFrame, from: &str| df.with_column(lit(from).alias(SOURCE));
+    let annual = &sourced(annual.clone().lazy(), FROM_RETURN).collect()?;
     let Some(monthly) = monthly else {
         return Ok(annual.clone());
     };
+    let monthly = sourced(monthly.lazy(), FROM_MONTHLY).collect()?;
     if annual.height() == 0 {
         return Ok(monthly);
     }

@@ -133,7 +133,8 @@ pub fn compute_kinds(
 }
 
 /// Restrict a metrics table to some group kinds and a month range, with
-/// the contract's columns only.
+/// the contract's columns only, then where each row came from
+/// ([`census::SOURCE`]).
 pub fn select(
     df: &DataFrame,
     kinds: &[GroupKind],
@@ -149,6 +150,12 @@ pub fn select(
     if let Some(t) = to {
         pred = pred.and(col("month").lt_eq(lit(t.to_string())));
     }
+    // Every row says where it came from; without returns, all are monthly.
+    let source = if df.column(census::SOURCE).is_ok() {
+        col(census::SOURCE)
+    } else {
+        lit(census::FROM_MONTHLY).alias(census::SOURCE)
+    };
     df.clone()
         .lazy()
         .filter(pred)
@@ -156,6 +163,7 @@ pub fn select(
             [col("month"), col("group_kind"), col("group")]
                 .into_iter()
                 .chain(METRICS.iter().map(|m| col(*m)))
+                .chain([source])
                 .collect::<Vec<_>>(),
         )
         .collect()

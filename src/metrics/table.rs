@@ -39,6 +39,9 @@ pub struct MetricTable {
     values: BTreeMap<(Month, Group), Vec<Option<f64>>>,
     pub months: Vec<Month>,
     pub groups: Vec<Group>,
+    /// Months whose whole-service row comes from a census return (a year
+    /// no monthly snapshot covers): charts mark them.
+    pub from_return: std::collections::BTreeSet<Month>,
 }
 
 /// The columns held: the contract's metrics, then the suppression bases.
@@ -70,6 +73,10 @@ impl MetricTable {
                 Err(e) => Err(e),
             })
             .collect::<PolarsResult<_>>()?;
+        let source = match df.column(super::census::SOURCE) {
+            Ok(c) => Some(c.str()?.clone()),
+            Err(_) => None,
+        };
         let mut t = MetricTable::default();
         for i in 0..df.height() {
             let (Some(m), Some(k), Some(g)) = (month.get(i), kind.get(i), group.get(i)) else {
@@ -78,6 +85,11 @@ impl MetricTable {
             let (Ok(m), Some(k)) = (m.parse::<Month>(), group_kind(k)) else {
                 continue;
             };
+            if k == GroupKind::All
+                && source.as_ref().and_then(|s| s.get(i)) == Some(super::census::FROM_RETURN)
+            {
+                t.from_return.insert(m);
+            }
             let key = Group {
                 kind: k,
                 name: g.to_string(),
@@ -111,6 +123,12 @@ impl MetricTable {
     /// in a row that exists means "not computable", not "no data").
     pub fn has(&self, month: Month, group: &Group) -> bool {
         self.values.contains_key(&(month, group.clone()))
+    }
+
+    /// Whether this month's figures come from a census return (only the
+    /// whole service has such rows).
+    pub fn from_return(&self, month: Month, group: &Group) -> bool {
+        group.kind == GroupKind::All && self.from_return.contains(&month)
     }
 
     /// (month, value) for one group and metric, nulls left out.

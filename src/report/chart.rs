@@ -37,7 +37,14 @@ pub const PLAN: Rgb = [0, 120, 120];
 pub enum Stroke {
     Solid,
     Dotted,
+    /// Marks only, no line: a September whose figure comes from a census
+    /// return, over the line it belongs to.
+    Marks,
 }
+
+/// The legend's name for the marks of Septembers taken from a census
+/// return (years no monthly snapshot covers).
+pub const FROM_RETURN: &str = "September from census return";
 
 #[derive(Clone, Debug)]
 pub struct Line {
@@ -238,6 +245,11 @@ impl ChartSpec {
             } else {
                 g.label()
             };
+            let returned: Vec<(Month, f64)> = points
+                .iter()
+                .copied()
+                .filter(|(mo, _)| table.from_return(*mo, g))
+                .collect();
             lines.push(Line {
                 name,
                 points,
@@ -245,6 +257,15 @@ impl ChartSpec {
                 stroke: Stroke::Solid,
                 markers: true,
             });
+            if !returned.is_empty() {
+                lines.push(Line {
+                    name: FROM_RETURN.into(),
+                    points: returned,
+                    color: PALETTE[i % PALETTE.len()],
+                    stroke: Stroke::Marks,
+                    markers: true,
+                });
+            }
         }
         if let Some(tr) = &trend_line {
             // Inside the measure's range: no agency rate below 0%.
@@ -276,6 +297,11 @@ impl ChartSpec {
             .or(table.months.last().copied())
             .map(|m| m.min(hi.unwrap_or(m)));
         let mut notes = vec![SOURCE.to_string()];
+        if lines.iter().any(|l| l.stroke == Stroke::Marks) {
+            notes.push(format!(
+                "Squares: {FROM_RETURN} (the DfE return's figure, for a year without monthly snapshots)."
+            ));
+        }
         if withheld {
             notes.push(format!("Months left out: {}", suppress::MARK_MEANING));
         }
@@ -619,9 +645,26 @@ fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> 
         let color = rgb(l.color);
         let style = color.stroke_width(px(if l.stroke == Stroke::Solid { 6.0 } else { 4.0 }));
         let pts: Vec<(i32, f64)> = l.points.iter().map(|p| (p.0.0, p.1)).collect();
+        if l.stroke == Stroke::Marks {
+            // Hollow squares over the line's dots: told apart in greyscale.
+            let r = px(14.0) as i32;
+            let square = move |p: (i32, f64)| {
+                EmptyElement::at(p)
+                    + Rectangle::new([(-r, -r), (r, r)], WHITE.filled())
+                    + Rectangle::new([(-r, -r), (r, r)], color.stroke_width(px(4.0)))
+            };
+            chart
+                .draw_series(pts.iter().map(|p| square(*p)))
+                .map_err(err)?
+                .label(&l.name)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x + 5, y - 10), (x + 25, y + 10)], color.stroke_width(3))
+                });
+            continue;
+        }
         let drawn = match l.stroke {
             Stroke::Solid => chart.draw_series(LineSeries::new(pts.clone(), style)),
-            Stroke::Dotted => {
+            Stroke::Dotted | Stroke::Marks => {
                 chart.draw_series(DashedLineSeries::new(pts.clone(), px(6.0), px(8.0), style))
             }
         }

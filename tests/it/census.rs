@@ -48,11 +48,11 @@ use keel::extract::Severity;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
-fn fixture() -> PathBuf {
+pub(super) fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/census/valid_2024.xml")
 }
 
-fn valid() -> String {
+pub(super) fn valid() -> String {
     std::fs::read_to_string(fixture()).unwrap()
 }
 
@@ -809,7 +809,7 @@ fn census_check_prints_the_published_measures_rounded_as_the_dfe_does() {
 
 /// Monthly snapshots holding September 2024, their ids the SWE numbers
 /// (under a `SWE No` header): the two sides meet on the same pseudonyms.
-fn september_snapshot() -> String {
+pub(super) fn september_snapshot() -> String {
     // Workers 01, 02, 05, 06 (one post, 1.0 FTE instead of 0.5 + 0.4), 07
     // and 12 employed; 10 agency; worker 99 in Keel only.
     let mut s = String::from("SWE No,Team,FTE,Contract Type,Extract Date,Caseload\n");
@@ -1200,4 +1200,49 @@ fn a_return_for_a_year_the_snapshots_do_not_cover_joins_the_monthly_table() {
     assert_eq!(num(&rows[0], "employed_fte"), Some(2.0));
     assert_eq!(num(&rows[0], "working_days_lost"), None);
     assert!((num(&rows[1], "employed_fte").unwrap() - 5.2).abs() < 1e-9);
+    // Each row says where it came from.
+    assert_eq!(rows[0]["source"], "monthly");
+    assert_eq!(rows[1]["source"], "census return");
+}
+
+/// `keel import DIR` and the first start's folder import take the returns
+/// in a folder beside the extracts (they used to skip them).
+#[test]
+fn a_folder_import_takes_its_census_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::copy(fixture(), data.join("csww-2024.xml")).unwrap();
+    write(&data, "staff.csv", &snapshot_csv("30/09/2023", &["1", "2"]));
+    let ws = dir.path().join("ws").display().to_string();
+    let out = import(&ws, &[&data.display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("csww-2024.xml (census, 2024-09), 12 rows of 12 read"),
+        "{text}"
+    );
+    assert!(text.contains("staff.csv (workforce, 2023-09)"), "{text}");
+
+    let mut w = keel::workspace::Workspace::open_or_create(&dir.path().join("ws2")).unwrap();
+    assert_eq!(keel::first_run::import_folder(&mut w, &data).unwrap(), 2);
+    let kinds: Vec<_> = w.manifest().active().map(|r| r.kind).collect();
+    assert!(kinds.contains(&keel::extract::Kind::Census), "{kinds:?}");
+
+    // A bad return in the folder: the command line's error, nothing stored.
+    std::fs::write(
+        data.join("csww-2024.xml"),
+        replace_nth(&valid(), "<Cases30>15", "<Cases30>-1", 0),
+    )
+    .unwrap();
+    let mut w = keel::workspace::Workspace::open_or_create(&dir.path().join("ws3")).unwrap();
+    let err = keel::first_run::import_folder(&mut w, &data)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("csww-2024.xml, record 1 (line")
+            && err.contains("element 'Cases30', value '-1': cannot be negative"),
+        "{err}"
+    );
+    assert_eq!(w.manifest().imports.len(), 0);
 }

@@ -29,6 +29,7 @@ fn metrics_csv_has_the_contract_columns_and_empty_nulls() {
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let mut expected = vec!["month", "group_kind", "group"];
     expected.extend(keel::metrics::METRICS);
+    expected.push("source");
     assert_eq!(header, expected);
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     // Two months × (all, one service "Unassigned", one team).

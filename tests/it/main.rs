@@ -3,6 +3,7 @@
 
 mod support;
 
+mod app_census;
 mod app_import;
 mod app_jobs;
 mod app_keys;
