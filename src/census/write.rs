@@ -34,6 +34,10 @@ pub enum Error {
     LaCode(String),
     #[error("--year must be {first} or later, not {year}", first = super::FIRST_YEAR)]
     Year { year: i32 },
+    #[error(
+        "no worker of the {month} snapshot or the year's leavers has an SWE number in the files named with --extract ({without} without one): a return needs at least one record, so nothing was written; name the HR extract or earlier return that carries SWE numbers (a column such as 'SWE Number')"
+    )]
+    NoRecords { month: Month, without: usize },
     #[error("the workspace has no pseudonymisation key yet: nothing to match SWE numbers with")]
     NoKey,
     #[error("{}", .0.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("\n"))]
@@ -323,6 +327,14 @@ pub fn write(
     }
     summary.records = records.len();
     summary.without_swe = missing.into_iter().collect();
+    // The schema asks for at least one CSWWWorker: an empty return would
+    // be refused by the DfE, so none is written.
+    if records.is_empty() {
+        return Err(Error::NoRecords {
+            month,
+            without: summary.without_swe.len(),
+        });
+    }
     let count = |f: &dyn Fn(&Record) -> bool| records.iter().filter(|(r, _)| f(r)).count();
     for (item, n) in [
         (

@@ -57,10 +57,19 @@ pub fn run(root: &Path, c: CensusCommand) -> Result<(), Failure> {
                 s.leavers
             );
             if !s.without_swe.is_empty() {
+                // Pseudonyms mean little to a reader: a few show the shape,
+                // the count says how many (the app's Teams view names them).
+                const SHOWN: usize = 10;
+                let more = s.without_swe.len().saturating_sub(SHOWN);
                 say!(
-                    "  left out {} worker(s) whose SWE number no --extract file gives (the schema requires one): {}",
+                    "  left out {} worker(s) whose SWE number no --extract file gives (the schema requires one): {}{}",
                     s.without_swe.len(),
-                    s.without_swe.join(", ")
+                    s.without_swe[..s.without_swe.len().min(SHOWN)].join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 );
             }
             for (item, n) in &s.left_out {

@@ -1175,6 +1175,47 @@ fn a_written_return_validates_and_imports_back_to_the_same_figures() {
     assert_eq!(report["explained"], serde_json::json!([]), "{report:#}");
 }
 
+/// Extracts with no SWE numbers give no record: the schema needs one, so
+/// `census write` refuses and writes no file rather than an empty return.
+#[test]
+fn a_return_with_no_record_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws").display().to_string();
+    let staff = write(
+        dir.path(),
+        "staff-2024-09.csv",
+        &snapshot_csv("30/09/2024", &["1", "2", "3"]),
+    )
+    .display()
+    .to_string();
+    let out = import(&ws, &[&staff]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let xml = dir.path().join("csww_2024.xml");
+    let out = keel(&[
+        "census",
+        "write",
+        "--workspace",
+        &ws,
+        "--year",
+        "2024",
+        "--la-code",
+        "999",
+        "--extract",
+        &staff,
+        "--out",
+        xml.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("no worker of the 2024-09 snapshot or the year's leavers has an SWE number")
+            && said.contains("(3 without one)")
+            && said.contains("nothing was written"),
+        "{said}"
+    );
+    assert!(!xml.exists(), "an empty return was written");
+}
+
 /// Monthly data for 2023 and a return for 2024: both years in month
 /// order, the return's row beside the monthly rows of other years.
 #[test]
