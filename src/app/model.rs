@@ -66,11 +66,10 @@ pub fn readable(action: &str) -> String {
 
 impl PlanState {
     pub fn read(ws: &Workspace) -> PlanState {
-        let plan = crate::plan::store::plan_or_settings(ws).map_err(|e| e.to_string());
-        let chart_settings = crate::plan::marks::chart_settings(
-            ws.settings(),
-            plan.as_ref().ok().and_then(|p| p.as_ref()),
-        );
+        let (plan, chart_settings) = match crate::plan::store::plan_and_chart_settings(ws) {
+            Ok((plan, settings)) => (Ok(plan), settings),
+            Err(e) => (Err(e.to_string()), ws.settings().clone()),
+        };
         let manifest = ws.manifest();
         let shown = |e: &PlanEdit| PlanEdit {
             action: readable(&e.action),

@@ -96,8 +96,7 @@ pub fn chart(root: &Path, a: ChartArgs) -> Result<(), Failure> {
     let (ws, _, df) = workspace_metrics(root)?;
     let table = MetricTable::from_frame(&df).map_err(crate::report::Error::Table)?;
     let group = find_group(&table, a.group.as_deref())?;
-    let plan = crate::plan::store::plan_or_settings(&ws)?;
-    let settings = crate::plan::marks::chart_settings(ws.settings(), plan.as_ref());
+    let (_, settings) = crate::plan::store::plan_and_chart_settings(&ws)?;
     let spec = ChartSpec::for_metric(&table, &a.metric, &[group], &settings, a.from, a.to)?;
     chart::save(&spec, &a.out, a.width, a.height)?;
     eprintln!("wrote {} ({}×{})", a.out.display(), a.width, a.height);

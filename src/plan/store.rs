@@ -129,6 +129,17 @@ pub fn plan_or_settings(ws: &Workspace) -> Result<Option<Plan>, workspace::Error
     })
 }
 
+/// The plan to show and the settings the charts draw from (the plan's
+/// targets and events in place of the settings' own): one reading for the
+/// app, the board report and `keel chart`.
+pub fn plan_and_chart_settings(
+    ws: &Workspace,
+) -> Result<(Option<Plan>, crate::settings::Settings), workspace::Error> {
+    let plan = plan_or_settings(ws)?;
+    let settings = super::marks::chart_settings(ws.settings(), plan.as_ref());
+    Ok((plan, settings))
+}
+
 /// What moving the settings into the plan does.
 struct Migration {
     /// The plan with what it lacked added; `None` when it lacked nothing.

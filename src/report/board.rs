@@ -101,10 +101,10 @@ impl Source {
                 scenarios.push((s, p));
             }
         }
-        let plan = crate::plan::store::plan_or_settings(&ws)?;
+        // The charts draw the plan's targets and events.
+        let (plan, settings) = crate::plan::store::plan_and_chart_settings(&ws)?;
         Ok(Source {
-            // The charts draw the plan's targets and events.
-            settings: crate::plan::marks::chart_settings(ws.settings(), plan.as_ref()),
+            settings,
             table,
             findings,
             scenarios,
