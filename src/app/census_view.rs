@@ -271,8 +271,12 @@ fn comparison(ui: &mut egui::Ui, r: &Report) {
             ui.strong("Difference");
             ui.end_row();
             for m in &r.measures {
-                let whole = PUBLISHED.iter().any(|p| p.name == m.measure && p.whole);
-                ui.label(m.measure);
+                let published = PUBLISHED.iter().find(|p| p.name == m.measure);
+                let whole = published.is_some_and(|p| p.whole);
+                // Words for the reader; the DfE's column name, which the
+                // command line prints, on hover.
+                ui.label(published.map_or(m.measure, |p| p.label))
+                    .on_hover_text(format!("The DfE publishes this as {}", m.measure));
                 ui.label(figure(m.from_return, whole));
                 ui.label(figure(m.keel, whole));
                 let d = figure(m.difference, whole);

@@ -454,43 +454,146 @@ pub fn reconcile(monthly: &DataFrame, annual: &DataFrame) -> PolarsResult<DataFr
 pub struct Published {
     /// The DfE's name in its open data.
     pub name: &'static str,
+    /// The same in words, for the app.
+    pub label: &'static str,
     /// A head count (published whole), else rounded to 1 dp.
     pub whole: bool,
     /// The registry measure on Keel's September row that states the same.
     pub keel: Option<Measure>,
 }
 
-const fn published(name: &'static str, whole: bool, keel: Option<Measure>) -> Published {
-    Published { name, whole, keel }
+const fn published(
+    name: &'static str,
+    label: &'static str,
+    whole: bool,
+    keel: Option<Measure>,
+) -> Published {
+    Published {
+        name,
+        label,
+        whole,
+        keel,
+    }
 }
 
 /// The DfE's published measures (§6), in its order.
 pub const PUBLISHED: [Published; 21] = [
-    published("inpost_fte", false, Some(Measure::EmployedFte)),
-    published("inpost_headcount", true, Some(Measure::EmployedHeadcount)),
-    published("starters_fte", false, None),
-    published("starters_headcount", true, None),
-    published("leavers_fte", false, Some(Measure::LeaversFte12m)),
-    published("leavers_headcount", true, None),
-    published("turnover_rate_fte", false, Some(Measure::TurnoverRate12m)),
-    published("turnover_rate_headcount", false, None),
-    published("agency_fte", false, Some(Measure::AgencyFte)),
-    published("agency_headcount", true, Some(Measure::AgencyHeadcount)),
-    published("agency_rate_fte", false, Some(Measure::AgencyRate)),
-    published("vacancy_fte", false, Some(Measure::VacancyFte)),
-    published("vacancy_rate_fte", false, Some(Measure::VacancyRate)),
-    published("agency_cover_fte", false, None),
-    published("agency_cover_rate_fte", false, None),
-    published("vacancy_agency_cover_rate_fte", false, None),
-    published("case_holders_fte", false, Some(Measure::CaseHoldersFte)),
-    published("cases", true, Some(Measure::Cases)),
-    published("caseload_fte", false, Some(Measure::CaseloadPerFte)),
+    published(
+        "inpost_fte",
+        "FTE in post (employed)",
+        false,
+        Some(Measure::EmployedFte),
+    ),
+    published(
+        "inpost_headcount",
+        "Head count in post (employed)",
+        true,
+        Some(Measure::EmployedHeadcount),
+    ),
+    published("starters_fte", "Starters in the year (FTE)", false, None),
+    published(
+        "starters_headcount",
+        "Starters in the year (head count)",
+        true,
+        None,
+    ),
+    published(
+        "leavers_fte",
+        "Leavers in the year (FTE)",
+        false,
+        Some(Measure::LeaversFte12m),
+    ),
+    published(
+        "leavers_headcount",
+        "Leavers in the year (head count)",
+        true,
+        None,
+    ),
+    published(
+        "turnover_rate_fte",
+        "Turnover rate, FTE (%)",
+        false,
+        Some(Measure::TurnoverRate12m),
+    ),
+    published(
+        "turnover_rate_headcount",
+        "Turnover rate, head count (%)",
+        false,
+        None,
+    ),
+    published(
+        "agency_fte",
+        "Agency workers in post (FTE)",
+        false,
+        Some(Measure::AgencyFte),
+    ),
+    published(
+        "agency_headcount",
+        "Agency workers in post (head count)",
+        true,
+        Some(Measure::AgencyHeadcount),
+    ),
+    published(
+        "agency_rate_fte",
+        "Agency rate, FTE (%)",
+        false,
+        Some(Measure::AgencyRate),
+    ),
+    published(
+        "vacancy_fte",
+        "Vacancies (FTE)",
+        false,
+        Some(Measure::VacancyFte),
+    ),
+    published(
+        "vacancy_rate_fte",
+        "Vacancy rate, FTE (%)",
+        false,
+        Some(Measure::VacancyRate),
+    ),
+    published(
+        "agency_cover_fte",
+        "Agency workers covering vacancies (FTE)",
+        false,
+        None,
+    ),
+    published(
+        "agency_cover_rate_fte",
+        "Agency workers covering vacancies (% of agency FTE)",
+        false,
+        None,
+    ),
+    published(
+        "vacancy_agency_cover_rate_fte",
+        "Vacancies covered by agency (% of vacancies)",
+        false,
+        None,
+    ),
+    published(
+        "case_holders_fte",
+        "Case holders (FTE)",
+        false,
+        Some(Measure::CaseHoldersFte),
+    ),
+    published("cases", "Cases held", true, Some(Measure::Cases)),
+    published(
+        "caseload_fte",
+        "Caseload per case-holder FTE",
+        false,
+        Some(Measure::CaseloadPerFte),
+    ),
     published(
         "working_days_lost_fte",
+        "Working days lost to sickness",
         false,
         Some(Measure::WorkingDaysLost),
     ),
-    published("absence_rate_fte", false, Some(Measure::AbsenceRate)),
+    published(
+        "absence_rate_fte",
+        "Absence rate (%)",
+        false,
+        Some(Measure::AbsenceRate),
+    ),
 ];
 
 /// Each of [`PUBLISHED`] from one return's table, unrounded, in that

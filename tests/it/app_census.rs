@@ -196,12 +196,24 @@ fn the_census_view_sets_the_return_beside_keels_september_and_stores_nothing() {
     wait_idle(&mut h);
     // Return, Keel and the difference (hand-worked in census.rs: the
     // return's 5.2 employed FTE against the snapshot's 6.3).
-    assert_eq!(row(&h, "inpost_fte", 3), ["5.2", "6.3", "-1.1  differs"]);
-    assert_eq!(row(&h, "agency_fte", 3), ["1.5", "1.0", "0.5  differs"]);
+    assert_eq!(
+        row(&h, "FTE in post (employed)", 3),
+        ["5.2", "6.3", "-1.1  differs"]
+    );
+    assert_eq!(
+        row(&h, "Agency workers in post (FTE)", 3),
+        ["1.5", "1.0", "0.5  differs"]
+    );
     // Head counts whole, as the DfE publishes them: 6 in the return, 7
     // employed in the snapshot (worker 99 is Keel's only).
-    assert_eq!(row(&h, "inpost_headcount", 3), ["6", "7", "-1  differs"]);
-    assert_eq!(row(&h, "agency_cover_fte", 3), ["1.0", "—", "—"]);
+    assert_eq!(
+        row(&h, "Head count in post (employed)", 3),
+        ["6", "7", "-1  differs"]
+    );
+    assert_eq!(
+        row(&h, "Agency workers covering vacancies (FTE)", 3),
+        ["1.0", "—", "—"]
+    );
     // The records behind them, as `keel census check` lists them.
     assert!(
         has(&h, "FTE 0.9 in the return, 1 in Keel's September snapshot"),
@@ -242,7 +254,7 @@ fn the_census_view_says_what_is_missing_without_a_september_snapshot() {
         shown(&h)
     );
     // Only the return's figures: nothing from Keel, no records.
-    assert_eq!(row(&h, "inpost_fte", 3), ["5.2", "—", "—"]);
+    assert_eq!(row(&h, "FTE in post (employed)", 3), ["5.2", "—", "—"]);
     assert!(!has(&h, "Records behind the differences"));
 }
 
