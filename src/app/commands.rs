@@ -510,7 +510,7 @@ impl KeelApp {
                     app.persisted.profiles.retain(|p| *p != path);
                     app.persisted.profiles.push(path.clone());
                     app.notice = Some(Notice::Info(format!(
-                        "Saved the mapping to {}; Keel applies it to files with the same headers, and `keel import --profile` reads it.",
+                        "Saved the mapping to {}; Keel applies it to later files with the same headers.",
                         path.display()
                     )));
                 }
