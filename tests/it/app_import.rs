@@ -124,6 +124,69 @@ fn without_a_file_picker_the_app_says_why_and_a_typed_path_is_read() {
     );
 }
 
+/// The typed path takes several files, one a line or several on a line
+/// (quoted where they hold spaces), and a folder for its extracts; a path
+/// that names nothing is told by name and nothing is read until it is put
+/// right.
+#[test]
+fn the_typed_path_takes_several_files_and_a_folder_and_names_each_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_workspace(dir.path());
+    let oct = dir.path().join("oct 2026.csv");
+    std::fs::write(&oct, snapshot("31/10/2026", &["1.0"])).unwrap();
+    let nov = dir.path().join("nov.csv");
+    std::fs::write(&nov, snapshot("30/11/2026", &["1.0"])).unwrap();
+    let folder = dir.path().join("from HR");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("dec.csv"), snapshot("31/12/2026", &["1.0"])).unwrap();
+    let gone = [
+        dir.path().join("sept.csv"),
+        dir.path().join("no such folder"),
+    ];
+    let mut h = harness(root);
+    h.get_by_label("Import").click();
+    h.run();
+    h.get_by_label("Type a path…").click();
+    h.run();
+    let typed = format!(
+        "'{}' {}\n{}\n'{}'\n\"{}\"",
+        oct.display(),
+        nov.display(),
+        gone[0].display(),
+        folder.display(),
+        gone[1].display()
+    );
+    h.get_by_label("File path").focus();
+    h.run();
+    h.get_by_label("File path").type_text(&typed);
+    h.run();
+    h.get_by_label("Read these files").click();
+    wait_idle(&mut h);
+    for g in &gone {
+        let msg = format!("There is no file or folder at {}", g.display());
+        assert!(shown(&h, &msg), "{msg} not in {:?}", texts(&h));
+    }
+    assert!(h.query_by_label("nov.csv").is_none(), "nothing is read yet");
+    // Put right: the two missing paths taken out, Enter reads the rest.
+    h.get_by_label("File path").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    let fixed = format!(
+        "'{}' {}\n{}",
+        oct.display(),
+        nov.display(),
+        folder.display()
+    );
+    h.get_by_label("File path").type_text(&fixed);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    wait_idle(&mut h);
+    for name in ["oct 2026.csv", "nov.csv", "dec.csv"] {
+        assert!(h.query_by_label(name).is_some(), "{name}: {:?}", texts(&h));
+    }
+    assert!(!shown(&h, "There is no file or folder"), "{:?}", texts(&h));
+}
+
 #[test]
 fn a_file_whose_kind_cannot_be_told_is_given_one() {
     let dir = tempfile::tempdir().unwrap();
