@@ -297,3 +297,75 @@ fn an_empty_report_without_a_month_is_given_one() {
     );
     assert!(!shown(&h, "refused"), "{:?}", texts(&h));
 }
+
+/// The real picker, not the test hook: this test runs itself again in a
+/// child process whose environment has no file-chooser service, once with
+/// nothing at all (the app does not ask rfd) and once with a zenity that
+/// cannot open a display (the app asks rfd, whose portal finds no session
+/// bus and whose zenity answers at once with nothing). Both times Ctrl+O
+/// must say why and hand the keyboard to the path field. What cannot be
+/// run headless: a working portal or zenity, where a person would choose
+/// or cancel (the half-second rule tells a cancel from a failure).
+#[test]
+fn without_a_picker_service_the_real_picker_says_why() {
+    const CHILD: &str = "KEEL_TEST_PICKER_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = harness(empty_workspace(dir.path()));
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+        h.run();
+        assert!(
+            shown(
+                &h,
+                "The file picker could not open: this computer has no file-chooser service"
+            ),
+            "{:?}",
+            texts(&h)
+        );
+        assert!(h.get_by_label("File path").is_focused());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (empty, with_zenity) = (dir.path().join("empty"), dir.path().join("bin"));
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::create_dir(&with_zenity).unwrap();
+    let zenity = with_zenity.join("zenity");
+    std::fs::write(
+        &zenity,
+        "#!/bin/sh\n: > \"$0.ran\"\necho 'cannot open display' >&2\nexit 1\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&zenity, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let name = "app_import::without_a_picker_service_the_real_picker_says_why";
+    for (path, display) in [(&empty, None), (&with_zenity, Some(":99"))] {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args([name, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .env("PATH", path)
+            .env("XDG_RUNTIME_DIR", &empty)
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}/bus", empty.display()),
+            )
+            .env_remove("WAYLAND_DISPLAY");
+        match display {
+            Some(d) => child.env("DISPLAY", d),
+            None => child.env_remove("DISPLAY"),
+        };
+        let out = child.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{path:?}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("1 passed"), "{text}");
+    }
+    // The second time, the real rfd ran the zenity it found.
+    assert!(with_zenity.join("zenity.ran").exists());
+}
