@@ -229,6 +229,11 @@ impl KeelApp {
         self.persisted.view
     }
 
+    /// The month the dashboard and the other views show.
+    pub fn month(&self) -> Option<Month> {
+        self.month
+    }
+
     /// The scenario being edited and its expected path's value of
     /// `metric` after `months` (for tests).
     pub fn scenario_expected(&self, metric: &str, months: usize) -> Option<f64> {

@@ -142,6 +142,100 @@ fn switching_the_group_shows_that_teams_values() {
     assert_ne!(tile_value(&h, "Agency rate"), whole, "the tiles changed");
 }
 
+/// What the dashboard says of one headline measure, read from its labels:
+/// the tile's status word and the trend caption under its chart.
+fn tile_and_caption(h: &Harness<'static, KeelApp>, title: &str) -> (String, String) {
+    let nodes: Vec<(Option<String>, Option<String>)> = h
+        .root()
+        .children_recursive()
+        .map(|n| {
+            let a = n.accesskit_node();
+            (a.label(), a.value())
+        })
+        .collect();
+    let value = format!("{title} value");
+    let at = nodes
+        .iter()
+        .position(|(l, _)| l.as_deref() == Some(value.as_str()))
+        .unwrap_or_else(|| panic!("no tile '{title}'"));
+    let status = nodes[at..]
+        .iter()
+        .filter_map(|(_, v)| v.clone())
+        .find(|v| ["on target", "near target", "off target", "no status"].contains(&v.as_str()))
+        .expect("a status under the value");
+    let save = format!("Save {title} chart");
+    let chart = nodes
+        .iter()
+        .position(|(l, _)| l.as_deref() == Some(save.as_str()))
+        .unwrap_or_else(|| panic!("no chart '{title}'"));
+    let caption = nodes[chart..]
+        .iter()
+        .filter_map(|(_, v)| v.clone())
+        .find(|v| v.contains("a month over the last 12 months") || v.starts_with("Too few months"))
+        .expect("a caption under the chart");
+    (status, caption)
+}
+
+/// The tile and its chart's caption never contradict each other: "on
+/// target" on the tile exactly when the caption says "on target now"; a
+/// measure off target is never captioned as on target, nor as reaching it
+/// in a month already past, and a caption with no target has a tile with
+/// no status. (A month with under six months before it has no trend.) Every headline measure, every month of the sample, for the
+/// whole service and for a team.
+#[test]
+fn each_tile_and_its_trend_caption_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root);
+    let mut seen = std::collections::BTreeSet::new();
+    for team in [None, Some("Team: Assessment East")] {
+        if let Some(team) = team {
+            h.get_by_label("Group").click();
+            h.run();
+            h.get_by_label(team).click();
+            h.run();
+        }
+        let latest = h.state().month().expect("a month shown");
+        let mut month = latest;
+        loop {
+            for k in keel::report::measures::KPIS.iter() {
+                let (status, caption) = tile_and_caption(&h, k.title);
+                let at = format!("{team:?} {month} {}: '{status}' / '{caption}'", k.title);
+                if caption.starts_with("Too few months") {
+                    continue;
+                }
+                let on_now = caption.ends_with("on target now");
+                assert_eq!(status == "on target", on_now, "{at}");
+                if let Some((_, m)) = caption.split_once("the target is reached in ") {
+                    assert!(m > month.to_string().as_str(), "{at}");
+                }
+                let no_target = caption.ends_with("a month over the last 12 months");
+                if no_target {
+                    assert_eq!(status, "no status", "{at}");
+                }
+                let outlook = caption.rsplit("; ").next().unwrap_or("");
+                let outlook = outlook.split(" in 2").next().unwrap_or("").to_string();
+                seen.insert((status, if no_target { String::new() } else { outlook }));
+            }
+            h.key_press(egui::Key::ArrowLeft);
+            h.run();
+            match h.state().month() {
+                Some(m) if m < month => month = m,
+                _ => break,
+            }
+        }
+        h.state_mut().command(Command::SelectMonth(latest));
+        h.run();
+    }
+    // The sample shows more than one kind of each, or the test proves little.
+    assert!(seen.iter().any(|(s, _)| s == "on target"), "{seen:?}");
+    assert!(seen.iter().any(|(s, _)| s == "off target"), "{seen:?}");
+    assert!(
+        seen.iter().any(|(_, o)| o.starts_with("at this rate")),
+        "{seen:?}"
+    );
+}
+
 #[test]
 fn a_file_with_an_error_is_listed_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
