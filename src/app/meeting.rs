@@ -258,10 +258,15 @@ fn plan_slide(ui: &mut egui::Ui, model: &Model, meeting: &Meeting, month: Month,
         day(s.start)
     ));
     ui.add_space(12.0);
+    // Five counts at 200 points each overflowed a 1024-pixel slide and
+    // widened everything under them (the footer ran off the edge).
+    let gap = ui.spacing().item_spacing.x;
+    let k = s.counts.len().max(1) as f32;
+    let count_w = ((ui.available_width() - gap * k) / k).min(200.0);
     ui.horizontal(|ui| {
         for (r, n) in &s.counts {
             ui.vertical(|ui| {
-                ui.set_min_width(200.0);
+                ui.set_width(count_w);
                 ui.label(
                     egui::RichText::new(n.to_string())
                         .size(64.0)

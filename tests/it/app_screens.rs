@@ -136,6 +136,20 @@ fn shoot(
     }
 }
 
+/// The sample's improvement plan, so the Plan view and the meeting's plan
+/// slide are shown full, as a council that has one sees them.
+fn plan(root: &std::path::Path) {
+    let mut ws = keel::workspace::Workspace::open(root).unwrap();
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/improvement_plan.csv");
+    keel::plan::store::import(&mut ws, &file, None).unwrap();
+}
+
+/// The Plan view judges its items as at a date, today unless one is
+/// typed: the sample's last month end, so the picture does not change
+/// with the day it is taken.
+pub const PLAN_AS_AT: &str = "30/09/2026";
+
 fn pack(root: &std::path::Path) {
     let pack = Pack {
         slides: vec![
@@ -163,6 +177,7 @@ fn pack(root: &std::path::Path) {
 fn every_view_and_slide_at_three_sizes_light_and_dark() {
     let dir = tempfile::tempdir().unwrap();
     let root = sample_workspace(dir.path());
+    plan(&root);
     pack(&root);
     let mut problems = Vec::new();
     let mut results = egui_kittest::SnapshotResults::new();
@@ -182,6 +197,19 @@ fn every_view_and_slide_at_three_sizes_light_and_dark() {
             for view in View::ALL {
                 h.state_mut().command(Command::SetView(view));
                 wait_idle(&mut h);
+                if view == View::Plan {
+                    let as_at = h.get(
+                        egui_kittest::kittest::by()
+                            .label("As at")
+                            .role(egui::accesskit::Role::TextInput),
+                    );
+                    as_at.focus();
+                    as_at.type_text(PLAN_AS_AT);
+                    h.run();
+                    // Off the field, so no text cursor blinks in the picture.
+                    h.key_press(egui::Key::Escape);
+                    wait_idle(&mut h);
+                }
                 shoot(
                     &mut h,
                     &format!("{tag}-{view:?}").to_lowercase(),
@@ -221,7 +249,7 @@ fn every_view_and_slide_at_three_sizes_light_and_dark() {
                 h.key_press(egui::Key::ArrowRight);
                 wait_idle(&mut h);
             }
-            assert_eq!(seen.len(), 3, "{seen:?}");
+            assert_eq!(seen.len(), 4, "{seen:?}");
             h.key_press(egui::Key::Escape);
             h.run();
             results.extend_harness(&mut h);
