@@ -29,7 +29,7 @@ fn snapshot(day: &str, ftes: &[&str]) -> String {
 fn on_import(root: PathBuf, files: Vec<PathBuf>) -> Harness<'static, KeelApp> {
     let mut h = harness(root);
     h.get_by_label("Import").click();
-    h.run();
+    wait_idle(&mut h);
     h.state_mut().command(Command::ReadFiles(files));
     wait_idle(&mut h);
     h
@@ -145,7 +145,7 @@ fn the_typed_path_takes_several_files_and_a_folder_and_names_each_missing_one() 
     ];
     let mut h = harness(root);
     h.get_by_label("Import").click();
-    h.run();
+    wait_idle(&mut h);
     h.get_by_label("Type a path…").click();
     h.run();
     let typed = format!(
@@ -256,7 +256,7 @@ fn a_batch_replacing_a_month_refuses_a_file_already_imported_and_history_says_re
     let ws = Workspace::open(&root).unwrap();
     assert_eq!(ws.manifest().imports.len(), 3);
     h.get_by_label("History").click();
-    h.run();
+    wait_idle(&mut h);
     assert!(shown(&h, "replaced by #3"), "{:?}", texts(&h));
     let mut shown_texts = texts(&h);
     shown_texts.dedup();

@@ -87,7 +87,7 @@ fn the_teams_list_shows_identifiers_and_names_from_an_extract_without_storing_th
 
     // Leaving the view drops them.
     h.get_by_label("Dashboard").click();
-    h.run();
+    wait_idle(&mut h);
     h.get_by_label("Teams").click();
     wait_idle(&mut h);
     assert!(!shown(&h).contains(&id), "names gone after the view closed");

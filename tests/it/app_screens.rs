@@ -192,7 +192,7 @@ fn every_view_and_slide_at_three_sizes_light_and_dark() {
             let mut h = harness_at(root.clone(), size);
             if h.state().dark() != dark {
                 h.state_mut().command(Command::ToggleTheme);
-                h.run();
+                wait_idle(&mut h);
             }
             for view in View::ALL {
                 h.state_mut().command(Command::SetView(view));
