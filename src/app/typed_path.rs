@@ -91,12 +91,12 @@ pub fn problems(paths: &[PathBuf], several: bool) -> Vec<String> {
         .filter_map(|p| {
             if !p.exists() {
                 Some(format!(
-                    "There is no file or folder at {}: check the spelling, or choose it with the file picker.",
+                    "There is no file or folder at '{}': check the spelling, or choose it with the file picker.",
                     p.display()
                 ))
             } else if p.is_dir() && !several {
                 Some(format!(
-                    "{} is a folder: type the path of one extract file in it.",
+                    "'{}' is a folder: type the path of one extract file in it.",
                     p.display()
                 ))
             } else {

@@ -163,7 +163,7 @@ fn the_typed_path_takes_several_files_and_a_folder_and_names_each_missing_one() 
     h.get_by_label("Read these files").click();
     wait_idle(&mut h);
     for g in &gone {
-        let msg = format!("There is no file or folder at {}", g.display());
+        let msg = format!("There is no file or folder at '{}'", g.display());
         assert!(shown(&h, &msg), "{msg} not in {:?}", texts(&h));
     }
     assert!(h.query_by_label("nov.csv").is_none(), "nothing is read yet");

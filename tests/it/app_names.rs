@@ -191,11 +191,11 @@ fn the_names_bar_takes_one_typed_extract_and_says_what_is_wrong_with_others() {
     let t = shown(&h);
     let says = |s: &str| t.iter().any(|x| x.contains(s));
     assert!(
-        says(&format!("{} is a folder", dir.path().display())),
+        says(&format!("'{}' is a folder", dir.path().display())),
         "{t:?}"
     );
     assert!(
-        says(&format!("There is no file or folder at {}", gone.display())),
+        says(&format!("There is no file or folder at '{}'", gone.display())),
         "{t:?}"
     );
     assert!(says("2 paths were typed"), "{t:?}");

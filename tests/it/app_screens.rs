@@ -217,6 +217,27 @@ fn every_view_and_slide_at_three_sizes_light_and_dark() {
                     &mut problems,
                 );
             }
+            // The typed path, as a computer without a file picker shows
+            // it: a folder and a path that names nothing, told by name.
+            h.state_mut().command(Command::SetView(View::Import));
+            wait_idle(&mut h);
+            h.get_by_label("Type a path…").click();
+            wait_idle(&mut h);
+            let field =
+                h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "File path");
+            field.focus();
+            // Relative to the package (the tests' working folder), so the
+            // picture is the same wherever the repository is checked out.
+            field.type_text("sample-data\n'from HR/october 2026.csv'");
+            wait_idle(&mut h);
+            h.get_by_label("Read these files").click();
+            wait_idle(&mut h);
+            shoot(
+                &mut h,
+                &format!("{tag}-import-typed-path"),
+                size,
+                &mut problems,
+            );
             // The calibration opens in its own panel: the chart stays.
             h.state_mut().command(Command::SetView(View::Scenarios));
             wait_idle(&mut h);
