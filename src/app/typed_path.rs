@@ -206,8 +206,8 @@ mod tests {
         let file = dir.path().join("staff in post.csv");
         std::fs::write(&file, "x").unwrap();
         let line = file.display().to_string();
-        assert_eq!(split(&line), [file.clone()]);
-        assert_eq!(split(&format!("'{line}'")), [file.clone()]);
+        assert_eq!(split(&line), std::slice::from_ref(&file));
+        assert_eq!(split(&format!("'{line}'")), std::slice::from_ref(&file));
         assert_eq!(problems(&split(&line), false), Vec::<String>::new());
     }
 

@@ -92,6 +92,17 @@ fn a_refused_file_is_named_at_the_top_and_read_again_after_fixing_or_removed() {
     assert_eq!(files, ["nov.csv", "dec.csv"]);
 }
 
+/// Ctrl+O opens the Import view, says the picker could not open and why,
+/// and gives the path field the keyboard.
+fn ctrl_o_says_there_is_no_picker(h: &mut Harness<'static, KeelApp>) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    assert_eq!(h.state().view(), View::Import);
+    let why = "The file picker could not open: this computer has no file-chooser service";
+    assert!(shown(h, why), "{:?}", texts(h));
+    assert!(h.get_by_label("File path").is_focused());
+}
+
 #[test]
 fn without_a_file_picker_the_app_says_why_and_a_typed_path_is_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -100,17 +111,7 @@ fn without_a_file_picker_the_app_says_why_and_a_typed_path_is_read() {
     std::fs::write(&file, snapshot("31/10/2026", &["1.0"])).unwrap();
     let mut h = harness(root);
     h.state_mut().without_file_picker();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
-    h.run();
-    assert_eq!(h.state().view(), View::Import);
-    assert!(
-        shown(
-            &h,
-            "The file picker could not open: this computer has no file-chooser service"
-        ),
-        "{:?}",
-        texts(&h)
-    );
+    ctrl_o_says_there_is_no_picker(&mut h);
     // The path field has the keyboard: type and press Enter.
     h.get_by_label("File path")
         .type_text(&format!("\"{}\"", file.display()));
@@ -312,17 +313,7 @@ fn without_a_picker_service_the_real_picker_says_why() {
     if std::env::var_os(CHILD).is_some() {
         let dir = tempfile::tempdir().unwrap();
         let mut h = harness(empty_workspace(dir.path()));
-        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
-        h.run();
-        assert!(
-            shown(
-                &h,
-                "The file picker could not open: this computer has no file-chooser service"
-            ),
-            "{:?}",
-            texts(&h)
-        );
-        assert!(h.get_by_label("File path").is_focused());
+        ctrl_o_says_there_is_no_picker(&mut h);
         return;
     }
     let dir = tempfile::tempdir().unwrap();

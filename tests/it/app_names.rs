@@ -195,7 +195,10 @@ fn the_names_bar_takes_one_typed_extract_and_says_what_is_wrong_with_others() {
         "{t:?}"
     );
     assert!(
-        says(&format!("There is no file or folder at '{}'", gone.display())),
+        says(&format!(
+            "There is no file or folder at '{}'",
+            gone.display()
+        )),
         "{t:?}"
     );
     assert!(says("2 paths were typed"), "{t:?}");

@@ -166,26 +166,24 @@ fn tile_and_caption(h: &Harness<'static, KeelApp>, title: &str) -> (String, Stri
             (a.label(), a.value())
         })
         .collect();
-    let value = format!("{title} value");
-    let at = nodes
-        .iter()
-        .position(|(l, _)| l.as_deref() == Some(value.as_str()))
-        .unwrap_or_else(|| panic!("no tile '{title}'"));
-    let status = nodes[at..]
-        .iter()
-        .filter_map(|(_, v)| v.clone())
-        .find(|v| ["on target", "near target", "off target", "no status"].contains(&v.as_str()))
-        .expect("a status under the value");
-    let save = format!("Save {title} chart");
-    let chart = nodes
-        .iter()
-        .position(|(l, _)| l.as_deref() == Some(save.as_str()))
-        .unwrap_or_else(|| panic!("no chart '{title}'"));
-    let caption = nodes[chart..]
-        .iter()
-        .filter_map(|(_, v)| v.clone())
-        .find(|v| v.contains("a month over the last 12 months") || v.starts_with("Too few months"))
-        .expect("a caption under the chart");
+    // The first text after the node labelled `label` that `fits`.
+    let after = |label: String, fits: &dyn Fn(&str) -> bool| -> String {
+        let at = nodes
+            .iter()
+            .position(|(l, _)| l.as_deref() == Some(label.as_str()))
+            .unwrap_or_else(|| panic!("no '{label}'"));
+        nodes[at..]
+            .iter()
+            .filter_map(|(_, v)| v.clone())
+            .find(|v| fits(v))
+            .unwrap_or_else(|| panic!("nothing fitting after '{label}'"))
+    };
+    let status = after(format!("{title} value"), &|v| {
+        ["on target", "near target", "off target", "no status"].contains(&v)
+    });
+    let caption = after(format!("Save {title} chart"), &|v| {
+        v.contains("a month over the last 12 months") || v.starts_with("Too few months")
+    });
     (status, caption)
 }
 
