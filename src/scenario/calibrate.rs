@@ -1116,8 +1116,10 @@ impl Calibration {
         }
     }
 
-    /// One row per parameter: in plain words, its value, the evidence, and
-    /// the key a scenario file's `overrides` name it by.
+    /// One row per parameter: in plain words, its value (full precision,
+    /// then as the app shows it: a chance as a percentage, money in
+    /// pounds), the evidence, and the key a scenario file's `overrides`
+    /// name it by.
     pub fn to_frame(&self) -> PolarsResult<DataFrame> {
         let column = |name: &str, f: fn(&Param) -> String| {
             Column::new(name.into(), self.params.iter().map(f).collect::<Vec<_>>())
@@ -1136,6 +1138,7 @@ impl Calibration {
                         .map(|p| p.value.is_finite().then_some(p.value))
                         .collect::<Vec<Option<f64>>>(),
                 ),
+                column("as_shown", Param::value_text),
                 column("evidence", |p| p.evidence.clone()),
                 column("scenario_key", Param::key),
             ],

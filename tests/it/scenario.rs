@@ -423,7 +423,7 @@ fn cli_calibrate_and_run_shapes() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.starts_with("parameter,value,evidence,scenario_key\n"),
+        text.starts_with("parameter,value,as_shown,evidence,scenario_key\n"),
         "{text}"
     );
     let row = text
@@ -820,15 +820,13 @@ fn calibrate_speaks_the_apps_words() {
             .collect()
     };
     let (shown, evidence, keys) = (words("parameter"), words("evidence"), words("scenario_key"));
+    let values = words("as_shown");
     assert_eq!(shown.len(), cal.params.len());
-    for ((p, label), (ev, key)) in cal
-        .params
-        .iter()
-        .zip(&shown)
-        .zip(evidence.iter().zip(&keys))
-    {
+    for (i, p) in cal.params.iter().enumerate() {
+        let (label, ev) = (&shown[i], &evidence[i]);
         assert_eq!(label, &p.label());
-        assert_eq!(key, &p.key());
+        assert_eq!(keys[i], p.key());
+        assert_eq!(values[i], p.value_text());
         for text in [label, ev] {
             let code = text
                 .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
