@@ -91,7 +91,7 @@ pub fn problems(paths: &[PathBuf], several: bool) -> Vec<String> {
         .filter_map(|p| {
             if !p.exists() {
                 Some(format!(
-                    "There is no file or folder at '{}': check the spelling, or choose it with the file picker.",
+                    "There is no file or folder at '{}': check its spelling.",
                     p.display()
                 ))
             } else if p.is_dir() && !several {

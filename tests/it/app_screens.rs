@@ -238,6 +238,24 @@ fn every_view_and_slide_at_three_sizes_light_and_dark() {
                 size,
                 &mut problems,
             );
+            // The names bar's path field, with a folder and a second path
+            // refused (layout checks only: the Teams view lists pseudonyms).
+            h.state_mut().without_file_picker();
+            h.state_mut().command(Command::SetView(View::Teams));
+            wait_idle(&mut h);
+            h.get_by_label("Show names from an extract…").click();
+            wait_idle(&mut h);
+            h.get_by_label("Extract path")
+                .type_text("sample-data 'from HR/october 2026.xlsx'");
+            wait_idle(&mut h);
+            h.get_by_label("Read names").click();
+            wait_idle(&mut h);
+            shoot(
+                &mut h,
+                &format!("{tag}-names-path-teams"),
+                size,
+                &mut problems,
+            );
             // The calibration opens in its own panel: the chart stays.
             h.state_mut().command(Command::SetView(View::Scenarios));
             wait_idle(&mut h);
