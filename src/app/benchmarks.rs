@@ -161,7 +161,7 @@ fn comparison(
     cmds: &mut Vec<Command>,
 ) {
     if model.benchmark_data.is_none() {
-        ui.label("No DfE indicators imported yet. Download the children's social work workforce indicators (and the statistical neighbours file) from explore-education-statistics.service.gov.uk, then import them here or with `keel benchmark import FILE`.");
+        ui.label("No DfE indicators imported yet. Download the children's social work workforce indicators (and the statistical neighbours file) from explore-education-statistics.service.gov.uk, then import them with Import DfE file… above.");
         return;
     }
     ui.horizontal(|ui| {

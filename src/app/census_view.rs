@@ -174,7 +174,7 @@ pub fn import_card(ui: &mut egui::Ui, idx: usize, c: &ReturnCard) {
 #[derive(Default)]
 pub struct CensusUi {
     pub typing: bool,
-    pub path: String,
+    pub path: super::typed_path::TypedPath,
     pub picker_failed: Option<String>,
     pub checked: Option<(PathBuf, Result<Checked, String>)>,
 }
@@ -378,14 +378,12 @@ pub fn show(
         {
             cmds.push(Command::CheckReturn(None));
         }
-        if !st.typing
-            && ui
-                .button("Type a path…")
-                .on_hover_text("Name the return by its path instead of choosing it")
-                .clicked()
-        {
-            st.typing = true;
-        }
+        super::typed_path::open_button(
+            ui,
+            &mut st.typing,
+            &mut st.path,
+            "Name the return by its path instead of choosing it",
+        );
         if busy {
             ui.spinner();
             ui.label("Checking…");
@@ -397,9 +395,11 @@ pub fn show(
             label: "Return path",
             hint: "/path/to/csww-return.xml",
             button: "Check this return",
+            several: false,
         };
         if let Some(path) =
             super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words)
+                .and_then(|mut p| p.pop())
         {
             cmds.push(Command::CheckReturn(Some(path)));
         }

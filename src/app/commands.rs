@@ -511,7 +511,7 @@ impl KeelApp {
                     app.persisted.profiles.retain(|p| *p != path);
                     app.persisted.profiles.push(path.clone());
                     app.notice = Some(Notice::Info(format!(
-                        "Saved the mapping to {}; Keel applies it to files with the same headers, and `keel import --profile` reads it.",
+                        "Saved the mapping to {}; Keel applies it to later files with the same headers.",
                         path.display()
                     )));
                 }
@@ -525,10 +525,12 @@ impl KeelApp {
         );
     }
 
-    /// The native file picker. Without a desktop portal or zenity (a bare
-    /// X server) rfd returns None at once, or panics, and a user would see
-    /// nothing happen: both are told apart from a cancel, which no person
-    /// manages within a fraction of a second.
+    /// The native file picker. Where there is plainly no service to open
+    /// it (see [`no_picker_service`]) rfd is not asked. Otherwise, without
+    /// a desktop portal or a working zenity (zenity without a display
+    /// answers as a cancel) rfd returns at once with nothing, or panics,
+    /// and a user would see nothing happen: both are told apart from a
+    /// cancel, which no person manages within half a second.
     fn pick_files(&mut self) -> Picked {
         self.picker(|| {
             rfd::FileDialog::new()
@@ -568,17 +570,17 @@ impl KeelApp {
 
     pub(super) fn picker(&self, pick: impl FnOnce() -> Option<Vec<PathBuf>>) -> Picked {
         const NONE: &str = "The file picker could not open: this computer has no file-chooser service (a desktop portal or zenity). Type the file's path below, or drop files on the window.";
-        if self.no_picker {
+        if self.no_picker || no_picker_service(&|name| std::env::var_os(name)) {
             return Picked::Unavailable(NONE.into());
         }
         let started = std::time::Instant::now();
         let picked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(pick));
         match picked {
-            Ok(Some(files)) => Picked::Files(files),
-            Ok(None) if started.elapsed() < std::time::Duration::from_millis(300) => {
+            Ok(Some(files)) if !files.is_empty() => Picked::Files(files),
+            Ok(_) if started.elapsed() < std::time::Duration::from_millis(500) => {
                 Picked::Unavailable(NONE.into())
             }
-            Ok(None) => Picked::Cancelled,
+            Ok(_) => Picked::Cancelled,
             Err(_) => Picked::Unavailable(
                 "The file picker failed to open (its system service stopped with an error). Type the file's path below, or drop files on the window.".into(),
             ),
@@ -749,6 +751,37 @@ impl KeelApp {
     }
 }
 
+/// Whether this computer plainly has no file-chooser service for rfd: on
+/// Linux and the BSDs, neither a D-Bus session bus (where the desktop
+/// portal would answer) nor zenity on the `PATH` with a display to open
+/// on. `env` reads an environment variable (the test passes its own).
+/// Windows and macOS always have their system dialog.
+pub(super) fn no_picker_service(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return false;
+    }
+    let bus = match env("DBUS_SESSION_BUS_ADDRESS") {
+        // `unix:path=…` names a socket that must exist; other addresses
+        // (abstract sockets, tcp) cannot be checked without connecting.
+        Some(addr) => {
+            addr.to_string_lossy()
+                .split(';')
+                .any(|a| match a.strip_prefix("unix:path=") {
+                    Some(rest) => Path::new(rest.split(',').next().unwrap_or(rest)).exists(),
+                    None => !a.is_empty(),
+                })
+        }
+        // libdbus's default for a session started by systemd.
+        None => env("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists()),
+    };
+    let display = env("DISPLAY").is_some_and(|d| !d.is_empty())
+        || env("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty());
+    let zenity = display
+        && env("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("zenity").is_file()));
+    !(bus || zenity)
+}
+
 /// What the file picker gave.
 pub(super) enum Picked {
     Files(Vec<PathBuf>),
@@ -793,4 +826,47 @@ pub(super) fn project_all(
         }
     }
     (done, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::no_picker_service;
+    use std::collections::HashMap;
+    use std::ffi::OsString;
+
+    fn missing(vars: &[(&str, &str)]) -> bool {
+        let vars: HashMap<&str, OsString> = vars.iter().map(|(k, v)| (*k, v.into())).collect();
+        no_picker_service(&|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn a_picker_service_is_a_session_bus_or_zenity_with_a_display() {
+        if cfg!(any(target_os = "windows", target_os = "macos")) {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let bus = dir.path().join("bus");
+        std::fs::write(&bus, "").unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        std::fs::write(bin.join("zenity"), "").unwrap();
+        let b = bin.to_str().unwrap();
+        let nowhere = format!("unix:path={d}/none");
+        let socket = format!("unix:path={d}/bus,guid=0");
+        // Nothing at all: a bare server, a container.
+        assert!(missing(&[]));
+        assert!(missing(&[("DBUS_SESSION_BUS_ADDRESS", &nowhere)]));
+        assert!(missing(&[("XDG_RUNTIME_DIR", "/nonexistent"), ("PATH", b)]));
+        // zenity needs a display to open on.
+        assert!(!missing(&[("PATH", b), ("DISPLAY", ":0")]));
+        assert!(!missing(&[("PATH", b), ("WAYLAND_DISPLAY", "wayland-0")]));
+        // A session bus, named or at libdbus's default place.
+        assert!(!missing(&[("DBUS_SESSION_BUS_ADDRESS", &socket)]));
+        assert!(!missing(&[(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:abstract=/tmp/x"
+        )]));
+        assert!(!missing(&[("XDG_RUNTIME_DIR", d)]));
+    }
 }

@@ -139,6 +139,17 @@ pub fn read_all(
     saved: &[PathBuf],
     progress: &Progress,
 ) -> Vec<Pending> {
+    // A folder (dropped or typed) stands for its extracts, in the order
+    // HR would import them; one holding none stays, to be refused by name.
+    let files: Vec<ToRead> = files
+        .into_iter()
+        .flat_map(|f| match crate::first_run::extract_files(&f.path) {
+            Ok(found) if f.path.is_dir() && !found.is_empty() => {
+                found.into_iter().map(ToRead::plain).collect()
+            }
+            _ => vec![f],
+        })
+        .collect();
     let n = files.len();
     // Newest first: the mapping saved last is the likeliest to fit.
     let saved: Vec<(PathBuf, ImportProfile)> = saved
@@ -190,10 +201,17 @@ pub fn read_all(
                         row: None,
                         column: None,
                         value: None,
-                        reason: format!(
-                            "there is no file at {}: check the path, or choose the file with Choose files…",
-                            path.display()
-                        ),
+                        reason: if path.is_dir() {
+                            format!(
+                                "the folder {} holds no CSV or Excel extract",
+                                path.display()
+                            )
+                        } else {
+                            format!(
+                                "there is no file at {}: check the path, or choose the file with Choose files…",
+                                path.display()
+                            )
+                        },
                     }],
                     warnings: Vec::new(),
                 })

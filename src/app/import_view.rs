@@ -15,7 +15,7 @@ pub struct ImportUi {
     pub scroll_to: Option<usize>,
     /// Whether the path field is shown.
     pub typing_path: bool,
-    pub path: String,
+    pub path: super::typed_path::TypedPath,
     /// Why the native file picker could not open, when it could not.
     pub picker_failed: Option<String>,
 }
@@ -373,7 +373,7 @@ fn file_card(
     if !(p.mapping.is_empty() && p.types.is_empty())
         && ui
             .button("Save mapping as profile…")
-            .on_hover_text("Keel applies it to later files with the same headers; `keel import --profile` reads it too")
+            .on_hover_text("Keel applies it to later files with the same headers")
             .clicked()
     {
         cmds.push(Command::SaveProfile {
@@ -412,15 +412,16 @@ fn file_card(
 }
 
 /// The typed path: for a computer where the file picker cannot open, and
-/// for anyone who would rather type. Enter reads the file.
+/// for anyone who would rather type. Enter reads the files.
 fn path_field(ui: &mut egui::Ui, st: &mut ImportUi, cmds: &mut Vec<Command>) {
     let words = super::typed_path::Words {
         label: "File path",
         hint: "/path/to/staff-in-post.csv",
-        button: "Read this file",
+        button: "Read these files",
+        several: true,
     };
-    if let Some(path) = super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words) {
-        cmds.push(Command::ReadFiles(vec![path]));
+    if let Some(paths) = super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words) {
+        cmds.push(Command::ReadFiles(paths));
     }
 }
 
@@ -441,14 +442,12 @@ pub fn show(
         {
             cmds.push(Command::PickFiles);
         }
-        if !st.typing_path
-            && ui
-                .button("Type a path…")
-                .on_hover_text("Name the file by its path instead of choosing it")
-                .clicked()
-        {
-            st.typing_path = true;
-        }
+        super::typed_path::open_button(
+            ui,
+            &mut st.typing_path,
+            &mut st.path,
+            "Name the file by its path instead of choosing it",
+        );
         if reading {
             ui.spinner();
             ui.label("Reading…");

@@ -245,6 +245,12 @@ fn plan_slide(ui: &mut egui::Ui, model: &Model, meeting: &Meeting, month: Month,
         return;
     };
     let s = crate::plan::summarise(plan, &model.metrics, month.last_day());
+    // Type grows with a tall slide as the summary's does: at 1920×1080
+    // the plan at 1024's sizes filled a third of the projected screen.
+    let scale = (ui.available_height() / 540.0).clamp(1.0, 1.3);
+    if let Some(body) = ui.style_mut().text_styles.get_mut(&egui::TextStyle::Body) {
+        body.size *= scale;
+    }
     let colour = |r: crate::plan::Rag| {
         let [red, green, blue] = crate::report::improvement::rag_rgb(r);
         let lift = |c: u8| if dark { c / 2 + 110 } else { c };
@@ -258,13 +264,18 @@ fn plan_slide(ui: &mut egui::Ui, model: &Model, meeting: &Meeting, month: Month,
         day(s.start)
     ));
     ui.add_space(12.0);
+    // Five counts at 200 points each overflowed a 1024-pixel slide and
+    // widened everything under them (the footer ran off the edge).
+    let gap = ui.spacing().item_spacing.x;
+    let k = s.counts.len().max(1) as f32;
+    let count_w = ((ui.available_width() - gap * k) / k).min(200.0 * scale);
     ui.horizontal(|ui| {
         for (r, n) in &s.counts {
             ui.vertical(|ui| {
-                ui.set_min_width(200.0);
+                ui.set_width(count_w);
                 ui.label(
                     egui::RichText::new(n.to_string())
-                        .size(64.0)
+                        .size(64.0 * scale)
                         .strong()
                         .color(colour(*r)),
                 )

@@ -181,9 +181,13 @@ impl KeelApp {
         KeelApp::new(None, root)
     }
 
-    /// True once the workspace is loaded and no job is running.
+    /// True once the workspace is loaded, no job is running and no command
+    /// waits for the next frame (a finished job may queue one that starts
+    /// another, such as a reload after an import).
     pub fn is_idle(&self) -> bool {
-        self.jobs.is_empty() && (self.model.is_some() || self.load_error.is_some())
+        self.jobs.is_empty()
+            && self.commands.is_empty()
+            && (self.model.is_some() || self.load_error.is_some())
     }
 
     /// How many jobs of `kind` have been started (for tests: a failed job
@@ -230,6 +234,11 @@ impl KeelApp {
 
     pub fn view(&self) -> View {
         self.persisted.view
+    }
+
+    /// The month the dashboard and the other views show.
+    pub fn month(&self) -> Option<Month> {
+        self.month
     }
 
     /// The scenario being edited and its expected path's value of

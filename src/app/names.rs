@@ -11,7 +11,7 @@ use eframe::egui;
 #[derive(Default)]
 pub struct NamesUi {
     pub typing: bool,
-    pub path: String,
+    pub path: super::typed_path::TypedPath,
     /// Why the native file picker could not open, when it could not.
     pub picker_failed: Option<String>,
 }
@@ -57,8 +57,11 @@ pub fn bar(
         label: "Extract path",
         hint: "/path/to/staff-in-post.xlsx",
         button: "Read names",
+        several: false,
     };
-    if let Some(path) = super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words) {
+    if let Some(path) = super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words)
+        .and_then(|mut p| p.pop())
+    {
         cmds.push(Command::ShowNames(Some(path)));
         st.typing = false;
     }

@@ -232,7 +232,7 @@ fn intact_badge(ui: &mut egui::Ui, failed: &[String]) {
         .show(ui, |ui| {
             ui.set_min_width(ui.available_width());
             ui.label(
-                egui::RichText::new("Stored data failed its check (keel verify)")
+                egui::RichText::new("Stored data failed its check: these files are missing or changed since they were imported")
                     .strong()
                     .color(egui::Color32::WHITE),
             );

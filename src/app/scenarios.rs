@@ -14,7 +14,10 @@ use crate::report::chart::{ChartSpec, Line, PALETTE, Stroke};
 use crate::report::measures::{Unit, measure};
 use crate::scenario::calibrate::Calibration;
 use crate::scenario::compare::{self, DEFAULT_HORIZONS, MAX_SCENARIOS};
-use crate::scenario::levers::{Conversion, EstablishmentChange, LeaveChange, Recruitment};
+use crate::scenario::levers::{
+    AGENCY_DAY_RATE_LABEL, CONVERSIONS_LABEL, Conversion, EstablishmentChange, LeaveChange,
+    Recruitment,
+};
 use crate::scenario::model::{Path, Plan, expected_path};
 use crate::scenario::persist::Scenario;
 use crate::scenario::simulate::Projection;
@@ -346,9 +349,9 @@ fn levers(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi) {
         .add(
             egui::Slider::new(&mut conv, 0.0..=10.0)
                 .step_by(0.5)
-                .text("Conversions to permanent a month"),
+                .text(CONVERSIONS_LABEL),
         )
-        .accessible_name("Conversions to permanent a month")
+        .accessible_name(CONVERSIONS_LABEL)
         .changed()
     {
         s.levers.conversions.clear();
@@ -369,7 +372,7 @@ fn levers(ui: &mut egui::Ui, model: &Model, st: &mut ScenarioUi) {
     );
     optional(
         ui,
-        "Agency day rate (£)",
+        AGENCY_DAY_RATE_LABEL,
         &mut s.levers.agency_day_rate,
         200.0..=900.0,
         450.0,

@@ -85,7 +85,7 @@ pub fn show(ui: &mut egui::Ui, model: &Model, draft: &mut Settings, cmds: &mut V
                         let label = crate::measure::Measure::parse(name)
                             .map_or(name.as_str(), |m| m.label());
                         ui.label(label)
-                            .on_hover_text(format!("{name} in settings.json and keel settings"));
+                            .on_hover_text(format!("Its name in the settings file: {name}"));
                         ui.add(
                             egui::DragValue::new(&mut t.value)
                                 .speed(0.1)

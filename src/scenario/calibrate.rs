@@ -95,7 +95,7 @@ impl Param {
             "demand_noise_cases_per_month" => "Month-to-month swing in cases".into(),
             "demand_trend_sd_cases_per_month" => "Uncertainty of that trend, a month".into(),
             "case_holder_share" => "Share of FTE holding cases".into(),
-            "agency_day_rate" => "Agency day rate (£)".into(),
+            "agency_day_rate" => super::levers::AGENCY_DAY_RATE_LABEL.into(),
             "permanent_annual_cost" => "Permanent cost a year per FTE (£)".into(),
             "contract_leavers_fte" => "Leavers FTE in the range (the contract's count)".into(),
             n if n == Measure::EstablishmentFte.name() => "Funded posts now (FTE)".into(),
@@ -651,7 +651,7 @@ impl Observed {
             } else {
                 (
                     default,
-                    format!("no {} starters {range}: default {default}", c.name()),
+                    format!("no {} started {range}: default {default}", c.plural()),
                 )
             };
             push("entry_months_since_qualifying", c.name(), v, ev);
@@ -679,7 +679,8 @@ impl Observed {
             "agency",
             per_month(conversions),
             format!(
-                "{conversions} agency workers became employed {range}; already in the leavers and starters above, so not applied (use the conversions lever)"
+                "{conversions} agency workers became employed {range}; already in the leavers and starters above, so not applied (use the lever \"{}\")",
+                super::levers::CONVERSIONS_LABEL
             ),
         );
 
@@ -930,10 +931,22 @@ impl Observed {
         );
 
         let (rate, ev) = match self.day_rates.get(&start_month) {
-            Some((c, f)) if *f > 0.0 => (c / f, format!("FTE-weighted day rate of {f:.2} agency FTE with a rate on {start_month}")),
+            Some((c, f)) if *f > 0.0 => (
+                c / f,
+                format!("FTE-weighted day rate of {f:.2} agency FTE with a rate on {start_month}"),
+            ),
             _ => match self.day_rates.range(from..=to).next_back() {
-                Some((m, (c, f))) if *f > 0.0 => (c / f, format!("FTE-weighted day rate on {m}, the latest month with one")),
-                _ => (0.0, "no agency day rate on record: agency cost is 0 unless the agency_day_rate lever is set".to_string()),
+                Some((m, (c, f))) if *f > 0.0 => (
+                    c / f,
+                    format!("FTE-weighted day rate on {m}, the latest month with one"),
+                ),
+                _ => (
+                    0.0,
+                    format!(
+                        "no agency day rate on record: agency cost is 0 unless the lever \"{}\" is set",
+                        super::levers::AGENCY_DAY_RATE_LABEL
+                    ),
+                ),
             },
         };
         push("agency_day_rate", "agency", rate, ev);
@@ -1103,26 +1116,21 @@ impl Calibration {
         }
     }
 
-    /// One row per parameter: name, cohort, value, evidence.
+    /// One row per parameter: in plain words, its value (full precision,
+    /// then as the app shows it: a chance as a percentage, money in
+    /// pounds), the evidence, and the key a scenario file's `overrides`
+    /// name it by.
     pub fn to_frame(&self) -> PolarsResult<DataFrame> {
-        let n = self.params.len();
+        let column = |name: &str, f: fn(&Param) -> String| {
+            Column::new(name.into(), self.params.iter().map(f).collect::<Vec<_>>())
+        };
         DataFrame::new(
-            n,
+            self.params.len(),
             vec![
-                Column::new(
-                    "name".into(),
-                    self.params
-                        .iter()
-                        .map(|p| p.name.clone())
-                        .collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "cohort".into(),
-                    self.params
-                        .iter()
-                        .map(|p| p.cohort.clone())
-                        .collect::<Vec<_>>(),
-                ),
+                // The plain words the app's Calibration panel shows, so
+                // the two read alike; the key a scenario file's overrides
+                // use comes last.
+                column("parameter", Param::label),
                 Column::new(
                     "value".into(),
                     self.params
@@ -1130,13 +1138,9 @@ impl Calibration {
                         .map(|p| p.value.is_finite().then_some(p.value))
                         .collect::<Vec<Option<f64>>>(),
                 ),
-                Column::new(
-                    "evidence".into(),
-                    self.params
-                        .iter()
-                        .map(|p| p.evidence.clone())
-                        .collect::<Vec<_>>(),
-                ),
+                column("as_shown", Param::value_text),
+                column("evidence", |p| p.evidence.clone()),
+                column("scenario_key", Param::key),
             ],
         )
     }

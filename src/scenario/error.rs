@@ -12,7 +12,7 @@ pub enum Error {
     #[error("cannot read the workspace's data: {0}")]
     Data(#[from] polars::prelude::PolarsError),
     /// Nothing to calibrate on.
-    #[error("the workspace holds no workforce snapshot: import one first (keel import)")]
+    #[error("the workspace holds no workforce snapshot: import a staff-in-post extract first")]
     NoSnapshot,
     /// Nothing to backtest on.
     #[error("the workspace holds no workforce snapshot")]

@@ -65,6 +65,11 @@ pub struct EstablishmentChange {
     pub change_fte: f64,
 }
 
+/// The levers' names as the app's sliders show them, which the
+/// calibration's evidence also uses when it points to one.
+pub const CONVERSIONS_LABEL: &str = "Conversions to permanent a month";
+pub const AGENCY_DAY_RATE_LABEL: &str = "Agency day rate (£)";
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Levers {

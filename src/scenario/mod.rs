@@ -62,6 +62,16 @@ impl Cohort {
         }
     }
 
+    /// The cohort in plain words, mid-sentence ("early-career workers").
+    pub fn plural(self) -> &'static str {
+        match self {
+            Cohort::Nqsw => "NQSWs",
+            Cohort::EarlyCareer => "early-career workers",
+            Cohort::Experienced => "experienced workers",
+            Cohort::Agency => "agency workers",
+        }
+    }
+
     pub fn index(self) -> usize {
         self as usize
     }

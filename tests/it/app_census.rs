@@ -308,3 +308,19 @@ fn septembers_from_a_return_are_marked_on_the_charts() {
             .is_some()
     );
 }
+
+/// "Type a path…" opens the field with the keyboard in it, so the path
+/// can be typed at once (the Import view's button is the same widget).
+#[test]
+fn type_a_path_gives_the_field_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = workspace_with(dir.path(), &[]);
+    let mut h = harness(root);
+    h.state_mut().command(Command::SetView(View::Census));
+    wait_idle(&mut h);
+    assert!(h.query_by_label("Return path").is_none());
+    h.get_by_label("Type a path…").click();
+    h.run();
+    assert!(h.get_by_label("Return path").is_focused());
+    assert!(h.query_by_label("Type a path…").is_none());
+}

@@ -29,7 +29,7 @@ fn snapshot(day: &str, ftes: &[&str]) -> String {
 fn on_import(root: PathBuf, files: Vec<PathBuf>) -> Harness<'static, KeelApp> {
     let mut h = harness(root);
     h.get_by_label("Import").click();
-    h.run();
+    wait_idle(&mut h);
     h.state_mut().command(Command::ReadFiles(files));
     wait_idle(&mut h);
     h
@@ -92,6 +92,17 @@ fn a_refused_file_is_named_at_the_top_and_read_again_after_fixing_or_removed() {
     assert_eq!(files, ["nov.csv", "dec.csv"]);
 }
 
+/// Ctrl+O opens the Import view, says the picker could not open and why,
+/// and gives the path field the keyboard.
+fn ctrl_o_says_there_is_no_picker(h: &mut Harness<'static, KeelApp>) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    assert_eq!(h.state().view(), View::Import);
+    let why = "The file picker could not open: this computer has no file-chooser service";
+    assert!(shown(h, why), "{:?}", texts(h));
+    assert!(h.get_by_label("File path").is_focused());
+}
+
 #[test]
 fn without_a_file_picker_the_app_says_why_and_a_typed_path_is_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -100,17 +111,7 @@ fn without_a_file_picker_the_app_says_why_and_a_typed_path_is_read() {
     std::fs::write(&file, snapshot("31/10/2026", &["1.0"])).unwrap();
     let mut h = harness(root);
     h.state_mut().without_file_picker();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
-    h.run();
-    assert_eq!(h.state().view(), View::Import);
-    assert!(
-        shown(
-            &h,
-            "The file picker could not open: this computer has no file-chooser service"
-        ),
-        "{:?}",
-        texts(&h)
-    );
+    ctrl_o_says_there_is_no_picker(&mut h);
     // The path field has the keyboard: type and press Enter.
     h.get_by_label("File path")
         .type_text(&format!("\"{}\"", file.display()));
@@ -122,6 +123,69 @@ fn without_a_file_picker_the_app_says_why_and_a_typed_path_is_read() {
         !shown(&h, "could not open"),
         "the message goes once a file is read"
     );
+}
+
+/// The typed path takes several files, one a line or several on a line
+/// (quoted where they hold spaces), and a folder for its extracts; a path
+/// that names nothing is told by name and nothing is read until it is put
+/// right.
+#[test]
+fn the_typed_path_takes_several_files_and_a_folder_and_names_each_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_workspace(dir.path());
+    let oct = dir.path().join("oct 2026.csv");
+    std::fs::write(&oct, snapshot("31/10/2026", &["1.0"])).unwrap();
+    let nov = dir.path().join("nov.csv");
+    std::fs::write(&nov, snapshot("30/11/2026", &["1.0"])).unwrap();
+    let folder = dir.path().join("from HR");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("dec.csv"), snapshot("31/12/2026", &["1.0"])).unwrap();
+    let gone = [
+        dir.path().join("sept.csv"),
+        dir.path().join("no such folder"),
+    ];
+    let mut h = harness(root);
+    h.get_by_label("Import").click();
+    wait_idle(&mut h);
+    h.get_by_label("Type a path…").click();
+    h.run();
+    let typed = format!(
+        "'{}' {}\n{}\n'{}'\n\"{}\"",
+        oct.display(),
+        nov.display(),
+        gone[0].display(),
+        folder.display(),
+        gone[1].display()
+    );
+    h.get_by_label("File path").focus();
+    h.run();
+    h.get_by_label("File path").type_text(&typed);
+    h.run();
+    h.get_by_label("Read these files").click();
+    wait_idle(&mut h);
+    for g in &gone {
+        let msg = format!("There is no file or folder at '{}'", g.display());
+        assert!(shown(&h, &msg), "{msg} not in {:?}", texts(&h));
+    }
+    assert!(h.query_by_label("nov.csv").is_none(), "nothing is read yet");
+    // Put right: the two missing paths taken out, Enter reads the rest.
+    h.get_by_label("File path").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    let fixed = format!(
+        "'{}' {}\n{}",
+        oct.display(),
+        nov.display(),
+        folder.display()
+    );
+    h.get_by_label("File path").type_text(&fixed);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    wait_idle(&mut h);
+    for name in ["oct 2026.csv", "nov.csv", "dec.csv"] {
+        assert!(h.query_by_label(name).is_some(), "{name}: {:?}", texts(&h));
+    }
+    assert!(!shown(&h, "There is no file or folder"), "{:?}", texts(&h));
 }
 
 #[test]
@@ -193,7 +257,7 @@ fn a_batch_replacing_a_month_refuses_a_file_already_imported_and_history_says_re
     let ws = Workspace::open(&root).unwrap();
     assert_eq!(ws.manifest().imports.len(), 3);
     h.get_by_label("History").click();
-    h.run();
+    wait_idle(&mut h);
     assert!(shown(&h, "replaced by #3"), "{:?}", texts(&h));
     let mut shown_texts = texts(&h);
     shown_texts.dedup();
@@ -233,4 +297,66 @@ fn an_empty_report_without_a_month_is_given_one() {
         texts(&h)
     );
     assert!(!shown(&h, "refused"), "{:?}", texts(&h));
+}
+
+/// The real picker, not the test hook: this test runs itself again in a
+/// child process whose environment has no file-chooser service, once with
+/// nothing at all (the app does not ask rfd) and once with a zenity that
+/// cannot open a display (the app asks rfd, whose portal finds no session
+/// bus and whose zenity answers at once with nothing). Both times Ctrl+O
+/// must say why and hand the keyboard to the path field. What cannot be
+/// run headless: a working portal or zenity, where a person would choose
+/// or cancel (the half-second rule tells a cancel from a failure).
+#[test]
+fn without_a_picker_service_the_real_picker_says_why() {
+    const CHILD: &str = "KEEL_TEST_PICKER_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = harness(empty_workspace(dir.path()));
+        ctrl_o_says_there_is_no_picker(&mut h);
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (empty, with_zenity) = (dir.path().join("empty"), dir.path().join("bin"));
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::create_dir(&with_zenity).unwrap();
+    let zenity = with_zenity.join("zenity");
+    std::fs::write(
+        &zenity,
+        "#!/bin/sh\n: > \"$0.ran\"\necho 'cannot open display' >&2\nexit 1\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&zenity, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let name = "app_import::without_a_picker_service_the_real_picker_says_why";
+    for (path, display) in [(&empty, None), (&with_zenity, Some(":99"))] {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args([name, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .env("PATH", path)
+            .env("XDG_RUNTIME_DIR", &empty)
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}/bus", empty.display()),
+            )
+            .env_remove("WAYLAND_DISPLAY");
+        match display {
+            Some(d) => child.env("DISPLAY", d),
+            None => child.env_remove("DISPLAY"),
+        };
+        let out = child.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{path:?}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("1 passed"), "{text}");
+    }
+    // The second time, the real rfd ran the zenity it found.
+    assert!(with_zenity.join("zenity.ran").exists());
 }

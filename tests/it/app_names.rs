@@ -87,7 +87,7 @@ fn the_teams_list_shows_identifiers_and_names_from_an_extract_without_storing_th
 
     // Leaving the view drops them.
     h.get_by_label("Dashboard").click();
-    h.run();
+    wait_idle(&mut h);
     h.get_by_label("Teams").click();
     wait_idle(&mut h);
     assert!(!shown(&h).contains(&id), "names gone after the view closed");
@@ -160,4 +160,58 @@ fn data_quality_lists_the_rows_behind_each_count() {
     let (pseudonym, id, _) = first_revealed(&h);
     let key = Key::load(h.state().root()).unwrap().unwrap();
     assert_eq!(key.pseudonym(&id), pseudonym);
+}
+
+/// Without a file picker the names bar takes a typed path: one extract
+/// file, so a folder, a second path or a path naming nothing is told by
+/// name and nothing is read; the extract's own path then shows names.
+#[test]
+fn the_names_bar_takes_one_typed_extract_and_says_what_is_wrong_with_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = sample_workspace(dir.path());
+    let mut h = harness(root);
+    h.state_mut().without_file_picker();
+    h.get_by_label("Teams").click();
+    wait_idle(&mut h);
+    h.get_by_label("Show names from an extract…").click();
+    h.run();
+    assert!(
+        shown(&h)
+            .iter()
+            .any(|t| t.starts_with("The file picker could not open")),
+        "{:?}",
+        shown(&h)
+    );
+    let gone = dir.path().join("gone.xlsx");
+    let typed = format!("'{}'\n{}", dir.path().display(), gone.display());
+    h.get_by_label("Extract path").type_text(&typed);
+    h.run();
+    h.get_by_label("Read names").click();
+    wait_idle(&mut h);
+    let t = shown(&h);
+    let says = |s: &str| t.iter().any(|x| x.contains(s));
+    assert!(
+        says(&format!("'{}' is a folder", dir.path().display())),
+        "{t:?}"
+    );
+    assert!(
+        says(&format!(
+            "There is no file or folder at '{}'",
+            gone.display()
+        )),
+        "{t:?}"
+    );
+    assert!(says("2 paths were typed"), "{t:?}");
+    assert!(!t.iter().any(|s| s == "Identifier"), "nothing read: {t:?}");
+    h.get_by_label("Extract path").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Extract path")
+        .type_text(&latest_extract().display().to_string());
+    h.run();
+    h.key_press(egui::Key::Enter);
+    wait_idle(&mut h);
+    let t = shown(&h);
+    assert!(t.iter().any(|s| s == "Identifier"), "{t:?}");
+    assert!(!t.iter().any(|s| s.contains("is a folder")), "{t:?}");
 }

@@ -107,7 +107,7 @@ fn stored(root: &Path) -> Plan {
 fn plan_view(root: PathBuf) -> Harness<'static, KeelApp> {
     let mut h = harness(root);
     h.get_by_label("Plan").click();
-    h.run();
+    wait_idle(&mut h);
     h
 }
 

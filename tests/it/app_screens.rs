@@ -136,6 +136,20 @@ fn shoot(
     }
 }
 
+/// The sample's improvement plan, so the Plan view and the meeting's plan
+/// slide are shown full, as a council that has one sees them.
+fn plan(root: &std::path::Path) {
+    let mut ws = keel::workspace::Workspace::open(root).unwrap();
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/improvement_plan.csv");
+    keel::plan::store::import(&mut ws, &file, None).unwrap();
+}
+
+/// The Plan view judges its items as at a date, today unless one is
+/// typed: the sample's last month end, so the picture does not change
+/// with the day it is taken.
+pub const PLAN_AS_AT: &str = "30/09/2026";
+
 fn pack(root: &std::path::Path) {
     let pack = Pack {
         slides: vec![
@@ -163,6 +177,7 @@ fn pack(root: &std::path::Path) {
 fn every_view_and_slide_at_three_sizes_light_and_dark() {
     let dir = tempfile::tempdir().unwrap();
     let root = sample_workspace(dir.path());
+    plan(&root);
     pack(&root);
     let mut problems = Vec::new();
     let mut results = egui_kittest::SnapshotResults::new();
@@ -177,11 +192,24 @@ fn every_view_and_slide_at_three_sizes_light_and_dark() {
             let mut h = harness_at(root.clone(), size);
             if h.state().dark() != dark {
                 h.state_mut().command(Command::ToggleTheme);
-                h.run();
+                wait_idle(&mut h);
             }
             for view in View::ALL {
                 h.state_mut().command(Command::SetView(view));
                 wait_idle(&mut h);
+                if view == View::Plan {
+                    let as_at = h.get(
+                        egui_kittest::kittest::by()
+                            .label("As at")
+                            .role(egui::accesskit::Role::TextInput),
+                    );
+                    as_at.focus();
+                    as_at.type_text(PLAN_AS_AT);
+                    h.run();
+                    // Off the field, so no text cursor blinks in the picture.
+                    h.key_press(egui::Key::Escape);
+                    wait_idle(&mut h);
+                }
                 shoot(
                     &mut h,
                     &format!("{tag}-{view:?}").to_lowercase(),
@@ -189,6 +217,45 @@ fn every_view_and_slide_at_three_sizes_light_and_dark() {
                     &mut problems,
                 );
             }
+            // The typed path, as a computer without a file picker shows
+            // it: a folder and a path that names nothing, told by name.
+            h.state_mut().command(Command::SetView(View::Import));
+            wait_idle(&mut h);
+            h.get_by_label("Type a path…").click();
+            wait_idle(&mut h);
+            let field =
+                h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "File path");
+            field.focus();
+            // Relative to the package (the tests' working folder), so the
+            // picture is the same wherever the repository is checked out.
+            field.type_text("sample-data\n'from HR/october 2026.csv'");
+            wait_idle(&mut h);
+            h.get_by_label("Read these files").click();
+            wait_idle(&mut h);
+            shoot(
+                &mut h,
+                &format!("{tag}-import-typed-path"),
+                size,
+                &mut problems,
+            );
+            // The names bar's path field, with a folder and a second path
+            // refused (layout checks only: the Teams view lists pseudonyms).
+            h.state_mut().without_file_picker();
+            h.state_mut().command(Command::SetView(View::Teams));
+            wait_idle(&mut h);
+            h.get_by_label("Show names from an extract…").click();
+            wait_idle(&mut h);
+            h.get_by_label("Extract path")
+                .type_text("sample-data 'from HR/october 2026.xlsx'");
+            wait_idle(&mut h);
+            h.get_by_label("Read names").click();
+            wait_idle(&mut h);
+            shoot(
+                &mut h,
+                &format!("{tag}-names-path-teams"),
+                size,
+                &mut problems,
+            );
             // The calibration opens in its own panel: the chart stays.
             h.state_mut().command(Command::SetView(View::Scenarios));
             wait_idle(&mut h);
@@ -221,7 +288,7 @@ fn every_view_and_slide_at_three_sizes_light_and_dark() {
                 h.key_press(egui::Key::ArrowRight);
                 wait_idle(&mut h);
             }
-            assert_eq!(seen.len(), 3, "{seen:?}");
+            assert_eq!(seen.len(), 4, "{seen:?}");
             h.key_press(egui::Key::Escape);
             h.run();
             results.extend_harness(&mut h);

@@ -11,6 +11,7 @@ mod app_names;
 mod app_plan;
 mod app_screens;
 mod app_ui;
+mod app_words;
 mod architecture;
 mod census;
 mod census_leavers;

@@ -422,8 +422,15 @@ fn cli_calibrate_and_run_shapes() {
     let out = keel(&["scenario", "calibrate", "--workspace", ws]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("name,cohort,value,evidence\n"), "{text}");
-    assert!(text.contains("leave_probability,experienced,"));
+    assert!(
+        text.starts_with("parameter,value,as_shown,evidence,scenario_key\n"),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("Chance an experienced worker leaves in a month,"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.ends_with(",leave_probability.experienced"), "{row}");
 
     let file = write(
         dir.path(),
@@ -790,4 +797,52 @@ fn every_parameter_has_a_plain_label() {
         assert_ne!(label, p.key(), "{} has no label", p.key());
         assert!(!label.contains('_'), "{label}");
     }
+}
+
+/// `keel scenario calibrate` names each parameter with the words the
+/// app's Calibration panel shows (`Param::label`, one function for both),
+/// and neither those words nor the evidence name a parameter, cohort or
+/// lever in code form (`leave_probability.nqsw`, `early_career`,
+/// `agency_day_rate`). Overridden parameters, whose evidence says so, too.
+#[test]
+fn calibrate_speaks_the_apps_words() {
+    let mut cal = sample_observed().calibrate(None, None).unwrap();
+    let overrides = BTreeMap::from([("leave_probability.nqsw".to_string(), 0.02)]);
+    cal.apply_overrides(&overrides).unwrap();
+    let df = cal.to_frame().unwrap();
+    let words = |c: &str| -> Vec<String> {
+        df.column(c)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect()
+    };
+    let (shown, evidence, keys) = (words("parameter"), words("evidence"), words("scenario_key"));
+    let values = words("as_shown");
+    assert_eq!(shown.len(), cal.params.len());
+    for (i, p) in cal.params.iter().enumerate() {
+        let (label, ev) = (&shown[i], &evidence[i]);
+        assert_eq!(label, &p.label());
+        assert_eq!(keys[i], p.key());
+        assert_eq!(values[i], p.value_text());
+        for text in [label, ev] {
+            let code = text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .find(|w| w.contains('_'));
+            assert_eq!(code, None, "code name in {text:?}");
+        }
+    }
+    assert!(shown.contains(&"Chance an NQSW leaves in a month".to_string()));
+    assert!(shown.contains(&"Agency FTE for each vacant FTE".to_string()));
+    let nqsw = keys
+        .iter()
+        .position(|k| k == "leave_probability.nqsw")
+        .unwrap();
+    assert!(
+        evidence[nqsw].starts_with("override (calibrated "),
+        "{}",
+        evidence[nqsw]
+    );
 }
