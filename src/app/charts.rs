@@ -130,6 +130,9 @@ pub fn legend(ui: &mut egui::Ui, entries: &[(String, Swatch)]) {
             legend_entry(ui, name, *sw, &font);
         }
     });
+    // The top y value is centred on the plot's top edge, so half of it
+    // stands above the plot: room for it keeps it off the legend.
+    ui.add_space(font.size * 0.6);
 }
 
 /// One entry, swatch and name, as a single item: a line break in the

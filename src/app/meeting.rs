@@ -423,10 +423,12 @@ fn scenario_slide(
     let measures = crate::measure::Measure::projected_where(|p| p.on_slide);
     let rows = measures.chunks(2);
     // Each row: the title, the legend above the plot (up to two lines at
-    // this size) and the plot itself, so two rows fit the slide.
+    // this size, and the room `charts::legend` leaves under it) and the
+    // plot itself, so two rows fit the slide.
     let n_rows = rows.len().max(1) as f32;
     let text = egui::TextStyle::Small.resolve(ui.style()).size;
-    let plot_h = (height / n_rows - 2.0 * text * 1.5 - 40.0 - text * 1.6 / n_rows).max(90.0);
+    let plot_h =
+        (height / n_rows - 2.0 * text * 1.5 - text * 0.6 - 40.0 - text * 1.6 / n_rows).max(90.0);
     let mut notes: Vec<String> = Vec::new();
     for pair in rows {
         ui.columns(2, |cols| {

@@ -190,6 +190,11 @@ pub fn events(settings: &Settings, from: Option<Month>, to: Option<Month>) -> Ve
         .collect()
 }
 
+/// The note under a chart some of whose months are not drawn: the chart
+/// shows no "c", so the note says what the gaps are.
+pub const WITHHELD_MONTHS: &str =
+    "Months left out are withheld: each rests on fewer than 5 people.";
+
 pub const SOURCE: &str = "Source: Keel, from the council's HR extracts; England: DfE children's social work workforce statistics";
 
 /// England's published September figures for a headline measure, within
@@ -303,7 +308,7 @@ impl ChartSpec {
             ));
         }
         if withheld {
-            notes.push(format!("Months left out: {}", suppress::MARK_MEANING));
+            notes.push(WITHHELD_MONTHS.to_string());
         }
         // A chart whose latest months are withheld says where its figures
         // stop, so it is not read as the month the slide is "as at".
@@ -381,7 +386,7 @@ impl ChartSpec {
             scenarios.first().map_or(0, |(_, p)| p.runs)
         )];
         if withheld {
-            notes.push(format!("Months left out: {}", suppress::MARK_MEANING));
+            notes.push(WITHHELD_MONTHS.to_string());
         }
         if let Some(k) = crate::scenario::metric_index(metric) {
             for (i, (s, p)) in scenarios.iter().enumerate() {
@@ -523,7 +528,8 @@ fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> 
             (px(40.0) as i32, px(80.0) as i32),
         )
         .map_err(err)?;
-        return Ok(());
+        // The notes say why: often every month is withheld.
+        return draw_notes(&foot, spec, &font, &px);
     };
     let (from, to) = if from == to {
         (from - 1, to + 1)
@@ -688,6 +694,16 @@ fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> 
         .draw()
         .map_err(err)?;
 
+    draw_notes(&foot, spec, &font, &px)
+}
+
+/// The lines under the chart: the month its data is as at, then its notes.
+fn draw_notes<DB: DrawingBackend>(
+    foot: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    font: &dyn Fn(f64) -> FontDesc<'static>,
+    px: &dyn Fn(f64) -> u32,
+) -> DrawResult<()> {
     let mut notes = Vec::new();
     if let Some(m) = spec.as_at {
         notes.push(format!("Data as at {}", month_label(m)));

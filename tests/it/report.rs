@@ -257,6 +257,10 @@ fn a_team_of_four_is_withheld_in_the_pdf_and_in_chart_images() {
         "a withheld series drew points"
     );
     assert!(!s.contains("<circle"), "a withheld point was drawn");
+    assert!(
+        s.contains(keel::report::chart::WITHHELD_MONTHS),
+        "the withheld months are not noted"
+    );
 
     // The big team's chart does draw its three months.
     let big = dir.path().join("big.svg");
