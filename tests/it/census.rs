@@ -1053,6 +1053,26 @@ fn keel_and_xmllint_agree_on_every_schema_rule() {
     }
 }
 
+/// `keel census write` for 2024, LA 999, with the SWE numbers read from
+/// `extracts`.
+fn census_write(ws: &str, extracts: &[&str], out: &str) -> std::process::Output {
+    let mut args = vec![
+        "census",
+        "write",
+        "--workspace",
+        ws,
+        "--year",
+        "2024",
+        "--la-code",
+        "999",
+    ];
+    for e in extracts {
+        args.extend(["--extract", e]);
+    }
+    args.extend(["--out", out]);
+    keel(&args)
+}
+
 /// `keel census write` from a workspace, then the file imported into a
 /// new workspace: the schema accepts it and the September figures are the
 /// ones it was written from.
@@ -1087,22 +1107,7 @@ fn a_written_return_validates_and_imports_back_to_the_same_figures() {
     assert!(out.status.success(), "{}", stderr(&out));
 
     let xml = dir.path().join("csww_2024.xml").display().to_string();
-    let out = keel(&[
-        "census",
-        "write",
-        "--workspace",
-        &ws,
-        "--year",
-        "2024",
-        "--la-code",
-        "999",
-        "--extract",
-        &paths[0],
-        "--extract",
-        &paths[1],
-        "--out",
-        &xml,
-    ]);
+    let out = census_write(&ws, &[&paths[0], &paths[1]], &xml);
     assert!(out.status.success(), "{}", stderr(&out));
     let said = stdout(&out);
     assert!(
@@ -1191,20 +1196,7 @@ fn a_return_with_no_record_is_not_written() {
     let out = import(&ws, &[&staff]);
     assert!(out.status.success(), "{}", stderr(&out));
     let xml = dir.path().join("csww_2024.xml");
-    let out = keel(&[
-        "census",
-        "write",
-        "--workspace",
-        &ws,
-        "--year",
-        "2024",
-        "--la-code",
-        "999",
-        "--extract",
-        &staff,
-        "--out",
-        xml.to_str().unwrap(),
-    ]);
+    let out = census_write(&ws, &[&staff], xml.to_str().unwrap());
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let said = stderr(&out);
     assert!(
