@@ -183,11 +183,40 @@ fn employed_members(census: &DataFrame, workforce: Option<&DataFrame>) -> Polars
 /// held, as a return or a snapshot: (`month`, base, stayed), the
 /// contract's counts (`definitions::stability_counts`) over E(m−12) and
 /// E(m).
+///
+/// A snapshot's workers are keyed by the extract's identifier, a return's
+/// by SWE number: the two meet only when the monthly extract carries the
+/// SWE number as its worker id. Where a snapshot gives E(m−12) and not one
+/// of its workers is found in the return's E(m), the identifiers are of
+/// two kinds (nobody staying a whole year is not a real September), so
+/// the index is left empty rather than given as 0%.
 fn stability(census: &DataFrame, workforce: Option<&DataFrame>) -> PolarsResult<LazyFrame> {
-    Ok(super::definitions::stability_counts(
-        employed_members(census, workforce)?,
-        &[],
-    ))
+    use super::definitions::{STABILITY_MONTHS, STAYED, stability_counts};
+    let counts = stability_counts(employed_members(census, workforce)?, &[]);
+    let Some(w) = workforce else {
+        return Ok(counts);
+    };
+    let base_from_snapshot = w
+        .clone()
+        .lazy()
+        .filter((col("month") % lit(12)).eq(lit(SEPTEMBER_INDEX)))
+        .select([(col("month") + lit(STABILITY_MONTHS)).alias(MONTH)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias("base_from_snapshot"));
+    Ok(counts
+        .join(
+            base_from_snapshot,
+            [col(MONTH)],
+            [col(MONTH)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .filter(
+            col("base_from_snapshot")
+                .fill_null(lit(false))
+                .and(col(STAYED).eq(lit(0)))
+                .not(),
+        )
+        .drop(cols(["base_from_snapshot"])))
 }
 
 /// One row per census year held: the September row (`group_kind` all) of

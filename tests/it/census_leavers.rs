@@ -349,6 +349,27 @@ fn a_monthly_september_a_year_before_a_return_gives_its_stability_too() {
     assert_eq!(metrics_rows(&ws, true), rows, "the reference agrees");
 }
 
+/// September 2023 held as a snapshot keyed by HR's employee numbers: none
+/// of its workers can be found among the return's SWE numbers, so 2024's
+/// stability is left empty, not given as 0%.
+#[test]
+fn a_monthly_september_keyed_by_employee_numbers_gives_no_stability() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace_with_2024(dir.path());
+    let snap = write(
+        dir.path(),
+        "staff-2023-09.csv",
+        &snapshot_csv(
+            "30/09/2023",
+            &["E101", "E102", "E103", "E104", "E105", "E106"],
+        ),
+    );
+    import_ok(&ws, &[&snap]);
+    let rows = metrics_rows(&ws, false);
+    assert_eq!(stability_at(&rows, "2024-09"), None);
+    assert_eq!(metrics_rows(&ws, true), rows, "the reference agrees");
+}
+
 /// One table for a spreadsheet: measures, then the records behind the
 /// differences, told apart by `section`. Keel's September here: …101 to
 /// …109 and …998, so …110 is in the return only and …998 in Keel only.
