@@ -99,7 +99,7 @@ impl PlanState {
 
 impl Model {
     pub fn latest_month(&self) -> Option<Month> {
-        self.metrics.months.last().copied()
+        self.metrics.latest_month()
     }
 
     pub fn findings_for(&self, month: Month) -> impl Iterator<Item = &Finding> {

@@ -127,6 +127,17 @@ impl MetricTable {
 
     /// Whether this month's figures come from a census return (only the
     /// whole service has such rows).
+    /// The month the figures are "as at": the latest held as monthly data,
+    /// as a return filed for a later year does not move the month the
+    /// views open on; the latest return's where there is no monthly data.
+    pub fn latest_month(&self) -> Option<Month> {
+        let months = || self.months.iter().rev();
+        months()
+            .find(|m| !self.from_return.contains(m))
+            .or_else(|| months().next())
+            .copied()
+    }
+
     pub fn from_return(&self, month: Month, group: &Group) -> bool {
         group.kind == GroupKind::All && self.from_return.contains(&month)
     }

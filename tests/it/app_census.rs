@@ -300,13 +300,17 @@ fn septembers_from_a_return_are_marked_on_the_charts() {
     // The PNG draws with the marks.
     assert!(keel::report::chart::render_png(&spec, 800, 450).is_ok());
 
-    // The dashboard's charts name the marks in their legends.
+    // The dashboard's charts name the marks in their legends; the app
+    // opens on the latest monthly snapshot, not on the later return's
+    // September.
+    assert_eq!(table.latest_month(), Some(sept(2023)));
     let h = harness(root);
     assert!(
         h.query_all_by_label(keel::report::chart::FROM_RETURN)
             .next()
             .is_some()
     );
+    assert_eq!(h.state().month(), Some(sept(2023)));
 }
 
 /// "Type a path…" opens the field with the keyboard in it, so the path
