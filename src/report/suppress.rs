@@ -107,9 +107,10 @@ pub fn scope_withheld(table: &MetricTable, team: Option<&str>) -> bool {
 }
 
 /// A figure for several groups shown together, where `groups[0]` is the
-/// whole service and the rest its parts (service areas): when exactly one
-/// part is withheld, the whole minus the others would give it back, so the
-/// smallest other part is withheld too.
+/// whole service and the rest its parts (service areas): the whole less
+/// the parts shown gives back the parts withheld, so while that is one
+/// part, or parts resting on fewer than 5 people together, the smallest
+/// part shown is withheld too.
 pub fn shown_among(
     table: &MetricTable,
     month: Month,
@@ -123,36 +124,52 @@ pub fn shown_among(
     let whole = groups
         .first()
         .is_some_and(|g| g.kind == crate::metrics::GroupKind::All);
-    let parts = 1..out.len();
-    let hidden = parts.clone().filter(|i| out[*i] == Shown::Withheld).count();
-    if whole && out.len() > 2 && hidden == 1 && matches!(out[0], Shown::Value(_)) {
-        let second = parts
-            .filter(|i| matches!(out[*i], Shown::Value(_)))
-            .min_by(|a, b| {
-                size(table, month, &groups[*a]).total_cmp(&size(table, month, &groups[*b]))
-            });
-        if let Some(i) = second {
-            out[i] = Shown::Withheld;
+    if whole && matches!(out.first(), Some(Shown::Value(_))) {
+        let sizes: Vec<f64> = groups.iter().map(|g| size(table, month, g)).collect();
+        let hidden: Vec<bool> = out.iter().map(|v| *v == Shown::Withheld).collect();
+        let shown: Vec<bool> = out.iter().map(|v| matches!(v, Shown::Value(_))).collect();
+        let parts = complementary(&sizes[1..], hidden[1..].to_vec(), &shown[1..]);
+        for (i, h) in parts.into_iter().enumerate() {
+            if h {
+                out[i + 1] = Shown::Withheld;
+            }
         }
     }
     out
 }
 
 /// Which parts of one total a meeting may not see: each resting on one
-/// to four people, and, when that leaves exactly one withheld, the
-/// smallest other part too, since the total (published elsewhere) less the
-/// parts shown would give it back.
+/// to four people, then [`complementary`] ones, since the total
+/// (published elsewhere) less the parts shown gives back those withheld.
 pub fn withheld_parts(counts: &[u64]) -> Vec<bool> {
-    let mut out: Vec<bool> = counts.iter().map(|n| small(*n as f64)).collect();
-    if out.iter().filter(|w| **w).count() == 1 {
-        let second = (0..counts.len())
-            .filter(|i| !out[*i] && counts[*i] > 0)
-            .min_by_key(|i| counts[*i]);
-        if let Some(i) = second {
-            out[i] = true;
+    let sizes: Vec<f64> = counts.iter().map(|n| *n as f64).collect();
+    let some: Vec<bool> = counts.iter().map(|n| *n > 0).collect();
+    complementary(&sizes, sizes.iter().map(|n| small(*n)).collect(), &some)
+}
+
+/// `hidden` with the smallest `eligible` parts (of people `sizes`) added
+/// while the hidden ones could be worked out from the total: while one
+/// part alone is hidden, or the hidden parts rest on fewer than 5 people
+/// together (two leavers of one each are each 1). A part of nobody, or
+/// with no figure shown, is not eligible: it gives nothing away.
+fn complementary(sizes: &[f64], mut hidden: Vec<bool>, eligible: &[bool]) -> Vec<bool> {
+    loop {
+        let n = hidden.iter().filter(|h| **h).count();
+        let people: f64 = (0..sizes.len())
+            .filter(|i| hidden[*i])
+            .map(|i| sizes[i])
+            .sum();
+        if n == 0 || (n > 1 && !small(people)) {
+            return hidden;
+        }
+        let next = (0..sizes.len())
+            .filter(|i| !hidden[*i] && eligible[*i])
+            .min_by(|a, b| sizes[*a].total_cmp(&sizes[*b]));
+        match next {
+            Some(i) => hidden[i] = true,
+            None => return hidden,
         }
     }
-    out
 }
 
 /// Whether each line of a leavers breakdown
@@ -257,6 +274,13 @@ mod tests {
         assert_eq!(withheld_parts(&[2, 4, 7]), [true, true, false]);
         assert_eq!(withheld_parts(&[5, 7]), [false, false]);
         assert_eq!(withheld_parts(&[1]), [true]);
+        // Two of one each: the total less 20 says both are 1, so 20 goes
+        // too; three of one each likewise.
+        assert_eq!(withheld_parts(&[20, 1, 1]), [true, true, true]);
+        assert_eq!(
+            withheld_parts(&[20, 1, 1, 1, 9]),
+            [false, true, true, true, true]
+        );
     }
     use crate::metrics::{BASES, GroupKind, METRICS};
     use polars::prelude::{Column, DataFrame};
