@@ -59,7 +59,8 @@ fn spreadsheets(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// The extract files of a folder, in the order an HR officer would import
 /// them: establishment first, then snapshots by name (they sort by month),
-/// then leavers, supervision logs and DfE census returns (`.xml`). An
+/// then leavers, supervision logs and DfE census returns (`.xml` files
+/// whose root is a return's; other `.xml` files are not extracts). An
 /// improvement plan beside them is not an extract (see [`plan_files`]).
 pub fn extract_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = spreadsheets(dir)?
@@ -71,7 +72,9 @@ pub fn extract_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             .flatten()
             .map(|e| e.path())
             .filter(|p| {
-                p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+                p.is_file()
+                    && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+                    && crate::census::has_return_root(p)
             }),
     );
     let rank = |p: &PathBuf| {

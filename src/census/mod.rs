@@ -268,6 +268,28 @@ pub fn is_return(path: &Path) -> bool {
         .starts_with("<?xml")
 }
 
+/// Whether a file's root element is a CSWW return's `<Message>`, read
+/// from its first few kilobytes: a folder's other `.xml` files (settings,
+/// exports of other systems) are not returns and are left alone there.
+pub fn has_return_root(path: &Path) -> bool {
+    use quick_xml::events::Event;
+    let mut head = vec![0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let mut reader = quick_xml::Reader::from_reader(&head[..n]);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return e.local_name().into_inner() == "Message";
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => buf.clear(),
+        }
+    }
+}
+
 fn file_name_of(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -364,4 +386,34 @@ pub fn lines(problems: &[Problem], per_file: Option<usize>) -> (Vec<String>, boo
     let mut out: Vec<String> = shown.iter().map(|p| p.to_string()).collect();
     out.extend(omitted.iter().map(|o| format!("error: {o}")));
     (out, !omitted.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_return_root;
+
+    #[test]
+    fn a_return_root_is_found_past_a_bom_declaration_comments_and_a_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let check = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            has_return_root(&p)
+        };
+        assert!(check("a.xml", "<Message><Header/></Message>"));
+        assert!(check(
+            "b.xml",
+            "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<!-- from HR -->\r\n<Message xmlns=\"x\">"
+        ));
+        assert!(check(
+            "c.xml",
+            "<?xml version=\"1.0\"?><csww:Message xmlns:csww=\"x\">"
+        ));
+        assert!(!check(
+            "d.xml",
+            "<?xml version=\"1.0\"?><settings><Message/></settings>"
+        ));
+        assert!(!check("e.xml", "not xml at all"));
+        assert!(!check("f.xml", ""));
+    }
 }

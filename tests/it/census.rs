@@ -1247,9 +1247,16 @@ fn a_folder_import_takes_its_census_returns() {
     std::fs::create_dir(&data).unwrap();
     std::fs::copy(fixture(), data.join("csww-2024.xml")).unwrap();
     write(&data, "staff.csv", &snapshot_csv("30/09/2023", &["1", "2"]));
+    // Another system's XML beside them is not a return: left alone.
+    write(
+        &data,
+        "desktop.xml",
+        "<?xml version=\"1.0\"?>\n<!-- kept by a file manager -->\n<settings><view mode=\"list\"/></settings>\n",
+    );
     let ws = dir.path().join("ws").display().to_string();
     let out = import(&ws, &[&data.display().to_string()]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("desktop.xml"));
     let text = stdout(&out);
     assert!(
         text.contains("csww-2024.xml (census, 2024-09), 12 rows of 12 read"),
