@@ -80,6 +80,17 @@ impl Source {
             &ws.stored_warnings(),
         )
         .map_err(Error::Metrics)?;
+        // Census years held only as returns join the charts (marked), as
+        // in `keel metrics` and the app.
+        let returns = ws.load(crate::extract::Kind::Census)?;
+        let df = crate::metrics::census::with_returns(
+            Some(df),
+            returns.as_ref(),
+            Some(&inputs.workforce),
+            limits,
+        )
+        .map_err(Error::Metrics)?
+        .unwrap_or_default();
         let table = MetricTable::from_frame(&df)?;
         let mut scenarios = Vec::new();
         if !opts.scenarios.is_empty() {
@@ -133,7 +144,7 @@ pub struct Report {
 
 pub fn build(src: &Source, opts: &Options) -> Result<Report, Error> {
     let t = &src.table;
-    let latest = *t.months.last().ok_or(Error::NoMonths)?;
+    let latest = t.latest_month().ok_or(Error::NoMonths)?;
     let month = opts.month.unwrap_or(latest);
     if !t.months.contains(&month) {
         return Err(Error::NoFigures {

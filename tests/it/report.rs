@@ -535,3 +535,37 @@ fn the_pdf_has_an_improvement_plan_section_with_counts_overdue_items_and_measure
         assert!(!text.contains(lead), "a lead reached the PDF: {lead}");
     }
 }
+
+/// A return for a year after the last snapshot joins the report's charts
+/// but does not move the month the report is as at.
+#[test]
+fn a_later_return_does_not_move_the_reports_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws").display().to_string();
+    let snap = write(
+        dir.path(),
+        "staff.csv",
+        &snapshot_csv("30/09/2023", &["1", "2", "3", "4", "5", "6"]),
+    );
+    let ret = crate::census::fixture();
+    let out = keel(&[
+        "import",
+        "--workspace",
+        &ws,
+        &snap.display().to_string(),
+        &ret.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.path().join("pack.pdf");
+    let out = keel(&[
+        "report",
+        "--workspace",
+        &ws,
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("data as at September 2023"), "{text}");
+    assert!(!text.contains("data as at September 2024"), "{text}");
+}
