@@ -10,7 +10,7 @@ use crate::census::check::Report;
 use crate::census::{self, Problem, Summary};
 use crate::extract::capped::SHOWN_PER_FILE;
 use crate::extract::{Issue, Rejected};
-use crate::metrics::census::{PUBLISHED, RECONCILE_TOLERANCE};
+use crate::metrics::census::{PUBLISHED, RECONCILE_TOLERANCE, dfe_round};
 use crate::workspace::Workspace;
 use eframe::egui;
 use std::path::{Path, PathBuf};
@@ -253,8 +253,9 @@ impl super::KeelApp {
 fn figure(v: Option<f64>, whole: bool) -> String {
     match v {
         None => "—".into(),
-        Some(v) if whole => format!("{}", v.round() + 0.0),
-        Some(v) => format!("{:.1}", (v * 10.0).round() / 10.0 + 0.0),
+        // `+ 0.0` turns a rounded −0 into 0.
+        Some(v) if whole => format!("{}", dfe_round(v, true) + 0.0),
+        Some(v) => format!("{:.1}", dfe_round(v, false) + 0.0),
     }
 }
 
@@ -396,6 +397,7 @@ pub fn show(
             hint: "/path/to/csww-return.xml",
             button: "Check this return",
             several: false,
+            one: "census return",
         };
         if let Some(path) =
             super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words)

@@ -419,6 +419,7 @@ fn path_field(ui: &mut egui::Ui, st: &mut ImportUi, cmds: &mut Vec<Command>) {
         hint: "/path/to/staff-in-post.csv",
         button: "Read these files",
         several: true,
+        one: "extract",
     };
     if let Some(paths) = super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words) {
         cmds.push(Command::ReadFiles(paths));

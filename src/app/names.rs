@@ -58,6 +58,7 @@ pub fn bar(
         hint: "/path/to/staff-in-post.xlsx",
         button: "Read names",
         several: false,
+        one: "extract",
     };
     if let Some(path) = super::typed_path::field(ui, &mut st.path, &mut st.picker_failed, &words)
         .and_then(|mut p| p.pop())

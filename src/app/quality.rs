@@ -136,11 +136,7 @@ pub fn show(
 
 /// The census year (to 30 September) a month falls in.
 fn census_year(m: Month) -> i32 {
-    if m.month() >= 10 {
-        m.year() + 1
-    } else {
-        m.year()
-    }
+    crate::census::validate::census_year_of(m.last_day())
 }
 
 /// The census year to show: the one `month` falls in if a return gives

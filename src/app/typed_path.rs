@@ -13,6 +13,9 @@ pub struct Words {
     pub hint: &'static str,
     pub button: &'static str,
     pub several: bool,
+    /// What a one-file field takes ("extract", "census return"), for its
+    /// messages.
+    pub one: &'static str,
 }
 
 /// The field's text and what was wrong with the paths last read from it,
@@ -97,7 +100,7 @@ fn shell_words(line: &str) -> Vec<String> {
 
 /// What is wrong with the typed paths, one message each: a path that
 /// names nothing, or (for a one-file field) a folder or a second path.
-pub fn problems(paths: &[PathBuf], several: bool) -> Vec<String> {
+pub fn problems(paths: &[PathBuf], several: bool, one: &str) -> Vec<String> {
     let mut out: Vec<String> = paths
         .iter()
         .filter_map(|p| {
@@ -108,7 +111,7 @@ pub fn problems(paths: &[PathBuf], several: bool) -> Vec<String> {
                 ))
             } else if p.is_dir() && !several {
                 Some(format!(
-                    "'{}' is a folder: type the path of one extract file in it.",
+                    "'{}' is a folder: type the path of one {one} file in it.",
                     p.display()
                 ))
             } else {
@@ -118,7 +121,7 @@ pub fn problems(paths: &[PathBuf], several: bool) -> Vec<String> {
         .collect();
     if !several && paths.len() > 1 {
         out.push(format!(
-            "{} paths were typed: names are read from one extract, so type one.",
+            "{} paths were typed: this takes one {one}, so type one.",
             paths.len()
         ));
     }
@@ -175,7 +178,7 @@ pub fn field(
                 return None;
             }
             let paths = split(&st.text);
-            st.problems = problems(&paths, words.several);
+            st.problems = problems(&paths, words.several, words.one);
             if !st.problems.is_empty() {
                 return None;
             }
@@ -222,7 +225,10 @@ mod tests {
         let line = file.display().to_string();
         assert_eq!(split(&line), std::slice::from_ref(&file));
         assert_eq!(split(&format!("'{line}'")), std::slice::from_ref(&file));
-        assert_eq!(problems(&split(&line), false), Vec::<String>::new());
+        assert_eq!(
+            problems(&split(&line), false, "extract"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -232,15 +238,24 @@ mod tests {
         std::fs::write(&here, "x").unwrap();
         let gone = [dir.path().join("gone.csv"), dir.path().join("lost.csv")];
         let typed = [here.clone(), gone[0].clone(), gone[1].clone()];
-        let found = problems(&typed, true);
+        let found = problems(&typed, true, "extract");
         assert_eq!(found.len(), 2, "{found:?}");
         for (msg, path) in found.iter().zip(&gone) {
             assert!(msg.contains(&path.display().to_string()), "{msg}");
         }
         // A one-file field refuses a folder and a second path.
-        let one = problems(&[dir.path().to_path_buf(), here.clone()], false);
+        let one = problems(
+            &[dir.path().to_path_buf(), here.clone()],
+            false,
+            "census return",
+        );
         assert_eq!(one.len(), 2, "{one:?}");
         assert!(one[0].contains("is a folder"), "{one:?}");
-        assert!(problems(&[dir.path().to_path_buf()], true).is_empty());
+        assert!(one[0].ends_with("one census return file in it."), "{one:?}");
+        assert!(
+            one[1].ends_with("this takes one census return, so type one."),
+            "{one:?}"
+        );
+        assert!(problems(&[dir.path().to_path_buf()], true, "extract").is_empty());
     }
 }

@@ -142,7 +142,7 @@ fn check(
 }
 
 fn round1(v: Option<f64>) -> Option<f64> {
-    v.map(|v| (v * 10.0).round() / 10.0)
+    v.map(|v| crate::metrics::census::dfe_round(v, false))
 }
 
 fn measures_table(m: &[crate::census::check::MeasureRow]) -> PolarsResult<DataFrame> {
@@ -264,7 +264,8 @@ pub fn leavers_table(
     rows: &[crate::metrics::census::LeaverCount],
     withheld: Option<&[bool]>,
 ) -> PolarsResult<DataFrame> {
-    let fte = |r: &crate::metrics::census::LeaverCount| (r.fte * 10.0).round() / 10.0;
+    let fte =
+        |r: &crate::metrics::census::LeaverCount| crate::metrics::census::dfe_round(r.fte, false);
     let (headcount, fte) = match withheld {
         None => (
             Column::new(

@@ -10,8 +10,9 @@ use keel::app::{Command, View};
 use std::path::Path;
 
 /// The command line's subcommands, as a user would have to type them.
-const SUBCOMMANDS: [&str; 14] = [
+const SUBCOMMANDS: [&str; 15] = [
     "import",
+    "census",
     "history",
     "undo",
     "sample",
