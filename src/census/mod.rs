@@ -122,11 +122,12 @@ pub fn cap(problems: &[Problem], per_file: usize) -> (Vec<&Problem>, Vec<String>
         per_file,
         |p| p.file.as_str(),
         |p| ((p.file.as_str(), p.element.as_deref(), p.rule.as_str()), ()),
+        |()| 1usize,
+        |n, ()| *n += 1,
     );
     let omitted = groups
         .into_iter()
-        .map(|((file, element, rule), rest)| {
-            let n = rest.len();
+        .map(|((file, element, rule), n)| {
             let what = if n == 1 { "problem" } else { "problems" };
             let element = element
                 .map(|e| format!(" with element '{e}'"))

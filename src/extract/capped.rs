@@ -51,18 +51,21 @@ pub fn thousands(n: usize) -> String {
 
 /// The first `per_file` items of each file, in order, and the rest of
 /// each file grouped by the key `rule` gives, in the order each key first
-/// appears, with what `rule` made of each item (so work done to find the
-/// key is not done twice). The extract's issues and the census return's
-/// problems are capped alike; only what makes two "the same rule" differs.
-pub fn split_per_file<'a, T, K: Eq + std::hash::Hash + Clone, V>(
+/// appears. What `rule` made of an item is folded into its group as it
+/// comes (`start` a group, `add` to it), so a million refused rows are
+/// never all held. The extract's issues and the census return's problems
+/// are capped alike; only what makes two "the same rule" differs.
+pub fn split_per_file<'a, T, K: Eq + std::hash::Hash + Clone, V, G>(
     items: &'a [T],
     per_file: usize,
     file: impl Fn(&'a T) -> &'a str,
     rule: impl Fn(&'a T) -> (K, V),
-) -> (Vec<&'a T>, Vec<(K, Vec<V>)>) {
+    start: impl Fn(V) -> G,
+    add: impl Fn(&mut G, V),
+) -> (Vec<&'a T>, Vec<(K, G)>) {
     let mut shown = Vec::new();
     let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-    let mut groups: Vec<(K, Vec<V>)> = Vec::new();
+    let mut groups: Vec<(K, G)> = Vec::new();
     let mut index: std::collections::HashMap<K, usize> = Default::default();
     for item in items {
         let n = seen.entry(file(item)).or_default();
@@ -73,10 +76,10 @@ pub fn split_per_file<'a, T, K: Eq + std::hash::Hash + Clone, V>(
         }
         let (key, made) = rule(item);
         match index.get(&key) {
-            Some(&g) => groups[g].1.push(made),
+            Some(&g) => add(&mut groups[g].1, made),
             None => {
                 index.insert(key.clone(), groups.len());
-                groups.push((key, vec![made]));
+                groups.push((key, start(made)));
             }
         }
     }
@@ -97,20 +100,16 @@ pub fn cap(issues: &[Issue], per_file: usize) -> (Vec<&Issue>, Vec<Omitted>) {
                 pieces,
             )
         },
+        |p| Template::new(&p),
+        |t, p| t.merge(&p),
     );
     let omitted = groups
         .into_iter()
-        .map(|((file, column, _), reasons)| {
-            let mut t = Template::new(&reasons[0]);
-            for r in &reasons[1..] {
-                t.merge(r);
-            }
-            Omitted {
-                file: file.to_string(),
-                column: column.map(str::to_string),
-                count: t.count,
-                reason: t.text(),
-            }
+        .map(|((file, column, _), t)| Omitted {
+            file: file.to_string(),
+            column: column.map(str::to_string),
+            count: t.count,
+            reason: t.text(),
         })
         .collect();
     (shown, omitted)
