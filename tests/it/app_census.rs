@@ -66,7 +66,7 @@ fn a_return_in_the_import_view_shows_what_it_holds_and_imports_beside_an_extract
     );
     let mut h = harness(root.clone());
     h.get_by_label("Import").click();
-    h.run();
+    wait_idle(&mut h);
     h.state_mut()
         .command(Command::ReadFiles(vec![fixture(), snap]));
     wait_idle(&mut h);
@@ -106,7 +106,7 @@ fn a_return_in_the_import_view_shows_what_it_holds_and_imports_beside_an_extract
         ]
     );
     h.get_by_label("History").click();
-    h.run();
+    wait_idle(&mut h);
     assert!(has(&h, "valid_2024.xml"), "{:?}", shown(&h));
     // Undone like any import: both files of the batch go.
     h.state_mut().command(Command::Undo);
@@ -135,7 +135,7 @@ fn a_bad_return_shows_its_errors_as_the_command_line_words_them_and_is_not_impor
     let bad = write(dir.path(), "bad.xml", &text);
     let mut h = harness(root.clone());
     h.get_by_label("Import").click();
-    h.run();
+    wait_idle(&mut h);
     h.state_mut().command(Command::ReadFiles(vec![bad.clone()]));
     wait_idle(&mut h);
     let rejected = keel::census::read_return(&bad).unwrap_err();
@@ -190,7 +190,7 @@ fn the_census_view_sets_the_return_beside_keels_september_and_stores_nothing() {
     let root = workspace_with(dir.path(), &[snap]);
     let mut h = harness(root.clone());
     h.get_by_label("Census").click();
-    h.run();
+    wait_idle(&mut h);
     assert_eq!(h.state().view(), View::Census);
     h.state_mut().command(Command::CheckReturn(Some(fixture())));
     wait_idle(&mut h);
