@@ -673,6 +673,22 @@ fn metrics_json(ws: &str) -> Vec<serde_json::Value> {
     serde_json::from_str(&stdout(&out)).unwrap()
 }
 
+/// `keel census check --format json` of `file` against `ws`, which must
+/// succeed.
+fn census_check_json(ws: &str, file: &str) -> serde_json::Value {
+    let out = keel(&[
+        "census",
+        "check",
+        "--workspace",
+        ws,
+        file,
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
 fn num(row: &serde_json::Value, name: &str) -> Option<f64> {
     row[name].as_f64()
 }
@@ -741,17 +757,7 @@ fn a_year_held_only_as_a_return_gives_its_september_row_as_the_dfe_computes() {
 #[test]
 fn census_check_prints_the_published_measures_rounded_as_the_dfe_does() {
     let (_d, ws) = workspace();
-    let out = keel(&[
-        "census",
-        "check",
-        "--workspace",
-        &ws,
-        &fixture().display().to_string(),
-        "--format",
-        "json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report = census_check_json(&ws, &fixture().display().to_string());
     assert_eq!(report["year"], 2024);
     assert_eq!(report["september_held"], false);
     let got: Vec<(String, Option<f64>)> = report["measures"]
@@ -866,17 +872,7 @@ fn where_monthly_data_covers_september_its_figures_stand_and_check_lists_the_dif
     assert!(!text.contains("vacancy_fte"), "{text}");
 
     // census check: the records behind the differences.
-    let out = keel(&[
-        "census",
-        "check",
-        "--workspace",
-        &ws,
-        &fixture().display().to_string(),
-        "--format",
-        "json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report = census_check_json(&ws, &fixture().display().to_string());
     assert_eq!(report["september_held"], true);
     let inpost = report["measures"]
         .as_array()
@@ -1167,16 +1163,7 @@ fn a_written_return_validates_and_imports_back_to_the_same_figures() {
     assert!((num(a, "vacancy_rate_pct").unwrap() - 54.0).abs() < 1e-9);
     assert_eq!(num(a, "leavers_fte_12m"), Some(1.0));
     // And the check finds nothing to explain.
-    let out = keel(&[
-        "census",
-        "check",
-        "--workspace",
-        &ws,
-        &xml,
-        "--format",
-        "json",
-    ]);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report = census_check_json(&ws, &xml);
     assert_eq!(report["explained"], serde_json::json!([]), "{report:#}");
 }
 
