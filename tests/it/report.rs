@@ -60,6 +60,17 @@ fn pdf_text(pdf: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `keel report` of `ws` into `pdf`, with extra arguments; asserts it
+/// succeeded.
+fn report_ok(ws: &str, pdf: &Path, extra: &[&str]) {
+    let pdf = pdf.display().to_string();
+    let mut args = vec!["report", "--workspace", ws];
+    args.extend_from_slice(extra);
+    args.extend(["--out", pdf.as_str()]);
+    let out = keel(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 /// `keel chart` of `metric` into `out` at w×h, with extra arguments;
 /// asserts it succeeded.
 fn chart(ws: &str, metric: &str, out: &Path, (w, h): (u32, u32), extra: &[&str]) {
@@ -155,14 +166,7 @@ fn september_all(ws: &str) -> Vec<(String, String)> {
 fn the_pdf_holds_every_metric_as_keel_metrics_gives_it_and_no_identifier() {
     let (dir, ws) = fixture();
     let pdf = dir.path().join("pack.pdf");
-    let out = keel(&[
-        "report",
-        "--workspace",
-        &ws,
-        "--out",
-        &pdf.display().to_string(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    report_ok(&ws, &pdf, &[]);
 
     let pages_dir = dir.path().join("pages");
     std::fs::create_dir(&pages_dir).unwrap();
@@ -214,16 +218,7 @@ fn the_pdf_holds_every_metric_as_keel_metrics_gives_it_and_no_identifier() {
 fn a_team_of_four_is_withheld_in_the_pdf_and_in_chart_images() {
     let (dir, ws) = fixture();
     let pdf = dir.path().join("tiny.pdf");
-    let out = keel(&[
-        "report",
-        "--workspace",
-        &ws,
-        "--group",
-        "Tiny",
-        "--out",
-        &pdf.display().to_string(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    report_ok(&ws, &pdf, &["--group", "Tiny"]);
     let text = pdf_text(&pdf);
     let row = |title: &str| -> Vec<String> {
         text.lines()
@@ -467,14 +462,7 @@ fn the_pdf_has_an_improvement_plan_section_with_counts_overdue_items_and_measure
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = dir.path().join("plan.pdf");
-    let out = keel(&[
-        "report",
-        "--workspace",
-        &ws,
-        "--out",
-        &pdf.display().to_string(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    report_ok(&ws, &pdf, &[]);
     let text = pdf_text(&pdf);
     // Cover, summary, the plan, ten chart pages and the appendix.
     let pages = text.matches('\u{c}').count();
@@ -557,14 +545,7 @@ fn a_later_return_does_not_move_the_reports_month() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = dir.path().join("pack.pdf");
-    let out = keel(&[
-        "report",
-        "--workspace",
-        &ws,
-        "--out",
-        &pdf.display().to_string(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    report_ok(&ws, &pdf, &[]);
     let text = pdf_text(&pdf);
     assert!(text.contains("data as at September 2023"), "{text}");
     assert!(!text.contains("data as at September 2024"), "{text}");
